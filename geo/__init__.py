@@ -1,0 +1,1 @@
+"""Domain package of Tuyến & Điểm nóng: geography, registry, data. Never imports streamlit."""
