@@ -1,0 +1,18 @@
+"""Tuyến & Điểm nóng — entry point: ``streamlit run app.py``."""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.i18n import t
+
+st.set_page_config(page_title="Tuyến & Điểm nóng", page_icon="🗺️", layout="wide")
+
+lg = ui.lang()
+pages = [
+    st.Page("pages/ban_do.py", title=t("page_map", lg), icon=":material/map:", url_path="ban-do", default=True),
+]
+navigation = st.navigation(pages)
+st.sidebar.markdown(f"### {t('app_title', lg)}\n{t('app_subtitle', lg)}")
+ui.language_switch()
+navigation.run()

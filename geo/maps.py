@@ -1,0 +1,328 @@
+"""The administrative and border map: national and province views, in both eras.
+
+Builds a folium map from the cached layers (see :mod:`geo.cache`) with Vietnamese map
+conventions: Hoàng Sa and Trường Sa shown and labelled as Vietnamese, the sea labelled Biển Đông,
+neighbours as a light grey context with no fill over Vietnamese territory, and the land border
+drawn boldly on top by neighbour.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo import attribution
+from geo.borders import BORDERS
+from geo.cache import load_layer
+from geo.i18n import t
+from geo.layers import (
+    Label,
+    LabelLayer,
+    LegendItem,
+    LineLayer,
+    PolygonLayer,
+    Style,
+    bounds_of,
+    clip_to_bounds,
+    legend_html,
+)
+from geo.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, new_map
+
+ERAS = ("pre2025", "2025")
+
+# --- styles ---------------------------------------------------------------------------------
+NEIGHBOUR = Style(colour="#bdbdbd", weight=0.8, fill="#e3e3df", fill_opacity=1.0)
+UNIT = Style(colour="#8c8c8c", weight=0.6, fill="#fffefa", fill_opacity=1.0)
+CONTEXT_UNIT = Style(colour="#9e9e9e", weight=0.8, fill="#f7f6f1", fill_opacity=1.0)
+PROVINCE_EDGE = Style(colour="#4a4a4a", weight=1.3)
+PROVINCE_UNIT = Style(colour="#4a4a4a", weight=1.0, fill="#fdfcf7", fill_opacity=1.0)
+HIGHLIGHT = Style(colour="#0d47a1", weight=2.5, fill="#bbdefb", fill_opacity=0.5)
+BORDER_LINE = {k: Style(colour=b.colour, weight=4.5) for k, b in BORDERS.items()}
+BORDER_UNIT = {k: Style(colour=b.colour, weight=1.6, fill=b.colour, fill_opacity=0.16) for k, b in BORDERS.items()}
+
+#: view frame of the national map: mainland plus Hoàng Sa and Trường Sa, degrees [[S, W], [N, E]]
+NATIONAL_BOUNDS = [[6.6, 101.9], [23.6, 117.4]]
+#: neighbours and labels are clipped to this box (minx, miny, maxx, maxy) in the national view
+NATIONAL_CLIP = (88.0, -2.0, 128.0, 33.0)
+SEA_LABELS = (("sea", 13.2, 111.0, "sea"), ("gulf", 20.0, 107.3, "sea"))
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the user asked to see."""
+
+    era: str = "pre2025"
+    province: str | None = None  # province code of that era, None for the whole country
+    lang: str = "vi"
+
+
+@dataclass
+class MapResult:
+    fmap: folium.Map
+    feature_count: int  # interactive unit polygons sent to the browser
+    title: str
+    units: pd.DataFrame  # the units shown (no geometry), with border metrics when known
+
+
+# --- data for a view ---------------------------------------------------------------------------
+
+
+def _unit_layer_name(era: str) -> str:
+    return "districts_pre2025" if era == "pre2025" else "communes_2025"
+
+
+def _province_layer_name(era: str) -> str:
+    return "provinces_pre2025" if era == "pre2025" else "provinces_2025"
+
+
+@lru_cache(maxsize=4)
+def province_options(era: str = "pre2025") -> pd.DataFrame:
+    """Province code and Vietnamese name for a selector, sorted by name."""
+    frame = load_layer(_province_layer_name(era), "national")
+    return frame[["code", "prov_name_vi"]].sort_values("prov_name_vi", key=_sort_key).reset_index(drop=True)
+
+
+def _sort_key(series: pd.Series) -> pd.Series:
+    import unicodedata
+
+    def key(name: str) -> str:
+        short = name.replace("Thành phố ", "").replace("Tỉnh ", "")
+        return unicodedata.normalize("NFD", short).encode("ascii", "ignore").decode().lower()
+
+    return series.map(key)
+
+
+def _border_text(row: pd.Series, lang: str) -> str:
+    touching = [(k, row.get(f"shared_km_{k}", 0.0)) for k in BORDERS if bool(row.get(f"touches_{k}", False))]
+    if touching:
+        return "; ".join(f"{BORDERS[k].name_vi if lang == 'vi' else BORDERS[k].name_en}: {km:,.1f} km"
+                         for k, km in touching)
+    nearest = row.get("nearest_border")
+    if not isinstance(nearest, str) or nearest not in BORDERS:
+        return t("no_border", lang)
+    border = BORDERS[nearest]
+    name = border.name_vi if lang == "vi" else border.name_en
+    if lang == "en":
+        return f"{t('no_border', lang)} ({row['dist_km_nearest']:,.1f} km to {name})"
+    return f"{t('no_border', lang)} (cách biên giới {name} {row['dist_km_nearest']:,.1f} km)"
+
+
+def _display_units(frame: gpd.GeoDataFrame, era: str, lang: str) -> gpd.GeoDataFrame:
+    """Adds the columns tooltips show: unit name, province, border text, style key."""
+    out = frame.copy()
+    if era == "pre2025":
+        full = out["name_vi_full_2025"].fillna(out["name_vi"])
+        hist = out["historical"].astype(bool)
+        out["unit_name"] = full.where(~hist, full + " " + t("historical", lang))
+        out["prov_name"] = out["prov_name_vi"]
+    else:
+        out["unit_name"] = out["name_vi_full"]
+        out["prov_name"] = out["prov_name_vi"]
+    if "touches_any" in out:
+        out["border_text"] = out.apply(_border_text, axis=1, lang=lang)
+        out["style_key"] = "unit"
+        for key in BORDERS:
+            out.loc[out[f"touches_{key}"].astype(bool), "style_key"] = key
+    else:
+        out["border_text"] = ""
+        out["style_key"] = "unit"
+    return out
+
+
+@lru_cache(maxsize=16)
+def _national_units(era: str, lang: str) -> gpd.GeoDataFrame:
+    if era == "pre2025":
+        return _display_units(load_layer("districts_pre2025", "national"), era, lang)
+    return _display_units(load_layer("provinces_2025", "national").assign(
+        name_vi_full=lambda f: f["prov_name_vi"]), era, lang)
+
+
+@lru_cache(maxsize=64)
+def _province_units(era: str, province: str, lang: str) -> gpd.GeoDataFrame:
+    frame = load_layer(_unit_layer_name(era), "province")
+    column = "prov_code"
+    return _display_units(frame[frame[column] == province], era, lang)
+
+
+_COLLECTIONS: dict[tuple, dict] = {}
+
+
+def _layer(cache_key: tuple, layer: PolygonLayer) -> PolygonLayer:
+    """Reuse the escaped GeoJSON of a layer built before for the same view (pure function of key)."""
+    data = _COLLECTIONS.get(cache_key)
+    if data is None:
+        if len(_COLLECTIONS) > 256:
+            _COLLECTIONS.clear()
+        data = _COLLECTIONS[cache_key] = layer.feature_collection()
+    layer.data = data
+    return layer
+
+
+# --- composition ------------------------------------------------------------------------------
+
+
+def _labels(lang: str, clip: tuple[float, float, float, float], neighbours: gpd.GeoDataFrame | None = None,
+            units: gpd.GeoDataFrame | None = None, context: gpd.GeoDataFrame | None = None) -> LabelLayer:
+    """Country, sea and archipelago labels; in a province view also unit and nearby province names.
+
+    ``neighbours`` (clipped to the view) gives label points inside the visible part of each
+    neighbour; without it the national label points from the cache are used.
+    """
+    minx, miny, maxx, maxy = clip
+    labels: list[Label] = []
+    if neighbours is None:
+        for row in load_layer("neighbour_labels").itertuples():
+            if minx <= row.geometry.x <= maxx and miny <= row.geometry.y <= maxy:
+                labels.append(Label(row.geometry.y, row.geometry.x, row.name_vi if lang == "vi" else row.name_en,
+                                    "country"))
+    else:
+        for row in neighbours.itertuples():
+            point = _label_point(row.geometry, (maxx - minx) / 200)
+            if point is not None:
+                labels.append(Label(point.y, point.x, row.name_vi if lang == "vi" else row.name_en, "country"))
+    for frame, column, css in ((context, "prov_name_vi", "province"), (units, "name_vi", "unit")):
+        if frame is None:
+            continue
+        for geom, name in zip(frame.geometry, frame[column]):
+            point = _label_point(geom, (maxx - minx) / 300)
+            if point is not None:
+                short = name.replace("Thành phố ", "TP ").replace("Tỉnh ", "")
+                labels.append(Label(point.y, point.x, short, css))
+    for key, lat, lon, css in SEA_LABELS:
+        if minx <= lon <= maxx and miny <= lat <= maxy:
+            labels.append(Label(lat, lon, t(key, lang), css))
+    districts = load_layer("districts_pre2025", "national")
+    for name, key, dy in (("Hoàng Sa", "hoang_sa", 0.9), ("Trường Sa", "truong_sa", 1.6)):
+        geom = districts.loc[districts["name_vi"] == name, "geometry"]
+        if len(geom):
+            c = geom.iloc[0].centroid
+            if minx <= c.x <= maxx and miny <= c.y <= maxy:
+                labels.append(Label(c.y + dy, c.x, t(key, lang), "islands"))
+    return LabelLayer(labels)
+
+
+def _label_point(geom, tolerance: float):
+    """A point well inside the largest part of ``geom`` (pole of inaccessibility), or None."""
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty:
+        return None
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+    if not parts:
+        return None
+    return polylabel(max(parts, key=lambda g: g.area), tolerance=tolerance)
+
+
+def _legend(era: str, lang: str, units_shown: gpd.GeoDataFrame, province_view: bool) -> str:
+    unit_label = t("legend_district" if era == "pre2025" else
+                   ("legend_commune" if province_view else "legend_province"), lang)
+    items = [LegendItem(unit_label, UNIT)]
+    if era == "pre2025" or not province_view:
+        items.append(LegendItem(t("legend_province", lang), PROVINCE_EDGE, "line"))
+    for key, border in BORDERS.items():
+        column = f"touches_{key}"
+        if column in units_shown and units_shown[column].any():
+            items.append(LegendItem(border.label(lang), BORDER_LINE[key], "line"))
+            items.append(LegendItem(f"{t('legend_border_unit', lang)} ({border.name_vi if lang == 'vi' else border.name_en})",
+                                    BORDER_UNIT[key]))
+    items.append(LegendItem(t("legend_neighbour", lang), NEIGHBOUR))
+    return legend_html(t("legend", lang), items)
+
+
+def _title_html(title: str, subtitle: str) -> str:
+    return f"<h4>{html.escape(title)}</h4><div class='sub'>{html.escape(subtitle)}</div>"
+
+
+def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
+    """The administrative map with land borders for ``view`` (national or one province)."""
+    era, lang = view.era, view.lang
+    if era not in ERAS:
+        raise ValueError(f"unknown era {era!r}")
+    level = "national" if view.province is None else "province"
+    unit_tooltip = [("unit_name", t("district" if era == "pre2025" else "commune", lang)),
+                    ("prov_name", t("province_col", lang)),
+                    ("border_text", t("borders", lang))]
+
+    if view.province is None:
+        units = _national_units(era, lang)
+        bounds = NATIONAL_BOUNDS
+        clip = NATIONAL_CLIP
+        province_frame = load_layer(_province_layer_name(era), "national")
+        province_name = t("whole_country", lang)
+        if era == "2025":
+            unit_tooltip = [("unit_name", t("province_col", lang)), ("border_text", t("borders", lang))]
+    else:
+        units = _province_units(era, view.province, lang)
+        if units.empty:
+            raise KeyError(f"no units for province {view.province!r} in era {era}")
+        bounds = bounds_of(units, pad=0.08)
+        (s, w), (n, e) = bounds
+        clip = (w - (e - w) * 0.3, s - (n - s) * 0.3, e + (e - w) * 0.3, n + (n - s) * 0.3)
+        province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
+        province_name = units["prov_name"].iloc[0]
+
+    attr = attribution.attribution_html(era, lang)
+    fmap = new_map(bounds, attr, static_url)
+
+    key = (era, view.province, lang)
+    neighbours = clip_to_bounds(load_layer("neighbours", level), clip)
+    _layer(("neighbours",) + key, PolygonLayer("neighbours", neighbours, {"n": NEIGHBOUR}, interactive=False,
+                                               id_column=None)).add_to(fmap)
+
+    if view.province is not None:
+        context = province_frame[province_frame["code"] != view.province]
+        _layer(("context",) + key, PolygonLayer("context", context, {"c": CONTEXT_UNIT}, interactive=False,
+                                                id_column=None)).add_to(fmap)
+
+    styles = {"unit": UNIT if not (era == "2025" and view.province is None) else PROVINCE_UNIT, **BORDER_UNIT}
+    _layer(("units",) + key, PolygonLayer("units", units, styles, style_column="style_key", tooltip=unit_tooltip,
+                                          id_column="code", highlight=HIGHLIGHT)).add_to(fmap)
+    if era == "pre2025":
+        edges = province_frame if view.province is None else province_frame[province_frame["code"] == view.province]
+        _layer(("edges",) + key, PolygonLayer("province_edges", edges, {"p": PROVINCE_EDGE}, interactive=False,
+                                              id_column=None)).add_to(fmap)
+
+    segments = clip_to_bounds(load_layer("border_segments", level), clip)
+    if not segments.empty:
+        segments = segments.assign(
+            border_name=[BORDERS[k].label(lang) for k in segments["border"]],
+            length_text=[f"{v:,.1f} km" for v in segments["length_km"]],
+        )
+        _layer(("borders",) + key, LineLayer("borders", segments, BORDER_LINE, "border",
+                                             tooltip=[("border_name", t("borders", lang)),
+                                                      ("length_text", "km")]).as_polygon_layer()).add_to(fmap)
+
+    if view.province is None:
+        _labels(lang, clip).add_to(fmap)
+    else:
+        context_names = province_frame[province_frame["code"] != view.province]
+        label_units = units if era == "pre2025" else None  # 100+ commune names would clutter
+        _labels(lang, clip, neighbours=neighbours, units=label_units, context=context_names).add_to(fmap)
+    title = t("page_map", lang)
+    era_text = t("era_pre2025" if era == "pre2025" else "era_2025", lang)
+    fmap.add_child(MapPanel(_title_html(f"{title} — {province_name}", era_text), "topleft"))
+    fmap.add_child(MapPanel(_legend(era, lang, units, view.province is not None), "bottomleft"))
+    finish_map(fmap, static_url)
+    table = pd.DataFrame(units.drop(columns="geometry"))
+    return MapResult(fmap=fmap, feature_count=len(units), title=f"{title} — {province_name}", units=table)
+
+
+def border_units_table(view: MapView, border: str | None = None) -> pd.DataFrame:
+    """Units of the view that touch a land border (``border`` key or any), with km figures.
+
+    Columns: code, unit_name, prov_name, border keys with shared length and distance (km).
+    """
+    if view.era != "pre2025":
+        frame = _province_units("2025", view.province, view.lang) if view.province else _national_units("2025", view.lang)
+    else:
+        frame = _province_units("pre2025", view.province, view.lang) if view.province else _national_units("pre2025", view.lang)
+    if "touches_any" not in frame:
+        return pd.DataFrame()
+    column = "touches_any" if border in (None, "all") else f"touches_{border}"
+    rows = frame[frame[column].astype(bool)]
+    cols = ["code", "unit_name", "prov_name"] + [c for k in BORDERS for c in (f"shared_km_{k}", f"dist_km_{k}")]
+    return pd.DataFrame(rows[cols]).sort_values(["prov_name", "unit_name"]).reset_index(drop=True)

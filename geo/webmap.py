@@ -1,0 +1,178 @@
+"""Offline folium maps: local Leaflet assets, no tiles by default, credits on the map.
+
+folium points every map at CDNs (Leaflet, jQuery, Bootstrap, awesome-markers, Font Awesome). The
+set-up script installs the files we need from the npm registry into the git-ignored ``static/``
+folder, which Streamlit serves under ``/app/static/`` (``[server] enableStaticServing``). Every
+map built here has its asset links replaced per element (never by editing folium's shared class
+lists), and an element that needs an asset we do not ship raises :class:`OfflineAssetMissing`
+instead of silently blanking the map.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo import config
+
+#: static/ relative paths of the assets installed at set-up (see scripts/setup.sh)
+LOCAL_ASSETS: dict[str, str] = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "awesome_markers": "vendor/awesome-markers/leaflet.awesome-markers.min.js",
+    "awesome_markers_css": "vendor/awesome-markers/leaflet.awesome-markers.css",
+    "awesome_markers_font_css": "vendor/fontawesome/css/all.min.css",
+}
+#: folium defaults we deliberately drop: nothing on our maps uses them
+DROPPED_ASSETS = {"jquery", "bootstrap", "bootstrap_css", "glyphicons_css", "awesome_rotate_css"}
+
+STATIC_DIR = config.PROJECT_ROOT / "static"
+DEFAULT_STATIC_URL = "/app/static"
+
+SEA_COLOUR = "#dcE8f2"
+
+
+class OfflineAssetMissing(RuntimeError):
+    """A map element needs a script or style that is not installed locally."""
+
+
+def static_files_missing(static_dir: Path = STATIC_DIR) -> list[str]:
+    """Asset files that the set-up script should have installed but are absent."""
+    return [rel for rel in LOCAL_ASSETS.values() if not (static_dir / rel).is_file()]
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def localize_assets(fmap: folium.Map, static_url: str = DEFAULT_STATIC_URL) -> folium.Map:
+    """Point every script/style link of the map's elements at the local copies.
+
+    Idempotent and per map: it sets instance attributes, never folium's class-level lists.
+    """
+    base = static_url.rstrip("/")
+    for element in _walk(fmap):
+        for attr in ("default_js", "default_css"):
+            links = getattr(element, attr, None)
+            if not links:
+                continue
+            local = []
+            for name, url in links:
+                if name in DROPPED_ASSETS:
+                    continue
+                if url.startswith(base + "/"):
+                    local.append((name, url))
+                elif name in LOCAL_ASSETS:
+                    local.append((name, f"{base}/{LOCAL_ASSETS[name]}"))
+                else:
+                    raise OfflineAssetMissing(f"{type(element).__name__} needs '{name}' ({url}), "
+                                              "which is not installed in static/")
+            setattr(element, attr, local)
+    return fmap
+
+
+class _Attribution(MacroElement):
+    """Adds credits to Leaflet's attribution control (text must already be HTML-escaped)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.setPrefix(false);"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, escaped_html: str):
+        super().__init__()
+        import json
+
+        self._name = "Attribution"
+        self.text_json = json.dumps(escaped_html)
+
+
+class _MetricScale(MacroElement):
+    """Scale bar in kilometres only."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class MapPanel(MacroElement):
+    """A fixed HTML box on the map (title, legend). ``inner_html`` must be built from escaped text."""
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}"
+        '<div class="tdn-panel tdn-{{ this.position }}">{{ this.inner_html }}</div>'
+        "{% endmacro %}"
+    )
+
+    def __init__(self, inner_html: str, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "MapPanel"
+        self.inner_html = inner_html
+        self.position = position
+
+
+BASE_CSS = f"""
+.leaflet-container {{ background: {SEA_COLOUR}; font-family: 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; }}
+.tdn-panel {{ position: absolute; z-index: 1000; background: rgba(255,255,255,0.92); padding: 6px 9px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif;
+  color: #222; max-width: 46%; }}
+.tdn-topleft {{ top: 10px; left: 54px; }}
+.tdn-topright {{ top: 10px; right: 10px; }}
+.tdn-bottomleft {{ bottom: 34px; left: 10px; }}
+.tdn-panel h4 {{ margin: 0 0 2px 0; font-size: 15px; }}
+.tdn-panel .sub {{ color: #555; }}
+.tdn-legend-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
+.tdn-swatch {{ width: 18px; height: 12px; border: 1px solid #999; flex: none; }}
+.tdn-line {{ width: 22px; height: 0; border-top-style: solid; flex: none; }}
+.tdn-label {{ font: 600 12px/1.2 'Noto Sans','DejaVu Sans',Arial,sans-serif; color: #555; text-align: center;
+  white-space: pre; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
+.tdn-label.sea {{ color: #3f6f96; font-style: italic; font-size: 15px; letter-spacing: 2px; }}
+.tdn-label.islands {{ color: #0d47a1; font-size: 11px; }}
+.tdn-label.unit {{ color: #333; font-weight: 500; font-size: 11px; }}
+.tdn-label.province {{ color: #666; font-size: 12px; }}
+.tdn-label.country {{ color: #777; font-size: 13px; letter-spacing: 1px; text-transform: uppercase; }}
+.leaflet-container .leaflet-control-attribution {{ font-size: 10px; line-height: 1.3; max-width: 60%;
+  background: rgba(255,255,255,0.85); }}
+.leaflet-tooltip {{ font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif; }}
+"""
+
+
+_BASE_STYLE = Element(f"<style>{BASE_CSS}</style>")
+
+
+def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = DEFAULT_STATIC_URL,
+            min_zoom: int = 4, max_zoom: int = 13) -> folium.Map:
+    """An empty offline map fitted to ``bounds`` ([[south, west], [north, east]], degrees).
+
+    No tiles unless :func:`geo.config.tile_url` is set; the sea is the map background.
+    """
+    fmap = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+                      zoom_start=6, tiles=None, control_scale=False, min_zoom=min_zoom, max_zoom=max_zoom,
+                      prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+    tile = config.tile_url()
+    if tile:
+        folium.TileLayer(tiles=tile, attr=html.escape(config.tile_attribution()), name="tiles",
+                         opacity=0.6).add_to(fmap)
+    fmap.fit_bounds(bounds, padding_top_left=(10, 56), padding_bottom_right=(10, 10))
+    fmap.add_child(_MetricScale())
+    fmap.get_root().header.add_child(_BASE_STYLE, name="tdn_css")
+    fmap.add_child(_Attribution(attribution_html))
+    return fmap
+
+
+def finish_map(fmap: folium.Map, static_url: str = DEFAULT_STATIC_URL) -> folium.Map:
+    """Last step before rendering: local assets only."""
+    return localize_assets(fmap, static_url)

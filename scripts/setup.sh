@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Set up Tuyến & Điểm nóng on a fresh machine, then start the dashboard or run the tests.
+#   bash scripts/setup.sh run    install everything, build caches, start the dashboard
+#   bash scripts/setup.sh test   install everything (incl. Debian chromium), run the test suite
+# Every step is skipped when already done, so running it again is quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+MODE=${1:-run}
+shift || true
+PY=${PYTHON:-python3}
+VENV="$ROOT/.venv"
+
+say() { printf '\n== %s\n' "$*"; }
+
+# 1. Python packages, pinned in requirements.txt
+stamp="$VENV/.requirements.sha256"
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "Python packages (requirements.txt)"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+
+# 2. Leaflet & co. from the npm registry, copied into the git-ignored static/ folder
+assets_stamp="static/.assets.sha256"
+want_assets=$(cat assets/package.json assets/package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$want_assets" ]; then
+  say "Map scripts and styles (npm: leaflet, leaflet.awesome-markers, fontawesome)"
+  (cd assets && npm ci --no-audit --no-fund --loglevel=error)
+  rm -rf static/vendor
+  mkdir -p static/vendor/leaflet static/vendor/awesome-markers static/vendor/fontawesome
+  cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
+        assets/node_modules/leaflet/dist/images static/vendor/leaflet/
+  cp -r assets/node_modules/leaflet.awesome-markers/dist/leaflet.awesome-markers.min.js \
+        assets/node_modules/leaflet.awesome-markers/dist/leaflet.awesome-markers.css \
+        assets/node_modules/leaflet.awesome-markers/dist/images static/vendor/awesome-markers/
+  cp -r assets/node_modules/@fortawesome/fontawesome-free/css assets/node_modules/@fortawesome/fontawesome-free/webfonts \
+        static/vendor/fontawesome/
+  echo "$want_assets" > "$assets_stamp"
+fi
+
+# 3. Boundary caches (rebuilt only when a source file changes) and the demo data
+say "Boundary caches (data/cache)"
+"$VENV/bin/python" -m geo build-cache
+if "$VENV/bin/python" -c "import geo.demo" 2>/dev/null; then
+  say "Demonstration data (labelled DỮ LIỆU MINH HỌA / DEMO DATA)"
+  "$VENV/bin/python" -m geo demo
+fi
+
+case "$MODE" in
+  run)
+    say "Starting the dashboard on http://localhost:${PORT:-8501}"
+    exec "$VENV/bin/streamlit" run app.py --server.port "${PORT:-8501}" "$@"
+    ;;
+  test)
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+      say "Debian chromium for the browser tests"
+      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+      $SUDO apt-get update -q
+      $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        chromium chromium-driver fonts-noto-core
+    fi
+    say "Tests"
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  setup) ;;
+  *) echo "usage: bash scripts/setup.sh [run|test|setup]" >&2; exit 2 ;;
+esac
