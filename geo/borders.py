@@ -16,6 +16,10 @@ from geo.boundaries import METRIC_CRS
 
 SNAP_M = 20.0
 MIN_SHARED_KM = 1.0
+#: the 2025 polygons come from another survey than the border segments (ODM); their edges lie
+#: from metres to a few km from the segment, so the border is attributed point by point instead
+SAMPLE_SPACING_M = 200.0
+MAX_ATTRIBUTION_M = 5000.0
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,14 @@ def border_key_of(segment_row: pd.Series) -> str:
     return ISO3_TO_KEY[str(segment_row["neighbour_iso3"])]
 
 
-def border_metrics(units: gpd.GeoDataFrame, segments: gpd.GeoDataFrame) -> pd.DataFrame:
+def border_metrics(units: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, snap_m: float = SNAP_M) -> pd.DataFrame:
     """Touch flags, shared length (km) and distance (km) of every unit to every land border.
 
     ``units`` and ``segments`` may be in any CRS; both are projected to UTM 48N. Returns a frame
     with the same index as ``units`` and, for each border key ``k``: ``touches_k`` (bool),
     ``shared_km_k`` and ``dist_km_k`` (0 for units that touch), plus ``touches_any`` and
-    ``nearest_border`` / ``dist_km_nearest``.
+    ``nearest_border`` / ``dist_km_nearest``. ``snap_m`` (metres) is how close an edge must lie
+    to the segment to count as shared.
     """
     metric_units = units.geometry.to_crs(METRIC_CRS)
     outlines = metric_units.boundary
@@ -62,9 +67,53 @@ def border_metrics(units: gpd.GeoDataFrame, segments: gpd.GeoDataFrame) -> pd.Da
     out = pd.DataFrame(index=units.index)
     for _, seg in metric_segments.iterrows():
         key = border_key_of(seg)
-        shared_km = outlines.intersection(seg.geometry.buffer(SNAP_M)).length / 1000.0
-        touches = shared_km > MIN_SHARED_KM
         dist_km = metric_units.distance(seg.geometry) / 1000.0
+        near = dist_km * 1000.0 <= snap_m
+        shared_km = pd.Series(0.0, index=units.index)
+        if near.any():
+            zone = seg.geometry.buffer(snap_m)
+            shared_km[near.to_numpy()] = (outlines[near].intersection(zone).length / 1000.0).to_numpy()
+        touches = shared_km > MIN_SHARED_KM
+        out[f"touches_{key}"] = touches.to_numpy()
+        out[f"shared_km_{key}"] = shared_km.round(2).to_numpy()
+        out[f"dist_km_{key}"] = dist_km.where(~touches, 0.0).round(2).to_numpy()
+    keys = [k for k in BORDERS if f"dist_km_{k}" in out]
+    out["touches_any"] = out[[f"touches_{k}" for k in keys]].any(axis=1)
+    dists = out[[f"dist_km_{k}" for k in keys]]
+    out["nearest_border"] = dists.idxmin(axis=1).str.replace("dist_km_", "", regex=False)
+    out["dist_km_nearest"] = dists.min(axis=1)
+    return out
+
+
+def border_metrics_other_survey(units: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
+                                spacing_m: float = SAMPLE_SPACING_M,
+                                max_m: float = MAX_ATTRIBUTION_M) -> pd.DataFrame:
+    """Border metrics for units surveyed differently from the segments (the 2025 layers).
+
+    Each segment is sampled every ``spacing_m`` metres; every sample is attributed to the nearest
+    unit within ``max_m``. A unit's shared length is its number of samples times the spacing (so
+    the lengths add up to the segment's length), it touches the border above
+    :data:`MIN_SHARED_KM`, and its distance is 0 when it touches, else the plain distance.
+    Same columns as :func:`border_metrics`.
+    """
+    import numpy as np
+    import shapely
+
+    metric_units = gpd.GeoDataFrame(geometry=units.geometry.to_crs(METRIC_CRS).to_numpy(), crs=METRIC_CRS)
+    metric_units["_row"] = np.arange(len(units))
+    metric_segments = segments.to_crs(METRIC_CRS)
+    out = pd.DataFrame(index=units.index)
+    for _, seg in metric_segments.iterrows():
+        key = border_key_of(seg)
+        line = seg.geometry
+        steps = np.arange(spacing_m / 2, line.length, spacing_m)
+        samples = gpd.GeoDataFrame(geometry=shapely.line_interpolate_point(line, steps), crs=METRIC_CRS)
+        joined = gpd.sjoin_nearest(samples, metric_units, how="inner", max_distance=max_m)
+        joined = joined[~joined.index.duplicated()]  # a sample equidistant to two units counts once
+        counts = np.bincount(joined["_row"].to_numpy(), minlength=len(units))
+        shared_km = pd.Series(counts * spacing_m / 1000.0, index=units.index)
+        touches = shared_km > MIN_SHARED_KM
+        dist_km = pd.Series(metric_units.distance(line).to_numpy() / 1000.0, index=units.index)
         out[f"touches_{key}"] = touches.to_numpy()
         out[f"shared_km_{key}"] = shared_km.round(2).to_numpy()
         out[f"dist_km_{key}"] = dist_km.where(~touches, 0.0).round(2).to_numpy()

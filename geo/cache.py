@@ -42,7 +42,7 @@ from geo.boundaries import (
 )
 from geo.borders import BORDERS, border_metrics
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 LEVELS: dict[str, tuple[float, int]] = {
     "national": (0.007, 4),
     "province": (0.0012, 4),
@@ -79,8 +79,19 @@ def _layer_path(name: str, level: str | None = None) -> Path:
     return config.cache_dir() / f"{name}{suffix}.parquet"
 
 
+def _code_checksum() -> str:
+    """The cache depends on this module, the border rules and the registry's codes."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("cache.py", "borders.py", "registry.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
 def _wanted_manifest() -> dict:
-    return {"version": CACHE_VERSION, "levels": LEVELS,
+    return {"version": CACHE_VERSION, "code": _code_checksum(), "levels": LEVELS,
             "overrides": {f"{k[0]}@{k[1]}": v for k, v in TOLERANCE_OVERRIDES.items()},
             "sources": source_checksums()}
 
@@ -124,9 +135,21 @@ def simplify_lines(gdf: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
 
 
 def _prepare_districts(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Districts with the registry's codes and full names, and the border metrics.
+
+    Codes come from :mod:`geo.registry`: ``code5_gso``, or for the 25 discontinued units their
+    historical code (``H`` + code where GSO later gave that code to another unit).
+    """
+    from geo.registry import load_registry
+
     districts = read_layer("districts_pre2025")
-    districts["code"] = districts["code5_gso"].fillna(districts["odm_code"]).astype(str)
-    districts["historical"] = districts["dist_code_gso"].isna()
+    registry = load_registry().districts_dataframe()[["unit_id", "code", "full_name_vi", "unit_type", "historical"]]
+    registry["unit_id"] = registry["unit_id"].astype(str)
+    districts["unit_id"] = districts["unit_id"].astype(str)
+    districts = districts.merge(registry, on="unit_id", how="left", validate="one_to_one")
+    if districts["code"].isna().any() or not districts["code"].is_unique:
+        raise RuntimeError("district codes from the registry are missing or not unique")
+    districts["historical"] = districts["historical"].astype(bool)
     metrics = border_metrics(districts, segments)
     districts = districts.drop(columns=[c for c in districts.columns if c.startswith(("borders_", "border_len_km_"))])
     districts = pd.concat([districts, metrics], axis=1)
@@ -181,13 +204,25 @@ def _prepare_neighbours(districts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, 
     return neighbours, labels
 
 
-def _prepare_2025() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def _prepare_2025(segments: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """2025 provinces and communes with registry names and border metrics (attributed point by
+    point, see :func:`geo.borders.border_metrics_other_survey`)."""
+    from geo.borders import border_metrics_other_survey
+    from geo.registry import load_registry
+
+    registry = load_registry()
+    province_names = {u.code: u.full_name_vi for u in registry.units("province", "2025")}
     provinces = read_layer("provinces_2025")
     provinces["code"] = provinces["prov_code"].astype(str)
+    provinces["prov_name_vi"] = provinces["code"].map(province_names).fillna(provinces["prov_name_vi"])
+    provinces = pd.concat([provinces, border_metrics_other_survey(provinces, segments)], axis=1)
     communes = read_layer("communes_2025", columns=["ward_code", "prov_code", "name_vi", "name_vi_full",
                                                     "name_en", "prov_name_vi"])
     communes["code"] = communes["ward_code"].astype(str)
-    return provinces, communes
+    communes["prov_name_vi"] = communes["prov_code"].map(province_names).fillna(communes["prov_name_vi"])
+    communes = pd.concat([communes, border_metrics_other_survey(communes, segments)], axis=1)
+    return (gpd.GeoDataFrame(provinces, geometry="geometry", crs=GEOGRAPHIC_CRS),
+            gpd.GeoDataFrame(communes, geometry="geometry", crs=GEOGRAPHIC_CRS))
 
 
 def build_cache(force: bool = False, verbose: bool = True) -> bool:
@@ -203,7 +238,7 @@ def build_cache(force: bool = False, verbose: bool = True) -> bool:
     districts = _prepare_districts(segments)
     provinces = _prepare_provinces(segments)
     neighbours, labels = _prepare_neighbours(districts)
-    provinces_2025, communes_2025 = _prepare_2025()
+    provinces_2025, communes_2025 = _prepare_2025(segments)
 
     full = {
         "districts_pre2025": districts,

@@ -115,7 +115,7 @@ def _display_units(frame: gpd.GeoDataFrame, era: str, lang: str) -> gpd.GeoDataF
     """Adds the columns tooltips show: unit name, province, border text, style key."""
     out = frame.copy()
     if era == "pre2025":
-        full = out["name_vi_full_2025"].fillna(out["name_vi"])
+        full = out["full_name_vi"]
         hist = out["historical"].astype(bool)
         out["unit_name"] = full.where(~hist, full + " " + t("historical", lang))
         out["prov_name"] = out["prov_name_vi"]

@@ -1,0 +1,87 @@
+"""Start the real app and drive it in Debian's chromium with Playwright (no browser download)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(env: dict | None = None, timeout: float = 90.0):
+    """Run ``streamlit run app.py`` on a free loopback port; yields the base URL."""
+    port = free_port()
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class PageWatch:
+    """Collects failed requests and console errors of a page."""
+
+    def __init__(self, page):
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: self.failed.append(f"{r.url} HTTP {r.status}") if r.status >= 400 else None)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+def wait_for_features(page, expected: int, timeout: float = 60.0, exact: bool = False) -> int:
+    """Wait until the map iframe has drawn ``expected`` vector features (exactly that many when
+    ``exact``, e.g. after the map was replaced by a smaller one); returns the count drawn."""
+    page.wait_for_selector(MAP_FRAME, timeout=timeout * 1000)
+    frame = page.frame_locator(MAP_FRAME)
+    deadline = time.time() + timeout
+    count = 0
+    while time.time() < deadline:
+        try:
+            count = frame.locator(".leaflet-overlay-pane path").count()
+        except Exception:
+            count = 0
+        if count == expected or (count > expected and not exact):
+            return count
+        time.sleep(0.5)
+    return count

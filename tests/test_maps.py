@@ -1,0 +1,117 @@
+"""The folium maps: offline assets only, escaped text, credits and map conventions."""
+from __future__ import annotations
+
+import re
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.layers import PolygonLayer, Style
+from geo.maps import MapView, admin_map, border_units_table
+from geo.webmap import STATIC_DIR, OfflineAssetMissing, localize_assets, new_map
+
+LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+
+def _unescape_js(text: str) -> str:
+    """Undo the \\uXXXX escapes that folium's JSON serialisation writes."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _html(view: MapView) -> str:
+    return _unescape_js(admin_map(view).fmap.get_root().render())
+
+
+@pytest.fixture(scope="module")
+def national_html() -> str:
+    return _html(MapView())
+
+
+def test_no_external_links(national_html):
+    links = LINK.findall(national_html)
+    assert links, "the map must load Leaflet from somewhere"
+    external = [u for u in links if u.startswith(("http:", "https:", "//"))]
+    assert external == []
+    for url in links:
+        assert url.startswith("/app/static/"), url
+        assert (STATIC_DIR / url.removeprefix("/app/static/")).is_file(), f"{url} not installed in static/"
+
+
+def test_no_tiles_by_default(national_html, monkeypatch):
+    assert "L.tileLayer" not in national_html
+    monkeypatch.setenv("TDN_TILE_URL", "http://tiles.example.invalid/{z}/{x}/{y}.png")
+    assert "L.tileLayer" in _html(MapView(province="40"))
+
+
+def test_national_view_conventions(national_html):
+    for text in ("Biển Đông", "Quần đảo Hoàng Sa", "(Đà Nẵng, Việt Nam)", "Quần đảo Trường Sa",
+                 "(Khánh Hòa, Việt Nam)", "Trung Quốc", "Lào", "Campuchia", "Biên giới Việt – Lào"):
+        assert text in national_html, text
+    assert "South China Sea" not in national_html
+    english = _html(MapView(lang="en"))
+    assert "East Sea" in english and "South China Sea" not in english
+
+
+def test_credits_on_every_map(national_html):
+    assert "Open Development Mekong" in national_html and "CC BY-SA 4.0" in national_html
+    assert "Natural Earth" in national_html
+    html_2025 = _html(MapView(era="2025", province="40"))
+    assert "bando" in html_2025.lower() or "Bản đồ" in html_2025
+    assert "giấy phép chưa rõ" in html_2025
+
+
+def test_province_view_is_the_province():
+    result = admin_map(MapView(province="40"))
+    assert result.feature_count == 21
+    assert "Tỉnh Nghệ An" in result.title
+    names = set(result.units["unit_name"])
+    assert "Huyện Kỳ Sơn" in names and any(n.startswith("Thị xã Cửa Lò") for n in names)
+
+
+def test_tooltips_carry_vietnamese_names_and_border_facts():
+    html = _html(MapView(province="40"))
+    assert "Huyện Kỳ Sơn" in html and "Việt – Lào: 187" in html
+    assert "cách biên giới Việt – Lào" in html  # inland districts say how far the border is
+
+
+def test_border_table_for_a_province():
+    table = border_units_table(MapView(province="10"))
+    assert set(table["unit_name"]) == {"Huyện Bát Xát", "Huyện Mường Khương", "Thành phố Lào Cai",
+                                       "Huyện Si Ma Cai", "Huyện Bảo Thắng"}
+
+
+def test_2025_era_maps():
+    national = admin_map(MapView(era="2025"))
+    assert national.feature_count == 34
+    province = admin_map(MapView(era="2025", province="40"))
+    assert province.feature_count == 130
+
+
+def test_text_from_data_is_escaped():
+    frame = gpd.GeoDataFrame({"code": ["x"], "name": ['<img src=x onerror="alert(1)">']},
+                             geometry=[shapely.box(105, 20, 106, 21)], crs="EPSG:4326")
+    fmap = new_map([[20, 105], [21, 106]], "credits")
+    PolygonLayer("t", frame, {"a": Style()}, tooltip=[("name", "Tên <b>")]).add_to(fmap)
+    raw = localize_assets(fmap).get_root().render()
+    assert "<img src=x" not in raw
+    html = _unescape_js(raw)
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "Tên &lt;b&gt;" in html
+
+
+def test_unknown_cdn_asset_is_refused():
+    fmap = new_map([[20, 105], [21, 106]], "credits")
+    folium.plugins.MarkerCluster().add_to(fmap)
+    with pytest.raises(OfflineAssetMissing):
+        localize_assets(fmap)
+
+
+def test_localize_is_idempotent_and_per_map():
+    first = new_map([[20, 105], [21, 106]], "a")
+    localize_assets(first)
+    localize_assets(first)
+    assert all(url.startswith("/app/static/") for _, url in first.default_js)
+    assert any(url.startswith("https://") for _, url in folium.Map.default_js)  # class lists untouched
