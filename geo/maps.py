@@ -48,6 +48,8 @@ BORDER_UNIT = {k: Style(colour=b.colour, weight=1.6, fill=b.colour, fill_opacity
 NATIONAL_BOUNDS = [[6.6, 101.9], [23.6, 117.4]]
 #: neighbours and labels are clipped to this box (minx, miny, maxx, maxy) in the national view
 NATIONAL_CLIP = (88.0, -2.0, 128.0, 33.0)
+#: a province view wider than this (degrees) draws its context at national detail
+WIDE_PROVINCE_DEGREES = 4.0
 SEA_LABELS = (("sea", 13.2, 111.0, "sea"), ("gulf", 20.0, 107.3, "sea"))
 
 
@@ -142,8 +144,10 @@ def _national_units(era: str, lang: str) -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=64)
-def _province_units(era: str, province: str, lang: str) -> gpd.GeoDataFrame:
-    frame = load_layer(_unit_layer_name(era), "province")
+def _province_units(era: str, province: str, lang: str, level: str = "province") -> gpd.GeoDataFrame:
+    if era == "2025" and level == "national":
+        level = "province"  # communes are not cached at national detail
+    frame = load_layer(_unit_layer_name(era), level)
     column = "prov_code"
     return _display_units(frame[frame[column] == province], era, lang)
 
@@ -262,6 +266,9 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
         bounds = bounds_of(units, pad=0.08)
         (s, w), (n, e) = bounds
         clip = (w - (e - w) * 0.3, s - (n - s) * 0.3, e + (e - w) * 0.3, n + (n - s) * 0.3)
+        if max(e - w, n - s) > WIDE_PROVINCE_DEGREES:  # e.g. Khánh Hòa with Trường Sa: coarser detail
+            level = "national"
+            units = _province_units(era, view.province, lang, level)
         province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
         province_name = units["prov_name"].iloc[0]
 
