@@ -1,0 +1,1781 @@
+"""Validated, all-or-nothing import of CSV/XLSX files into the case store, with an import log and undo.
+
+Function API (used by the import page and the command line):
+
+- :func:`validate_file` checks a file without writing anything and returns an :class:`ImportReport`.
+- :func:`import_file` validates and, when there is no error, writes every row in one transaction and
+  records the import; with ``dry_run=True`` it only validates. A file already imported (same checksum,
+  import still active) is not imported again.
+- :func:`list_imports`, :func:`undo_import`: the import log and undoing one import.
+- :func:`template_bytes`: an empty template (CSV or XLSX, Vietnamese or English headers) for each table.
+
+Every problem is reported with the file, the row as a spreadsheet shows it (header = row 1), the column
+as written in the file, the value and the reason in Vietnamese and English. A file with any error writes
+nothing. Counts of victims are sensitive: this module never prints or logs them (the command line prints
+the report, which names a value only where it is wrong).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import hashlib
+import io
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from geo import schema as S
+from geo import store
+
+MAX_FILE_MB = float(os.environ.get("TDN_IMPORT_MAX_MB", "50") or 50)
+MAX_ROWS = 1_000_000
+MAX_REPORTED_ERRORS = 5000
+MIN_DATE = date(1990, 1, 1)
+_CHUNK = 2000
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("TDN_IMPORT_MAX_MB", MAX_FILE_MB) or MAX_FILE_MB) * 1024 * 1024)
+
+
+def _today() -> date:
+    return date.today()
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages
+# --------------------------------------------------------------------------------------------------
+MESSAGES: dict[str, tuple[str, str]] = {
+    "empty_file": ("Tệp trống, không có dữ liệu.", "The file is empty: there is no data."),
+    "no_rows": ("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.", "The file has a header row but no data rows."),
+    "too_large": ("Tệp quá lớn ({size}); giới hạn là {limit}. Hãy chia thành nhiều tệp nhỏ hơn.",
+                  "The file is too large ({size}); the limit is {limit}. Split it into smaller files."),
+    "too_many_rows": ("Tệp có hơn {limit} dòng; hãy chia thành nhiều tệp.", "The file has more than {limit} rows; split it."),
+    "binary_file": ("Đây không phải tệp CSV dạng văn bản ({what}). Hãy mở tệp trong Excel và lưu lại dưới dạng "
+                    "'CSV UTF-8' hoặc '.xlsx'.",
+                    "This is not a text CSV file ({what}). Open it in Excel and save it as 'CSV UTF-8' or '.xlsx'."),
+    "not_utf8": ("Tệp không phải mã UTF-8 (byte lỗi ở vị trí {pos}). Trong Excel chọn Lưu thành > 'CSV UTF-8 "
+                 "(Comma delimited)'.",
+                 "The file is not UTF-8 (bad byte at position {pos}). In Excel choose Save As > 'CSV UTF-8 "
+                 "(Comma delimited)'."),
+    "bad_csv": ("Tệp CSV bị lỗi định dạng ({detail}).", "The CSV file is malformed ({detail})."),
+    "old_excel": ("Định dạng Excel cũ (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV UTF-8.",
+                  "Old Excel format (.xls) is not supported; save it as .xlsx or CSV UTF-8."),
+    "bad_excel": ("Không đọc được tệp Excel: {detail}.", "The Excel file cannot be read: {detail}."),
+    "bad_extension": ("Chỉ nhận tệp .csv hoặc .xlsx (tệp này: '{ext}').", "Only .csv or .xlsx files are accepted (this one: '{ext}')."),
+    "unknown_kind": ("Không xác định được đây là bảng nào (vụ việc, mô hình, xã trọng điểm, chỉ tiêu, cửa khẩu, "
+                     "điểm nóng, tuyến). Hãy dùng tệp mẫu hoặc chọn loại bảng.",
+                     "Cannot tell which table this is (cases, prevention models, key areas, targets, gates, hotspots, "
+                     "routes). Use a template or choose the table."),
+    "bad_kind": ("Loại bảng '{kind}' không tồn tại. Các loại: {kinds}.", "Unknown table '{kind}'. Tables: {kinds}."),
+    "missing_column": ("Thiếu cột bắt buộc '{vi}' ('{en}'). Các cột có trong tệp: {found}.",
+                       "Required column '{vi}' ('{en}') is missing. Columns in the file: {found}."),
+    "missing_one_of": ("Cần ít nhất một trong các cột: {cols}. Các cột có trong tệp: {found}.",
+                       "At least one of these columns is needed: {cols}. Columns in the file: {found}."),
+    "duplicate_column": ("Cột '{col}' trùng nghĩa với cột '{other}' (cả hai là '{vi}').",
+                         "Column '{col}' means the same as column '{other}' (both are '{en}')."),
+    "unknown_column": ("Cột '{col}' không được nhận dạng nên bị bỏ qua.", "Column '{col}' is not recognised and is ignored."),
+    "formula": ("Ô bắt đầu bằng '{ch}' sẽ chạy như công thức trong bảng tính. Hãy xóa ký tự đó (hoặc thay công "
+                "thức bằng giá trị).",
+                "The cell starts with '{ch}' and would run as a formula in a spreadsheet. Remove that character "
+                "(or replace the formula with its value)."),
+    "required_value": ("Ô bắt buộc đang trống.", "A required value is empty."),
+    "negative_count": ("Số lượng không được âm.", "Counts cannot be negative."),
+    "non_integer": ("Số lượng phải là số nguyên.", "Counts must be whole numbers."),
+    "not_a_number": ("Không phải là số.", "Not a number."),
+    "bad_date": ("Ngày không hợp lệ; hãy ghi dd/mm/yyyy (ví dụ 14/05/2023) hoặc yyyy-mm-dd.",
+                 "Not a valid date; write dd/mm/yyyy (e.g. 14/05/2023) or yyyy-mm-dd."),
+    "future_date": ("Ngày {value} ở tương lai (hôm nay là {today}).", "The date {value} is in the future (today is {today})."),
+    "old_date": ("Ngày {value} quá xa (trước {min}); hãy kiểm tra lại năm.", "The date {value} is too early (before {min}); check the year."),
+    "bad_period": ("Kỳ báo cáo không hợp lệ. Ví dụ: 06/2023, Quý 2/2023, 6 tháng đầu năm 2023, 2023, "
+                   "hoặc 01/01/2023-30/06/2023.",
+                   "Not a valid reporting period. Examples: 2023-06, Q2 2023, H1 2023, 2023, or 2023-01-01/2023-06-30."),
+    "future_period": ("Kỳ báo cáo {value} bắt đầu sau hôm nay ({today}).", "The period {value} starts after today ({today})."),
+    "period_open": ("Kỳ báo cáo {value} chưa kết thúc (hôm nay là {today}); số liệu có thể chưa đủ.",
+                    "The period {value} has not ended yet (today is {today}); figures may be incomplete."),
+    "date_outside_period": ("Ngày {date} không nằm trong kỳ báo cáo {period}.", "The date {date} is outside the period {period}."),
+    "bad_choice": ("Giá trị không hợp lệ. Giá trị được nhận: {allowed}.", "Not an accepted value. Accepted: {allowed}."),
+    "bad_bool": ("Hãy ghi 1/0, có/không hoặc yes/no.", "Write 1/0, có/không or yes/no."),
+    "bad_year": ("Năm không hợp lệ (cần từ {min} đến {max}).", "Not a valid year (expected {min} to {max})."),
+    "too_long": ("Nội dung quá dài ({n} ký tự; tối đa {max}).", "The text is too long ({n} characters; at most {max})."),
+    "control_chars": ("Ô chứa ký tự điều khiển không hợp lệ.", "The cell contains invalid control characters."),
+    "place": ("{msg}", "{msg}"),
+    "unknown_place": ("{msg}", "{msg}"),
+    "ambiguous_place": ("{msg}", "{msg}"),
+    "wrong_era": ("{msg}", "{msg}"),
+    "era_conflict": ("Thời kỳ địa danh '{era}' không khớp với thời gian {when}: {rule}",
+                     "Place era '{era}' does not match the time {when}: {rule}"),
+    "district_in_2025": ("Từ 1/7/2025 không còn cấp huyện; bỏ trống cột huyện cho địa danh 2025 (hàng này thuộc "
+                         "thời kỳ 2025 do {why}).",
+                         "There are no districts since 1 July 2025; leave the district empty for 2025 places (this "
+                         "row is in the 2025 era because {why})."),
+    "code_name_mismatch": ("Mã '{code}' là {code_unit} nhưng tên '{name}' là {name_unit}.",
+                           "Code '{code}' is {code_unit} but the name '{name}' is {name_unit}."),
+    "place_level_required": ("Cần ghi đến cấp {level_vi}.", "The place must be given down to the {level_en}."),
+    "children_gt_victims": ("Số nạn nhân trẻ em ({children}) lớn hơn tổng số nạn nhân ({victims}).",
+                            "Child victims ({children}) exceed the number of victims ({victims})."),
+    "women_gt_victims": ("Số nạn nhân nữ ({women}) lớn hơn tổng số nạn nhân ({victims}).",
+                         "Female victims ({women}) exceed the number of victims ({victims})."),
+    "rescued_gt_victims": ("Số nạn nhân được giải cứu, tiếp nhận ({rescued}) lớn hơn tổng số nạn nhân ({victims}).",
+                           "Victims rescued or received ({rescued}) exceed the number of victims ({victims})."),
+    "supported_gt_victims": ("Số nạn nhân được hỗ trợ ({supported}) lớn hơn tổng số nạn nhân ({victims}).",
+                             "Victims supported ({supported}) exceed the number of victims ({victims})."),
+    "case_needs_id": ("Vụ việc đơn lẻ phải có mã vụ việc.", "A single case needs a case ID."),
+    "case_n_cases": ("Một vụ việc đơn lẻ được tính là 1 vụ; nếu là số liệu tổng hợp hãy ghi Loại bản ghi = 'tổng hợp'.",
+                     "A single case counts as 1; for a total write Record type = 'aggregate'."),
+    "aggregate_needs_cases": ("Số liệu tổng hợp phải có Số vụ (có thể là 0).", "An aggregate row needs the number of cases (0 is allowed)."),
+    "duplicate_in_file": ("'{key}' trùng với dòng {other} trong cùng tệp.", "'{key}' duplicates row {other} of the same file."),
+    "duplicate_in_store": ("'{key}' đã có trong dữ liệu (lần nhập #{imp}: tệp '{file}', {when}). Nhập lại sẽ tính hai "
+                           "lần; nếu muốn thay thế, hãy hoàn tác lần nhập đó trước.",
+                           "'{key}' is already stored (import #{imp}: file '{file}', {when}). Importing it again would "
+                           "count it twice; to replace it, undo that import first."),
+    "reserved_id": ("Mã '{key}' đã được dùng cho lớp tham chiếu có nguồn; hãy chọn mã khác.",
+                    "ID '{key}' is used by a sourced reference layer; choose another ID."),
+    "coords_incomplete": ("Cần cả vĩ độ và kinh độ.", "Both latitude and longitude are needed."),
+    "coord_range": ("Tọa độ ngoài phạm vi ({what}).", "Coordinate out of range ({what})."),
+    "coord_type_without_coords": ("Loại tọa độ '{value}' nhưng không có vĩ độ/kinh độ.",
+                                  "Coordinate type '{value}' but no latitude/longitude."),
+    "percent_over_100": ("Tỷ lệ phần trăm không thể lớn hơn 100.", "A percentage cannot exceed 100."),
+    "negative_value": ("Giá trị không được âm.", "The value cannot be negative."),
+    "end_before_start": ("Ngày dừng ({end}) trước ngày thành lập ({start}).", "End date ({end}) is before the start date ({start})."),
+    "already_imported": ("Tệp này đã được nhập (lần nhập #{imp}, {when}); không ghi lại lần nữa.",
+                         "This file was already imported (import #{imp}, {when}); nothing was written again."),
+    "store_conflict": ("Dữ liệu vừa thay đổi trong lúc nhập (trùng khóa); không có gì được ghi. Hãy thử lại.",
+                       "The stored data changed during the import (duplicate key); nothing was written. Try again."),
+}
+
+
+@dataclass
+class Issue:
+    """One problem in a file. ``row`` is the spreadsheet row (header = 1); None for file-level problems."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    reason_vi: str
+    reason_en: str
+    suggestions: list[str] = field(default_factory=list)
+    severity: str = "error"
+
+    def reason(self, lang: str = "vi") -> str:
+        return self.reason_en if lang == "en" else self.reason_vi
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        out = {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "code": self.code,
+               "severity": self.severity, "suggestions": "; ".join(self.suggestions)}
+        if lang is None:
+            out["reason_vi"], out["reason_en"] = self.reason_vi, self.reason_en
+        else:
+            out["reason"] = self.reason(lang)
+        return out
+
+    def line(self, lang: str = "vi") -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(("row " if lang == "en" else "dòng ") + str(self.row))
+        if self.column:
+            where.append(("column " if lang == "en" else "cột ") + f"'{self.column}'")
+        text = ", ".join(where)
+        if self.value not in (None, ""):
+            text += f", {'value' if lang == 'en' else 'giá trị'} '{self.value}'"
+        return f"{text}: {self.reason(lang)}"
+
+
+def _issue(file: str, row: int | None, column: str | None, value: Any, code: str,
+           suggestions: Iterable[str] = (), severity: str = "error", /, **fmt) -> Issue:
+    vi, en = MESSAGES[code]
+    fmt_vi = {k: (v[0] if isinstance(v, tuple) else v) for k, v in fmt.items()}
+    fmt_en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in fmt.items()}
+    return Issue(file, row, column, None if value is None else _show(value), code, vi.format(**fmt_vi),
+                 en.format(**fmt_en), list(suggestions), severity)
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+@dataclass
+class ImportReport:
+    """Outcome of validating or importing one file.
+
+    ``status``: ``invalid`` (errors: nothing written), ``valid`` (validated only / dry run),
+    ``imported`` (written; ``import_id`` set), ``already_imported`` (same file already active:
+    ``already_import_id``; nothing written).
+    """
+
+    file_name: str
+    kind: str | None = None
+    checksum: str | None = None
+    size_bytes: int = 0
+    n_rows: int = 0
+    status: str = "invalid"
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    n_errors_total: int = 0
+    import_id: int | None = None
+    already_import_id: int | None = None
+    dry_run: bool = False
+    n_demo_rows: int = 0
+    columns_found: list[str] = field(default_factory=list)
+    columns_used: dict[str, str] = field(default_factory=dict)  # file header -> column key
+    _records: list[dict] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, issue: Issue) -> None:
+        if issue.severity == "warning":
+            if len(self.warnings) < MAX_REPORTED_ERRORS:
+                self.warnings.append(issue)
+            return
+        self.n_errors_total += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(issue)
+
+    def errors_frame(self, lang: str | None = None, include_warnings: bool = False) -> pd.DataFrame:
+        items = self.errors + (self.warnings if include_warnings else [])
+        cols = ["file", "row", "column", "value", "code", "severity", "suggestions"] + (
+            ["reason_vi", "reason_en"] if lang is None else ["reason"])
+        return pd.DataFrame([i.as_dict(lang) for i in items], columns=cols)
+
+    def summary(self, lang: str = "vi") -> str:
+        kind = S.IMPORT_KINDS[self.kind].label(lang) if self.kind in S.IMPORT_KINDS else (self.kind or "?")
+        en = lang == "en"
+        if self.status == "invalid":
+            n = self.n_errors_total
+            return (f"{self.file_name}: {n} error(s); nothing was written." if en
+                    else f"{self.file_name}: {n} lỗi; không có dữ liệu nào được ghi.")
+        if self.status == "already_imported":
+            return (f"{self.file_name}: already imported as #{self.already_import_id}; nothing was written again." if en
+                    else f"{self.file_name}: đã nhập trước đây (lần nhập #{self.already_import_id}); không ghi lại.")
+        demo = ""
+        if self.n_demo_rows:
+            demo = f" ({self.n_demo_rows} {'demo rows' if en else 'dòng dữ liệu minh họa'})"
+        if self.status == "valid":
+            return (f"{self.file_name}: {self.n_rows} rows of {kind} are valid{demo}; nothing written (check only)." if en
+                    else f"{self.file_name}: {self.n_rows} dòng {kind} hợp lệ{demo}; chưa ghi (chỉ kiểm tra).")
+        return (f"{self.file_name}: {self.n_rows} rows of {kind} imported as #{self.import_id}{demo}." if en
+                else f"{self.file_name}: đã nhập {self.n_rows} dòng {kind}, lần nhập #{self.import_id}{demo}.")
+
+    def to_text(self, lang: str = "vi", max_lines: int = 200) -> str:
+        lines = [self.summary(lang)]
+        for issue in self.errors[:max_lines]:
+            lines.append("  - " + issue.line(lang))
+            if issue.suggestions:
+                lines.append("      " + ("suggestions: " if lang == "en" else "gợi ý: ") + "; ".join(issue.suggestions[:5]))
+        if self.n_errors_total > min(len(self.errors), max_lines):
+            more = self.n_errors_total - min(len(self.errors), max_lines)
+            lines.append(f"  ... {more} " + ("more errors" if lang == "en" else "lỗi khác"))
+        for issue in self.warnings[:50]:
+            lines.append("  ! " + issue.line(lang))
+        return "\n".join(lines)
+
+    def records_frame(self) -> pd.DataFrame:
+        """The validated rows as they would be stored (for a preview)."""
+        return pd.DataFrame(self._records)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]
+
+
+_MAGIC = [
+    (b"PK\x03\x04", "tệp nén ZIP hoặc Excel .xlsx đổi tên thành .csv / a ZIP or .xlsx workbook renamed .csv"),
+    (b"\xd0\xcf\x11\xe0", "tệp Excel .xls hoặc Word cũ / an old .xls or Word file"),
+    (b"%PDF", "tệp PDF / a PDF file"),
+    (b"\x89PNG", "ảnh PNG / a PNG image"),
+    (b"\xff\xd8\xff", "ảnh JPEG / a JPEG image"),
+    (b"GIF8", "ảnh GIF / a GIF image"),
+    (b"\x1f\x8b", "tệp nén gzip / a gzip archive"),
+    (b"Rar!", "tệp nén RAR / a RAR archive"),
+    (b"7z\xbc\xaf", "tệp nén 7z / a 7z archive"),
+    (b"SQLite format 3", "cơ sở dữ liệu SQLite / an SQLite database"),
+]
+
+
+class _FileProblem(Exception):
+    def __init__(self, issue: Issue):
+        super().__init__(issue.reason_en)
+        self.issue = issue
+
+
+def _binary_what(data: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:8192]
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        return "tệp nhị phân / a binary file"
+    return None
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=exc.start)) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=exc.start)) from exc
+
+
+def _detect_delimiter(header_line: str) -> str:
+    counts = {}
+    for delim in (",", ";", "\t", "|"):
+        try:
+            fields = next(csv.reader([header_line], delimiter=delim))
+        except (csv.Error, StopIteration):
+            fields = []
+        counts[delim] = len(fields)
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def _read_csv(data: bytes, file: str) -> _Table:
+    text = _decode(data, file)
+    if "\x00" in text:
+        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
+        skip += 1
+    if skip >= len(lines):
+        raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+    delim = _detect_delimiter(lines[skip])
+    body = "".join(lines[skip:])
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delim)
+    try:
+        headers = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise _FileProblem(_issue(file, None, None, None, "empty_file")) from exc
+    rows, numbers = [], []
+    row_no = skip + 1
+    try:
+        for record in reader:
+            row_no += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            rows.append(record)
+            numbers.append(row_no)
+            if len(rows) > MAX_ROWS:
+                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+    except csv.Error as exc:
+        raise _FileProblem(_issue(file, row_no, None, None, "bad_csv", detail=str(exc))) from exc
+    return _Table([h for h in headers], rows, numbers)
+
+
+def _read_xlsx(data: bytes, file: str) -> _Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _FileProblem(_issue(file, None, None, None, "bad_excel", detail=str(exc)[:200])) from exc
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+        guide = re.compile(r"huong.?dan|guide|readme|help|gioi.?thieu", re.I)
+        data_like = [ws for ws in sheets if re.search(r"du.?lieu|data", S.fold(ws.title))]
+        ws = data_like[0] if data_like else next((w for w in sheets if not guide.search(S.fold(w.title))), sheets[0])
+        headers: list[str] | None = None
+        rows, numbers = [], []
+        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            values = list(values)
+            nonempty = [v for v in values if v is not None and str(v).strip() != ""]
+            if headers is None:
+                if not nonempty or str(nonempty[0]).lstrip().startswith("#") and len(nonempty) == 1:
+                    continue
+                while values and (values[-1] is None or str(values[-1]).strip() == ""):
+                    values.pop()
+                headers = ["" if v is None else str(v) for v in values]
+                continue
+            if not nonempty:
+                continue
+            rows.append(values)
+            numbers.append(idx)
+            if len(rows) > MAX_ROWS:
+                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+        if headers is None:
+            raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+        return _Table(headers, rows, numbers)
+    finally:
+        wb.close()
+
+
+def _load_bytes(path_or_bytes, filename: str | None) -> tuple[bytes, str]:
+    limit = max_file_bytes()
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(path_or_bytes)
+        name = filename or "upload"
+    elif hasattr(path_or_bytes, "read"):  # file-like (e.g. Streamlit UploadedFile): may be read twice
+        name = filename or getattr(path_or_bytes, "name", None) or "upload"
+        size = getattr(path_or_bytes, "size", None)
+        if isinstance(size, int) and size > limit:
+            raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(size), limit=_mb(limit)))
+        if hasattr(path_or_bytes, "getvalue"):
+            data = path_or_bytes.getvalue()
+        else:
+            if hasattr(path_or_bytes, "seek"):
+                path_or_bytes.seek(0)
+            data = path_or_bytes.read(limit + 1)
+    else:
+        path = Path(path_or_bytes)
+        name = filename or path.name
+        size = path.stat().st_size
+        if size > limit:
+            raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(size), limit=_mb(limit)))
+        data = path.read_bytes()
+    if len(data) > limit:
+        raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(len(data)), limit=_mb(limit)))
+    return data, name
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _read_table(data: bytes, file: str) -> _Table:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+    ext = Path(file).suffix.lower()
+    if ext in (".xlsx", ".xlsm"):
+        if not data.startswith(b"PK\x03\x04"):
+            what = _binary_what(data) or "không phải tệp Excel / not an Excel workbook"
+            raise _FileProblem(_issue(file, None, None, None, "bad_excel", detail=what))
+        return _read_xlsx(data, file)
+    if ext == ".xls":
+        raise _FileProblem(_issue(file, None, None, None, "old_excel"))
+    if ext not in (".csv", ".txt", ".tsv", ""):
+        raise _FileProblem(_issue(file, None, None, None, "bad_extension", ext=ext))
+    what = _binary_what(data)
+    if what:
+        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=tuple(what.split(" / "))))
+    return _read_csv(data, file)
+
+
+# --------------------------------------------------------------------------------------------------
+# Headers
+# --------------------------------------------------------------------------------------------------
+def _match_headers(headers: list[str], kind: S.ImportKind) -> tuple[dict[int, S.ColumnSpec], list[int]]:
+    """Column index -> spec, and indexes of unrecognised headers."""
+    lookup: dict[str, S.ColumnSpec] = {}
+    for spec in kind.columns:
+        for key in spec.keys():
+            lookup.setdefault(key, spec)
+    mapping, unknown = {}, []
+    for i, header in enumerate(headers):
+        key = S.fold(header)
+        spec = lookup.get(key) or lookup.get(key.replace("_", ""))
+        if spec is None:
+            if key:
+                unknown.append(i)
+            continue
+        mapping[i] = spec
+    return mapping, unknown
+
+
+def _satisfied(spec: S.ColumnSpec, found: set[str]) -> bool:
+    """A required column is present (a place name column is also satisfied by its code column)."""
+    return spec.key in found or (spec.kind == "place" and f"{spec.key}_code" in found)
+
+
+def detect_kind(headers: list[str]) -> str | None:
+    """The import kind whose columns best match ``headers`` (None when nothing fits)."""
+    best, best_score = None, (0, 0)
+    for key, kind in S.IMPORT_KINDS.items():
+        mapping, _ = _match_headers(headers, kind)
+        found = {spec.key for spec in mapping.values()}
+        found |= {c.key for c in kind.required() if _satisfied(c, found)}
+        required = {c.key for c in kind.required()}
+        one_of_ok = all(any(k in found for k in group) for group in kind.one_of)
+        if not required <= found or not one_of_ok:
+            continue
+        score = (len(found), -len(kind.columns))
+        if score > best_score:
+            best, best_score = key, score
+    return best
+
+
+# --------------------------------------------------------------------------------------------------
+# Cell parsing
+# --------------------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INT_RE = re.compile(r"^[+-]?\d+(?:\.0+)?$")
+_NUM_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$")
+_DASHES = {"-", "–", "—"}
+
+
+class _CellError(Exception):
+    def __init__(self, code: str, **fmt):
+        super().__init__(code)
+        self.code = code
+        self.fmt = fmt
+
+
+def _formula_char(raw: str) -> str | None:
+    """The character that would make a spreadsheet run ``raw`` as a formula (None if safe)."""
+    if not raw:
+        return None
+    if raw[0] in ("\t", "\r", "\n"):
+        return {"\t": "TAB", "\r": "CR", "\n": "LF"}[raw[0]]
+    stripped = raw.lstrip(" \u00a0")
+    if stripped[:1] in _FORMULA_START and stripped not in _DASHES:
+        return stripped[0]
+    return None
+
+
+def _text(value: Any) -> str | None:
+    """Cell as clean NFC text (None for empty). Raises for formula-like or control characters."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    raw = str(value)
+    ch = _formula_char(raw)
+    if ch:
+        raise _CellError("formula", ch=ch)
+    text = unicodedata.normalize("NFC", raw).replace("\u00a0", " ").strip()
+    if _CONTROL_RE.search(text):
+        raise _CellError("control_chars")
+    if text in _DASHES:
+        return None
+    return text or None
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _count(value: Any) -> int | None:
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, bool):
+        raise _CellError("not_a_number")
+    if isinstance(value, int):
+        if value < 0:
+            raise _CellError("negative_count")
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value < 0:
+            raise _CellError("negative_count")
+        if not value.is_integer():
+            raise _CellError("non_integer")
+        return int(value)
+    if isinstance(value, (datetime, date)):
+        raise _CellError("not_a_number")
+    raw = str(value).replace("\u00a0", " ").strip()
+    if raw in _DASHES:
+        return None
+    if _INT_RE.match(raw):
+        n = int(float(raw))
+        if n < 0 or raw.startswith("-"):
+            if n == 0:
+                return 0
+            raise _CellError("negative_count")
+        return n
+    if _NUM_RE.match(raw):
+        if raw.startswith("-"):
+            raise _CellError("negative_count")
+        raise _CellError("non_integer")
+    ch = _formula_char(str(value))
+    if ch:
+        raise _CellError("formula", ch=ch)
+    raise _CellError("not_a_number")
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, bool):
+        raise _CellError("not_a_number")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return float(value)
+    raw = str(value).replace("\u00a0", " ").strip().replace("%", "").strip()
+    if raw in _DASHES:
+        return None
+    if _NUM_RE.match(raw):
+        return float(raw.replace(",", "."))
+    ch = _formula_char(str(value))
+    if ch:
+        raise _CellError("formula", ch=ch)
+    raise _CellError("not_a_number")
+
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"), ("d", "m", "y")),
+]
+
+
+def _parse_date_text(text: str) -> date:
+    t = text.strip()
+    m = re.match(r"^ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})$", S.fold(t).replace("_", " "))
+    if m:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(t)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups())))
+            return date(parts["y"], parts["m"], parts["d"])
+    raise ValueError(text)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, datetime):
+        if value.time() != time(0, 0):
+            return value.date()
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise _CellError("bad_date")
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return _parse_date_text(text)
+    except ValueError as exc:
+        raise _CellError("bad_date") from exc
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def parse_period(value: Any) -> tuple[date, date] | None:
+    """A reporting period as (start, end). Accepts a year, month, quarter, half-year, a date, or a range.
+
+    Examples: 2023 | năm 2023 | 2023-06 | 06/2023 | T6/2023 | tháng 6/2023 | Q2 2023 | 2023-Q2 | Quý II/2023 |
+    H1 2023 | 2023-H1 | 6 tháng đầu năm 2023 | 6 tháng cuối năm 2023 | 2023-01-01/2023-06-30 |
+    01/01/2023 - 30/06/2023 | 14/05/2023 (one day). Raises _CellError("bad_period").
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        d = value.date()
+        return d, d
+    if isinstance(value, date):
+        return value, value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 1900 <= int(value) <= 2100:
+            y = int(value)
+            return date(y, 1, 1), date(y, 12, 31)
+        raise _CellError("bad_period")
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return _parse_period_text(text)
+    except (ValueError, KeyError) as exc:
+        raise _CellError("bad_period") from exc
+
+
+def _parse_period_text(text: str) -> tuple[date, date]:
+    t = re.sub(r"\s+", " ", S.fold(text).replace("_", " ")).strip()
+    raw = text.strip()
+    m = re.match(r"^(?:nam )?(\d{4})$", t)
+    if m:
+        y = int(m.group(1))
+        return date(y, 1, 1), date(y, 12, 31)
+    m = re.match(r"^(\d{4})[-/.](\d{1,2})$", raw) or re.match(r"^(\d{4}) (\d{1,2})$", t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return store.bucket_bounds(int(m.group(1)), "month", int(m.group(2)))
+    m = re.match(r"^(?:thang |t)?(\d{1,2})(?: nam |[-/. ])(\d{4})$", t) or re.match(r"^(?:thang |t)?(\d{1,2})[-/.](\d{4})$", raw.lower())
+    if m and 1 <= int(m.group(1)) <= 12:
+        return store.bucket_bounds(int(m.group(2)), "month", int(m.group(1)))
+    m = (re.match(r"^(\d{4}) ?q([1-4])$", t) or re.match(r"^q([1-4]) ?(?:nam )?(\d{4})$", t)
+         or re.match(r"^quy (i{1,3}|iv|[1-4]) (?:nam )?(\d{4})$", t))
+    if m:
+        a, b = m.group(1), m.group(2)
+        year, part = (int(a), int(b)) if len(a) == 4 else (int(b), int(_ROMAN.get(a, a)))
+        return store.bucket_bounds(year, "quarter", part)
+    m = re.match(r"^(\d{4}) ?[hs]([12])$", t) or re.match(r"^[hs]([12]) ?(?:nam )?(\d{4})$", t)
+    if m:
+        a, b = m.group(1), m.group(2)
+        year, part = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
+        return store.bucket_bounds(year, "half", part)
+    m = re.match(r"^(?:6 thang|sau thang|nua) (dau|cuoi) (?:nam )?(\d{4})$", t)
+    if m:
+        return store.bucket_bounds(int(m.group(2)), "half", 1 if m.group(1) == "dau" else 2)
+    for sep in (r"\s*/\s*(?=\d{4}-)", r"\s+-\s+", r"\s*–\s*", r"\s*\.\.\s*", r"\s+den\s+", r"\s+to\s+", r"\s+đến\s+"):
+        parts = re.split(sep, raw, maxsplit=1)
+        if len(parts) == 2:
+            try:
+                start, end = _parse_date_text(parts[0]), _parse_date_text(parts[1])
+            except ValueError:
+                continue
+            if end < start:
+                raise ValueError(text)
+            return start, end
+    d = _parse_date_text(raw)
+    return d, d
+
+
+def _bool(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return bool(value)
+        raise _CellError("bad_bool")
+    key = S.fold(value)
+    if key in ("", "0", "khong", "no", "false", "n", "f"):
+        return False
+    if key in ("1", "x", "co", "yes", "true", "y", "t", "demo", "minh_hoa", "du_lieu_minh_hoa", "du_lieu_minh_hoa_demo_data"):
+        return True
+    raise _CellError("bad_bool")
+
+
+# --------------------------------------------------------------------------------------------------
+# Places
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _Place:
+    era: str | None
+    level: str | None
+    text: str | None
+    province: Any = None
+    district: Any = None
+    commune: Any = None
+
+    def columns(self, reg) -> dict:
+        out = {"place_era": self.era, "place_level": self.level, "place_text": self.text,
+               "province_code": None, "province_name": None, "district_code": None, "district_name": None,
+               "commune_code": None, "commune_name": None, "prov_code_pre2025": None, "district_code5": None,
+               "prov_code_2025": None, "commune_code_2025": None}
+        if self.province is None:
+            return out
+        p = self.province
+        out["province_code"], out["province_name"] = p.code, p.full_name_vi
+        if self.district is not None:
+            out["district_code"], out["district_name"] = self.district.code, self.district.full_name_vi
+        if self.commune is not None:
+            c = self.commune
+            out["commune_code"], out["commune_name"] = c.code, c.full_name_vi
+        if self.era == "pre2025":
+            out["prov_code_pre2025"] = p.code
+            if self.district is not None:
+                out["district_code5"] = self.district.code
+            elif self.commune is not None and self.commune.district_code:
+                out["district_code5"] = self.commune.district_code
+            out["prov_code_2025"] = reg.province_2025_of(p).code
+            if self.commune is not None:
+                succ = reg.communes_2025_of(self.commune)
+                out["commune_code_2025"] = succ[0].code if len(succ) == 1 else None
+        else:
+            out["prov_code_2025"] = p.code
+            if self.commune is not None:
+                out["commune_code_2025"] = self.commune.code
+        return out
+
+
+class _PlaceResolver:
+    """Registry look-ups with a cache (a 100,000-row file repeats the same few hundred places)."""
+
+    def __init__(self, reg):
+        self.reg = reg
+        self.cache: dict[tuple, Any] = {}
+
+    def resolve(self, text: str, level: str, era: str, province=None, district=None):
+        key = (text, level, era, province, district)
+        res = self.cache.get(key)
+        if res is None:
+            res = self.reg.resolve(text, level=level, era=era, province=province, district=district)
+            self.cache[key] = res
+        return res
+
+
+def _unit_names(units) -> list[str]:
+    out = []
+    for u in units or []:
+        try:
+            out.append(u.label("vi"))
+        except Exception:  # a plain string from a registry stub
+            out.append(str(u))
+    return out
+
+
+def _era_rule(kind: str, when: tuple[date, date] | None, year: int | None) -> tuple[list[str], list[str], str]:
+    """(allowed eras in preferred order, disallowed eras, human description of the time)."""
+    if kind in ("cases",) and when is not None:
+        start, end = when
+        label = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
+        if end < S.ERA_CHANGE:
+            return ["pre2025"], ["2025"], label
+        if start >= S.ERA_CHANGE:
+            return ["2025"], ["pre2025"], label
+        return ["pre2025", "2025"], [], label
+    if kind in ("key_areas", "targets") and year is not None:
+        if year <= 2024:
+            return ["pre2025"], ["2025"], str(year)
+        if year >= 2026:
+            return ["2025"], ["pre2025"], str(year)
+        return ["pre2025", "2025"], [], str(year)
+    if kind == "prevention_models" and when is not None:
+        start = when[0]
+        if start >= S.ERA_CHANGE:
+            return ["2025"], ["pre2025"], start.isoformat()
+        return ["pre2025", "2025"], [], start.isoformat()
+    return ["pre2025", "2025"], [], ""
+
+
+_ERA_RULE_TEXT = {
+    "pre2025": ("trước 1/7/2025 phải dùng địa danh cũ (63 tỉnh, có huyện).",
+                "before 1 July 2025 the old units (63 provinces, districts) must be used."),
+    "2025": ("từ 1/7/2025 phải dùng địa danh mới (34 tỉnh, không còn huyện).",
+             "from 1 July 2025 the new units (34 provinces, no districts) must be used."),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation of one file
+# --------------------------------------------------------------------------------------------------
+class _Validator:
+    def __init__(self, file: str, kind: S.ImportKind, table: _Table, report: ImportReport, engine: Engine | None,
+                 reg=None, today: date | None = None, force_demo: bool = False):
+        self.file = file
+        self.kind = kind
+        self.table = table
+        self.report = report
+        self.engine = engine
+        self.reg = reg
+        self.today = today or _today()
+        self.force_demo = force_demo
+        self.places: _PlaceResolver | None = None
+        self.headers: dict[str, str] = {}  # column key -> header text in the file
+        self.index: dict[str, int] = {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def err(self, row, col_key, value, code, suggestions=(), severity="error", /, **fmt):
+        column = self.headers.get(col_key, col_key) if col_key else None
+        self.report.add(_issue(self.file, row, column, value, code, suggestions, severity, **fmt))
+
+    # -- structure -------------------------------------------------------------------------------
+    def check_structure(self) -> bool:
+        headers = self.table.headers
+        mapping, unknown = _match_headers(headers, self.kind)
+        found_text = ", ".join(f"'{h}'" for h in headers if str(h).strip()) or "(không có / none)"
+        self.report.columns_found = [str(h) for h in headers]
+        ok = True
+        for i, spec in mapping.items():
+            if spec.key in self.index:
+                other = headers[self.index[spec.key]]
+                self.report.add(_issue(self.file, 1, headers[i], None, "duplicate_column", col=headers[i],
+                                       other=other, vi=spec.vi, en=spec.en))
+                ok = False
+                continue
+            self.index[spec.key] = i
+            self.headers[spec.key] = headers[i]
+            self.report.columns_used[headers[i]] = spec.key
+        for i in unknown:
+            self.report.add(_issue(self.file, 1, headers[i], None, "unknown_column", (), "warning", col=headers[i]))
+        for spec in self.kind.required():
+            if not _satisfied(spec, set(self.index)):
+                self.report.add(_issue(self.file, 1, spec.vi, None, "missing_column", vi=spec.vi, en=spec.en, found=found_text))
+                ok = False
+        for group in self.kind.one_of:
+            if not any(k in self.index for k in group):
+                cols = [self.kind.column(k) for k in group]
+                self.report.add(_issue(self.file, 1, None, None, "missing_one_of",
+                                       cols=(" / ".join(f"'{c.vi}'" for c in cols), " / ".join(f"'{c.en}'" for c in cols)),
+                                       found=found_text))
+                ok = False
+        self.cols = [(key, i, self.kind.column(key)) for key, i in self.index.items()]
+        if ok and not self.table.rows:
+            self.report.add(_issue(self.file, None, None, None, "no_rows"))
+            ok = False
+        return ok
+
+    # -- rows -------------------------------------------------------------------------------------
+    def parse_row(self, values: list, row: int) -> tuple[dict, bool, bool]:
+        """(parsed values by column key, any cell failed, a required cell failed); errors are reported.
+
+        Cells that failed are left out so the row checks can still run on the others."""
+        out: dict[str, Any] = {}
+        failed = required_failed = False
+        n = len(values)
+        for key, i, spec in self.cols:
+            raw = values[i] if i < n else None
+            try:
+                out[key] = self._parse_cell(spec, raw)
+            except _CellError as exc:
+                failed = True
+                required_failed = required_failed or spec.required or spec.kind in ("place", "place_code", "era", "date", "period")
+                fmt = dict(exc.fmt)
+                if exc.code == "bad_choice":
+                    fmt["allowed"] = (spec.vocab.help("vi"), spec.vocab.help("en"))
+                self.err(row, key, raw, exc.code, **fmt)
+                continue
+            if spec.required and out[key] in (None, "") and not (
+                    spec.kind == "place" and f"{key}_code" in self.index
+                    and (values[self.index[f"{key}_code"]] if self.index[f"{key}_code"] < n else None) not in (None, "")):
+                failed = required_failed = True
+                self.err(row, key, None, "required_value")
+        return out, failed, required_failed
+
+    def _parse_cell(self, spec: S.ColumnSpec, raw: Any):
+        kind = spec.kind
+        if kind == "count":
+            return _count(raw)
+        if kind == "number":
+            return _number(raw)
+        if kind == "date":
+            d = _date(raw)
+            if d is not None:
+                if d > self.today:
+                    raise _CellError("future_date", value=d.isoformat(), today=self.today.isoformat())
+                if d < MIN_DATE:
+                    raise _CellError("old_date", value=d.isoformat(), min=MIN_DATE.isoformat())
+            return d
+        if kind == "period":
+            p = parse_period(raw)
+            if p is not None:
+                if p[0] > self.today:
+                    raise _CellError("future_period", value=_show(raw), today=self.today.isoformat())
+                if p[0] < MIN_DATE:
+                    raise _CellError("old_date", value=p[0].isoformat(), min=MIN_DATE.isoformat())
+            return p
+        if kind == "year":
+            n = _count(raw) if not isinstance(raw, str) or raw.strip() else None
+            if n is None:
+                return None
+            hi = self.today.year + (10 if self.kind.key == "targets" else 1)
+            if not (2000 <= n <= hi):
+                raise _CellError("bad_year", min=2000, max=hi)
+            return n
+        if kind == "bool":
+            text = _text(raw) if isinstance(raw, str) else raw
+            return _bool(text)
+        text = _text(raw)
+        if text is None:
+            return None
+        if kind == "place_code" and text.isdigit():
+            # Excel drops leading zeros ("01" -> 1, "00433" -> 433): put them back.
+            if spec.level == "province":
+                return text.zfill(2)
+            if spec.level == "commune" or len(text) == 4:
+                return text.zfill(5)
+            return text
+        if kind in ("choice", "era"):
+            code = spec.vocab.parse(text)
+            if code is None:
+                raise _CellError("bad_choice")
+            return code
+        if len(text) > spec.max_len:
+            raise _CellError("too_long", n=len(text), max=spec.max_len)
+        return text
+
+    def resolve_place(self, v: dict, row: int, when: tuple[date, date] | None, year: int | None,
+                      required_level: str | None) -> _Place | None:
+        """Resolve the place columns through the registry, with the era rule of the kind."""
+        names = {lvl: v.get(lvl) for lvl in ("province", "district", "commune")}
+        codes = {lvl: v.get(f"{lvl}_code") for lvl in ("province", "district", "commune")}
+        if not any(names.values()) and not any(codes.values()):
+            if required_level:
+                self.err(row, "province", None, "required_value")
+                return None
+            return _Place(None, None, None)
+        if self.places is None:
+            from geo.registry import load_registry
+
+            self.places = _PlaceResolver(self.reg or load_registry())
+        allowed, disallowed, when_text = _era_rule(self.kind.key, when, year)
+        explicit = v.get("place_era")
+        if explicit:
+            if explicit not in allowed:
+                rule = _ERA_RULE_TEXT[allowed[0]]
+                self.err(row, "place_era", explicit, "era_conflict",
+                         era=explicit, when=when_text, rule=rule)
+                return None
+            order = [explicit]
+        else:
+            order = allowed
+        first_errors: list | None = None
+        for era in order:
+            place, errors = self._resolve_in_era(v, names, codes, era, required_level, when_text, explicit)
+            if place is not None:
+                return place
+            if first_errors is None:
+                first_errors = errors
+        # A place that is not found in the right era but exists in the other one is the "wrong era" error
+        # (an ambiguous or mis-scoped name is reported as such).
+        findable = all(e[2] in ("unknown_place", "wrong_era", "district_in_2025") for e in first_errors or [])
+        for era in disallowed if findable else ():
+            place, _ = self._resolve_in_era(v, names, codes, era, required_level, when_text, explicit)
+            if place is not None:
+                rule = _ERA_RULE_TEXT[allowed[0]]
+                col = "commune" if names["commune"] or codes["commune"] else ("district" if names["district"] or codes["district"] else "province")
+                value = names[col] or codes[col]
+                msg_vi = (f"'{value}' là địa danh thời kỳ {'trước 1/7/2025' if era == 'pre2025' else 'từ 1/7/2025'}, "
+                          f"nhưng thời gian của dòng là {when_text}: {rule[0]}")
+                msg_en = (f"'{value}' is a place of the {'pre-2025' if era == 'pre2025' else '2025'} units, but the "
+                          f"row's time is {when_text}: {rule[1]}")
+                self.err(row, col, value, "wrong_era", msg=(msg_vi, msg_en))
+                return None
+        for args in first_errors or []:
+            key, value, code, fmt = args[:4]
+            self.err(row, key, value, code, args[4] if len(args) > 4 else (), **fmt)
+        return None
+
+    def _resolve_in_era(self, v, names, codes, era, required_level, when_text, explicit):
+        """(place, errors): errors are (key, value, code, fmt) tuples for the caller to report."""
+        errors: list = []
+        P = self.places
+        # province
+        prov = None
+        ptext = codes["province"] or names["province"]
+        if not ptext:
+            errors.append(("province", None, "required_value", {}))
+            return None, errors
+        res = P.resolve(ptext, "province", era)
+        if not res.ok:
+            errors.append(self._res_error("province_code" if codes["province"] and not names["province"] else "province",
+                                          ptext, res))
+            return None, errors
+        prov = res.unit
+        if codes["province"] and names["province"]:
+            problem = self._name_agrees("province", names["province"], codes["province"], prov,
+                                        P.resolve(names["province"], "province", era))
+            if problem:
+                errors.append(problem)
+                return None, errors
+        # district
+        dist = None
+        dtext = codes["district"] or names["district"]
+        if dtext:
+            if era == "2025":
+                why = ((f"cột thời kỳ ghi 2025", "the era column says 2025") if explicit else
+                       (f"thời gian là {when_text}", f"its time is {when_text}"))
+                errors.append(("district", dtext, "district_in_2025", {"why": why}))
+                return None, errors
+            res = P.resolve(dtext, "district", era, province=prov.code)
+            if not res.ok:
+                errors.append(self._res_error("district", dtext, res))
+                return None, errors
+            dist = res.unit
+            if codes["district"] and names["district"]:
+                problem = self._name_agrees("district", names["district"], codes["district"], dist,
+                                            P.resolve(names["district"], "district", era, province=prov.code))
+                if problem:
+                    errors.append(problem)
+                    return None, errors
+        # commune
+        com = None
+        ctext = codes["commune"] or names["commune"]
+        if ctext:
+            dctx = dist.code if dist is not None and not getattr(dist, "historical", False) else None
+            res = P.resolve(ctext, "commune", era, province=prov.code, district=dctx)
+            if not res.ok and dctx is not None and getattr(res, "reason", "") == "bad_district":
+                res = P.resolve(ctext, "commune", era, province=prov.code)
+            if not res.ok:
+                errors.append(self._res_error("commune", ctext, res))
+                return None, errors
+            com = res.unit
+            if codes["commune"] and names["commune"]:
+                problem = self._name_agrees("commune", names["commune"], codes["commune"], com,
+                                            P.resolve(names["commune"], "commune", era, province=prov.code, district=dctx))
+                if problem:
+                    errors.append(problem)
+                    return None, errors
+            if dist is not None and com.district_code and dctx and com.district_code != dist.code:
+                errors.append(("commune", ctext, "place", {"msg": (
+                    f"Xã '{ctext}' thuộc {com.district_name_vi or com.district_code}, không thuộc {dist.full_name_vi}.",
+                    f"Commune '{ctext}' is in {com.district_name_vi or com.district_code}, not in {dist.full_name_vi}.")}))
+                return None, errors
+        level = "commune" if com is not None else ("district" if dist is not None else "province")
+        need = {"province": 0, "district": 1, "commune": 2}
+        if required_level in need and need[level] < need[required_level]:
+            errors.append((required_level, None, "place_level_required",
+                           {"level_vi": {"commune": "xã", "district": "huyện", "province": "tỉnh"}[required_level],
+                            "level_en": required_level}))
+            return None, errors
+        text = ", ".join(str(x) for x in (names["commune"], names["district"], names["province"]) if x) or None
+        return _Place(era, level, text, prov, dist, com), errors
+
+    def _name_agrees(self, key: str, name: str, code: str, unit, res) -> tuple | None:
+        """None when the name written beside a code means the same unit; else the error tuple."""
+        if res.ok:
+            if res.unit.code == unit.code:
+                return None
+            return (key, name, "code_name_mismatch", {"code": code, "code_unit": unit.full_name_vi, "name": name,
+                                                      "name_unit": res.unit.full_name_vi})
+        if res.status == "ambiguous" and unit.code in {c.code for c in (res.candidates or [])}:
+            return None  # the code settles which of the same-named units is meant
+        return self._res_error(key, name, res)
+
+    def _res_error(self, key, value, res) -> tuple:
+        reason = getattr(res, "reason", "")
+        if reason in ("wrong_era", "no_districts_in_era"):
+            code = "wrong_era"
+        elif res.status == "ambiguous":
+            code = "ambiguous_place"
+        else:
+            code = "unknown_place"
+        suggestions = _unit_names(getattr(res, "candidates", None) or getattr(res, "suggestions", None))
+        return (key, value, code, {"msg": (res.message("vi"), res.message("en"))}, suggestions)
+
+    # -- whole file -------------------------------------------------------------------------------
+    def run(self) -> list[dict]:
+        records: list[dict] = []
+        seen: dict[str, int] = {}
+        seen_ids: dict[str, int] = {}
+        reserved = set()
+        if self.kind.key in ("gates", "hotspots", "routes"):
+            from geo import facts
+
+            reserved = facts.reference_ids(self.kind.key)
+        for values, row in zip(self.table.rows, self.table.row_numbers):
+            v, failed, required_failed = self.parse_row(values, row)
+            if required_failed:
+                continue
+            rec = getattr(self, f"_row_{self.kind.key}")(v, row)
+            if rec is None:
+                continue
+            rec["row_number"] = row
+            rec["is_demo"] = bool(self.force_demo or v.get("is_demo"))
+            key = rec["row_key"]
+            if key in seen:
+                self.err(row, self._key_column(), self._key_value(rec), "duplicate_in_file",
+                         key=self._key_value(rec), other=seen[key])
+                continue
+            seen[key] = row
+            if self.kind.key == "cases" and rec.get("case_id") and rec["record_type"] == "aggregate":
+                cid = rec["case_id"]
+                if cid in seen_ids:
+                    self.err(row, "case_id", cid, "duplicate_in_file", key=cid, other=seen_ids[cid])
+                    continue
+                seen_ids[cid] = row
+            if self.kind.key == "cases" and rec.get("case_id") and rec["record_type"] == "case":
+                seen_ids.setdefault(rec["case_id"], row)
+            id_col = {"gates": "gate_id", "hotspots": "hotspot_id", "routes": "route_id"}.get(self.kind.key)
+            if id_col and rec[id_col] in reserved:
+                self.err(row, id_col, rec[id_col], "reserved_id", key=rec[id_col])
+                continue
+            if not failed:
+                records.append(rec)
+        if self.engine is not None and records and not self.report.errors:
+            self._check_store(records)
+        return records
+
+    def _key_column(self) -> str:
+        return {"cases": "case_id", "prevention_models": "model_id", "key_areas": "commune", "targets": "indicator",
+                "gates": "gate_id", "hotspots": "hotspot_id", "routes": "seq"}[self.kind.key]
+
+    def _key_value(self, rec: dict) -> str:
+        k = self.kind.key
+        if k == "cases":
+            if rec["record_type"] == "case":
+                return rec["case_id"]
+            return (f"{rec['province_name'] or ''} {rec['district_name'] or ''} {rec['commune_name'] or ''} "
+                    f"{rec['period_label']} {rec['form'] or ''} {rec['agency'] or ''}").replace("  ", " ").strip()
+        if k == "prevention_models":
+            return rec.get("model_id") or f"{rec['commune_name']} {rec['model_type']} {rec.get('name') or ''}".strip()
+        if k == "key_areas":
+            return f"{rec['year']} {rec['commune_name']}"
+        if k == "targets":
+            return f"{rec['year']} {rec['province_name']} {rec['indicator']}"
+        if k == "routes":
+            return f"{rec['route_id']} #{rec['seq']}"
+        return rec[{"gates": "gate_id", "hotspots": "hotspot_id"}[k]]
+
+    def _check_store(self, records: list[dict]) -> None:
+        table = S.KIND_TABLES[self.kind.key]
+        keys = [r["row_key"] for r in records]
+        by_key = {r["row_key"]: r for r in records}
+        found: list[tuple] = []
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                stmt = (select(table.c.row_key, table.c.import_id, S.imports.c.file_name, S.imports.c.imported_at)
+                        .join(S.imports, S.imports.c.id == table.c.import_id).where(table.c.row_key.in_(chunk)))
+                found.extend(conn.execute(stmt).all())
+            if self.kind.key == "cases":
+                ids = sorted({r["case_id"] for r in records if r.get("case_id")})
+                by_id: dict[str, dict] = {}
+                for r in records:
+                    if r.get("case_id"):
+                        by_id.setdefault(r["case_id"], r)
+                for i in range(0, len(ids), 500):
+                    chunk = ids[i:i + 500]
+                    stmt = (select(table.c.case_id, table.c.row_key, table.c.import_id, S.imports.c.file_name,
+                                   S.imports.c.imported_at)
+                            .join(S.imports, S.imports.c.id == table.c.import_id).where(table.c.case_id.in_(chunk)))
+                    for cid, rk, imp, fname, when in conn.execute(stmt).all():
+                        rec = by_id[cid]
+                        if rk == rec["row_key"]:
+                            continue  # reported below through row_key
+                        self.err(rec["row_number"], "case_id", cid, "duplicate_in_store", key=cid, imp=imp, file=fname,
+                                 when=_fmt_when(when))
+        for key, imp, fname, when in found:
+            rec = by_key[key]
+            self.err(rec["row_number"], self._key_column(), self._key_value(rec), "duplicate_in_store",
+                     key=self._key_value(rec), imp=imp, file=fname, when=_fmt_when(when))
+
+    # -- kinds ------------------------------------------------------------------------------------
+    def _when_of(self, v: dict, row: int) -> tuple[date, date] | None:
+        d, p = v.get("date"), v.get("period")
+        if p is not None and d is not None and not (p[0] <= d <= p[1]):
+            self.err(row, "date", d.isoformat(), "date_outside_period", date=d.isoformat(),
+                     period=store.period_label(*p))
+            return None
+        if p is not None:
+            return p
+        if d is not None:
+            return (d, d)
+        self.err(row, "period" if "period" in self.index else "date", None, "required_value")
+        return None
+
+    def _row_cases(self, v: dict, row: int) -> dict | None:
+        when = self._when_of(v, row)
+        if when is None:
+            return None
+        if when[1] > self.today and when[0] != when[1]:
+            self.err(row, "period", store.period_label(*when), "period_open", (), "warning",
+                     value=store.period_label(*when), today=self.today.isoformat())
+        rtype = v.get("record_type") or "case"
+        ok = True
+        if rtype == "case":
+            if not v.get("case_id"):
+                self.err(row, "case_id", None, "case_needs_id")
+                ok = False
+            if v.get("n_cases") not in (None, 1):
+                self.err(row, "n_cases", v.get("n_cases"), "case_n_cases")
+                ok = False
+        else:
+            if v.get("n_cases") is None:
+                self.err(row, "n_cases", None, "aggregate_needs_cases")
+                ok = False
+        victims = v.get("victims")
+        if victims is not None:
+            for key, code, name in (("victims_children", "children_gt_victims", "children"),
+                                    ("victims_women", "women_gt_victims", "women"),
+                                    ("victims_rescued", "rescued_gt_victims", "rescued"),
+                                    ("victims_supported", "supported_gt_victims", "supported")):
+                n = v.get(key)
+                if n is not None and n > victims:
+                    self.err(row, key, n, code, victims=victims, **{name: n})
+                    ok = False
+        place = self.resolve_place(v, row, when, None, "province")
+        if place is None or not ok:
+            return None
+        rec = place.columns(self.places.reg)
+        start, end = when
+        rec.update(store.period_parts(start, end))
+        agg_key = "|".join(str(x or "") for x in (
+            rec["place_era"], rec["province_code"], rec["district_code"], rec["commune_code"], start, end,
+            v.get("form"), v.get("agency")))
+        rec.update({
+            "case_id": v.get("case_id"),
+            "record_type": rtype,
+            "row_key": ("case:" + v["case_id"]) if rtype == "case" else ("agg:" + agg_key),
+            "date": v.get("date") if v.get("date") else (start if start == end else None),
+            "period_label": store.period_label(start, end),
+            "period_start": start,
+            "period_end": end,
+            "form": v.get("form"),
+            "n_cases": 1 if rtype == "case" else v.get("n_cases"),
+            **{k: v.get(k) for k in ("victims", "victims_children", "victims_women", "victims_rescued",
+                                     "victims_supported", "suspects_arrested", "destination_country", "route",
+                                     "border_gate", "agency", "source", "note")},
+        })
+        return rec
+
+    def _row_prevention_models(self, v: dict, row: int) -> dict | None:
+        start, end = v.get("start_date"), v.get("end_date")
+        if start and end and end < start:
+            self.err(row, "end_date", end.isoformat(), "end_before_start", end=end.isoformat(), start=start.isoformat())
+            return None
+        place = self.resolve_place(v, row, (start, start) if start else None, None, "commune")
+        if place is None:
+            return None
+        rec = place.columns(self.places.reg)
+        mid = v.get("model_id")
+        natural = "|".join(str(x or "") for x in (rec["place_era"], rec["commune_code"], v["model_type"],
+                                                   S.fold(v.get("name") or ""), start))
+        rec.update({"model_id": mid, "row_key": "model:" + (mid if mid else natural),
+                    **{k: v.get(k) for k in ("name", "model_type", "start_date", "end_date", "status", "source", "note")}})
+        return rec
+
+    def _row_key_areas(self, v: dict, row: int) -> dict | None:
+        place = self.resolve_place(v, row, None, v["year"], "commune")
+        if place is None:
+            return None
+        rec = place.columns(self.places.reg)
+        rec.update({"year": v["year"], "row_key": f"ka:{v['year']}:{rec['place_era']}:{rec['commune_code']}",
+                    "basis": v.get("basis"), "source": v.get("source"), "note": v.get("note")})
+        return rec
+
+    def _row_targets(self, v: dict, row: int) -> dict | None:
+        value, unit = v["value"], v.get("unit")
+        if value < 0:
+            self.err(row, "value", value, "negative_value")
+            return None
+        if unit is None and v["indicator"] != "other":
+            unit = "%"
+        if unit and ("%" in unit or "percent" in unit.lower() or "phan tram" in S.fold(unit).replace("_", " ")) and value > 100:
+            self.err(row, "value", value, "percent_over_100")
+            return None
+        place = self.resolve_place(v, row, None, v["year"], "province")
+        if place is None:
+            return None
+        cols = place.columns(self.places.reg)
+        metric_key = S.fold(v.get("metric") or "") if v["indicator"] == "other" else ""
+        return {
+            "target_id": v.get("target_id"), "year": v["year"], "place_era": cols["place_era"],
+            "province_code": cols["province_code"], "province_name": cols["province_name"],
+            "prov_code_2025": cols["prov_code_2025"], "indicator": v["indicator"], "metric": v.get("metric"),
+            "comparator": v.get("comparator"), "value": float(value), "unit": unit, "source": v.get("source"),
+            "note": v.get("note"),
+            "row_key": f"target:{v['year']}:{cols['place_era']}:{cols['province_code']}:{v['indicator']}:{metric_key}",
+        }
+
+    def _points(self, v: dict, row: int) -> dict | None:
+        lat, lon, ctype = v.get("lat"), v.get("lon"), v.get("coord_type")
+        if (lat is None) != (lon is None):
+            self.err(row, "lat" if lat is None else "lon", None, "coords_incomplete")
+            return None
+        if lat is not None:
+            if not (-90 <= lat <= 90):
+                self.err(row, "lat", lat, "coord_range", what=("vĩ độ -90..90", "latitude -90..90"))
+                return None
+            if not (-180 <= lon <= 180):
+                self.err(row, "lon", lon, "coord_range", what=("kinh độ -180..180", "longitude -180..180"))
+                return None
+            ctype = ctype or "exact"
+            if ctype == "none":
+                ctype = "exact"
+        else:
+            if ctype and ctype != "none":
+                self.err(row, "coord_type", ctype, "coord_type_without_coords", value=ctype)
+                return None
+            ctype = "none"
+        return {"lat": lat, "lon": lon, "coord_type": ctype, "caveat": v.get("caveat")}
+
+    def _ref_place(self, v: dict, row: int) -> dict | None:
+        place = self.resolve_place(v, row, None, None, None)
+        if place is None:
+            return None
+        return place.columns(self.places.reg) if self.places else _Place(None, None, None).columns(None)
+
+    def _row_gates(self, v: dict, row: int) -> dict | None:
+        pts = self._points(v, row)
+        cols = self._ref_place(v, row)
+        if pts is None or cols is None:
+            return None
+        cols.update(pts)
+        cols.update({k: v.get(k) for k in ("gate_id", "name_vi", "name_en", "gate_type", "mode", "counterpart_country",
+                                           "source", "note")})
+        cols["row_key"] = "gate:" + v["gate_id"]
+        return cols
+
+    def _row_hotspots(self, v: dict, row: int) -> dict | None:
+        pts = self._points(v, row)
+        cols = self._ref_place(v, row)
+        if pts is None or cols is None:
+            return None
+        cols.update(pts)
+        cols.update({k: v.get(k) for k in ("hotspot_id", "name", "category", "purpose", "country", "village", "period",
+                                           "description", "source")})
+        cols["row_key"] = "hotspot:" + v["hotspot_id"]
+        return cols
+
+    def _row_routes(self, v: dict, row: int) -> dict | None:
+        pts = self._points(v, row)
+        cols = self._ref_place(v, row)
+        if pts is None or cols is None:
+            return None
+        cols.update(pts)
+        cols.update({k: v.get(k) for k in ("route_id", "route_name", "purpose", "seq", "waypoint_name", "country",
+                                           "source", "note")})
+        cols["row_key"] = f"route:{v['route_id']}:{v['seq']}"
+        return cols
+
+
+def _fmt_when(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------
+def _name_of(path_or_bytes, filename: str | None) -> str:
+    if filename:
+        return str(filename)
+    if isinstance(path_or_bytes, (str, Path)):
+        return Path(path_or_bytes).name
+    return str(getattr(path_or_bytes, "name", None) or "upload")
+
+
+def _checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def validate_file(path_or_bytes, filename: str | None = None, kind: str | None = None, engine: Engine | None = None,
+                  reg=None, today: date | None = None, demo: bool = False, check_store: bool = True) -> ImportReport:
+    """Read and check a file without writing anything.
+
+    ``path_or_bytes``: a path, raw bytes or a file-like object (e.g. a Streamlit upload); ``filename``
+    names it in messages and decides CSV vs Excel. ``kind``: one of :data:`geo.schema.IMPORT_KINDS`
+    (None: detected from the headers). Duplicates against the store (``engine`` or the default one) are
+    checked unless ``check_store`` is false. ``demo`` marks every row as demonstration data.
+    """
+    name = _name_of(path_or_bytes, filename)
+    report = ImportReport(file_name=str(name), kind=kind)
+    try:
+        data, name = _load_bytes(path_or_bytes, filename)
+        report.file_name = name
+        report.size_bytes = len(data)
+        report.checksum = _checksum(data)
+        table = _read_table(data, name)
+    except _FileProblem as problem:
+        report.add(problem.issue)
+        return report
+    if kind is not None and kind not in S.IMPORT_KINDS:
+        report.add(_issue(name, None, None, kind, "bad_kind", kind=kind, kinds=", ".join(S.IMPORT_KINDS)))
+        return report
+    kind = kind or detect_kind(table.headers)
+    if kind is None:
+        report.add(_issue(name, 1, None, None, "unknown_kind"))
+        return report
+    report.kind = kind
+    if engine is None and check_store:
+        engine = store.get_engine()
+    validator = _Validator(name, S.IMPORT_KINDS[kind], table, report, engine if check_store else None, reg=reg,
+                           today=today, force_demo=demo)
+    if not validator.check_structure():
+        return report
+    records = validator.run()
+    report.n_rows = len(table.rows)
+    report.n_demo_rows = sum(1 for r in records if r.get("is_demo"))
+    if not report.errors:
+        report._records = records
+        report.status = "valid"
+    return report
+
+
+def _write(conn, report: ImportReport, user: str | None, origin: str, is_demo: bool) -> int:
+    table = S.KIND_TABLES[report.kind]
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    import_id = conn.execute(S.imports.insert().values(
+        kind=report.kind, file_name=report.file_name, checksum=report.checksum, n_rows=len(report._records),
+        user=user, imported_at=now, status="active", is_demo=is_demo, origin=origin,
+        schema_version=S.SCHEMA_VERSION)).inserted_primary_key[0]
+    names = [c.name for c in table.columns if c.name != "id"]
+    rows = []
+    for rec in report._records:
+        row = {n: rec.get(n) for n in names}
+        row["import_id"] = import_id
+        rows.append(row)
+    for i in range(0, len(rows), _CHUNK * 10):
+        conn.execute(table.insert(), rows[i:i + _CHUNK * 10])
+    if table is S.cases:
+        conn.execute(store.rollup_insert([import_id]))
+    return int(import_id)
+
+
+def import_file(path_or_bytes, filename: str | None = None, kind: str | None = None, dry_run: bool = False,
+                user: str | None = None, engine: Engine | None = None, origin: str = "api", reg=None,
+                today: date | None = None, demo: bool = False) -> ImportReport:
+    """Validate and import one file, all or nothing.
+
+    Nothing is written when there is any error, when ``dry_run`` is true, or when the same file (same
+    SHA-256) is already imported and not undone (``status`` = ``already_imported``). Otherwise the rows
+    and the import record are written in one transaction (``status`` = ``imported``, ``import_id`` set).
+    ``user`` is recorded in the import log when known.
+    """
+    engine = engine or store.get_engine()
+    try:
+        data, name = _load_bytes(path_or_bytes, filename)
+    except _FileProblem as problem:
+        report = ImportReport(file_name=_name_of(path_or_bytes, filename), kind=kind, dry_run=dry_run)
+        report.add(problem.issue)
+        return report
+    checksum = _checksum(data)
+    with engine.connect() as conn:
+        prior = conn.execute(
+            select(S.imports.c.id, S.imports.c.imported_at, S.imports.c.kind, S.imports.c.n_rows)
+            .where(S.imports.c.checksum == checksum, S.imports.c.status == "active").order_by(S.imports.c.id)
+        ).first()
+    if prior is not None:
+        report = ImportReport(file_name=name, kind=prior.kind, checksum=checksum, size_bytes=len(data),
+                              n_rows=int(prior.n_rows), status="already_imported", already_import_id=int(prior.id),
+                              dry_run=dry_run)
+        report.warnings.append(_issue(name, None, None, None, "already_imported", (), "warning",
+                                      imp=prior.id, when=_fmt_when(prior.imported_at)))
+        return report
+    report = validate_file(data, name, kind, engine=engine, reg=reg, today=today, demo=demo)
+    report.dry_run = dry_run
+    if report.errors or dry_run:
+        return report
+    try:
+        with engine.begin() as conn:
+            all_demo = bool(report._records) and report.n_demo_rows == len(report._records)
+            report.import_id = _write(conn, report, user, origin, demo or all_demo)
+    except IntegrityError:
+        report.import_id = None
+        report.status = "invalid"
+        report.add(_issue(report.file_name, None, None, None, "store_conflict"))
+        return report
+    report.status = "imported"
+    return report
+
+
+def list_imports(engine: Engine | None = None, include_undone: bool = True) -> pd.DataFrame:
+    """The import log, newest first, with ``rows_now`` (rows still stored for each import)."""
+    engine = engine or store.get_engine()
+    i = S.imports.c
+    stmt = select(S.imports).order_by(i.id.desc())
+    if not include_undone:
+        stmt = stmt.where(i.status == "active")
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        counts: dict[int, int] = {}
+        for table in S.DATA_TABLES:
+            for imp, n in conn.execute(select(table.c.import_id, func.count()).group_by(table.c.import_id)).all():
+                counts[int(imp)] = counts.get(int(imp), 0) + int(n)
+    df["rows_now"] = [counts.get(int(x), 0) for x in df["id"]] if len(df) else []
+    if len(df):
+        df["is_demo"] = df["is_demo"].astype(bool)
+    return df
+
+
+@dataclass
+class UndoResult:
+    ok: bool
+    import_id: int
+    rows_removed: int = 0
+    message_vi: str = ""
+    message_en: str = ""
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+def undo_import(import_id: int, user: str | None = None, engine: Engine | None = None) -> UndoResult:
+    """Remove every row written by one import (one transaction) and mark the import as undone."""
+    engine = engine or store.get_engine()
+    import_id = int(import_id)
+    with engine.begin() as conn:
+        rec = conn.execute(select(S.imports).where(S.imports.c.id == import_id)).mappings().first()
+        if rec is None:
+            return UndoResult(False, import_id, 0, f"Không có lần nhập #{import_id}.", f"There is no import #{import_id}.")
+        if rec["status"] != "active":
+            return UndoResult(False, import_id, 0, f"Lần nhập #{import_id} đã được hoàn tác trước đó.",
+                              f"Import #{import_id} was already undone.")
+        removed = 0
+        conn.execute(delete(S.case_rollup).where(S.case_rollup.c.import_id == import_id))
+        for table in S.DATA_TABLES:
+            removed += conn.execute(delete(table).where(table.c.import_id == import_id)).rowcount or 0
+        conn.execute(update(S.imports).where(S.imports.c.id == import_id).values(
+            status="undone", undone_at=datetime.now(timezone.utc).replace(tzinfo=None), undone_by=user))
+    return UndoResult(True, import_id, removed,
+                      f"Đã hoàn tác lần nhập #{import_id} ({rec['file_name']}): xóa {removed} dòng.",
+                      f"Import #{import_id} ({rec['file_name']}) undone: {removed} rows removed.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------------------
+def template_filename(kind: str, lang: str = "vi", fmt: str = "csv") -> str:
+    base = {"vi": "mau", "en": "template"}.get(lang, "mau")
+    return f"{base}_{kind}{'' if lang == 'vi' else '_en'}.{fmt}"
+
+
+def template_headers(kind: str, lang: str = "vi") -> list[str]:
+    """Template headers (the optional demo-flag column is left out of templates for real data)."""
+    return [c.header(lang) for c in S.IMPORT_KINDS[kind].columns if c.key != "is_demo"]
+
+
+def template_bytes(kind: str, lang: str = "vi", fmt: str = "csv") -> bytes:
+    """An empty template: headers only (CSV, UTF-8 with BOM so Excel shows diacritics), or an .xlsx
+    workbook with a data sheet and a guide sheet listing every column, whether it is required, and the
+    accepted values."""
+    spec = S.IMPORT_KINDS[kind]
+    headers = template_headers(kind, lang)
+    if fmt == "csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(headers)
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt != "xlsx":
+        raise ValueError("fmt must be csv or xlsx")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Dữ liệu" if lang == "vi" else "Data"
+    ws.append(headers)
+    for i, h in enumerate(headers, start=1):
+        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(h) + 4))
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("Hướng dẫn" if lang == "vi" else "Guide")
+    en = lang == "en"
+    guide.append([spec.label(lang)])
+    guide.append([spec.description_en if en else spec.description_vi])
+    guide.append([])
+    guide.append(["Column" if en else "Cột", "Other header" if en else "Tên khác", "Required" if en else "Bắt buộc",
+                  "Accepted values / format" if en else "Giá trị / định dạng"])
+    for c in spec.columns:
+        if c.key == "is_demo":
+            continue
+        accepted = c.vocab.help(lang) if c.vocab else (c.help_en if en else c.help_vi)
+        if c.kind == "count" and not accepted:
+            accepted = "whole number ≥ 0" if en else "số nguyên ≥ 0"
+        if c.kind == "date" and not accepted:
+            accepted = "dd/mm/yyyy or yyyy-mm-dd" if en else "dd/mm/yyyy hoặc yyyy-mm-dd"
+        required = c.required or any(c.key in g for g in spec.one_of)
+        guide.append([c.header(lang), c.header("vi" if en else "en"),
+                      ("yes" if en else "có") if c.required else (("one of date/period" if en else "ngày hoặc kỳ") if required else ""),
+                      accepted])
+    for col, width in zip("ABCD", (34, 34, 14, 90)):
+        guide.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_templates(folder: Path | str) -> list[Path]:
+    """Write ``<kind>.csv`` (Vietnamese headers) and ``<kind>.en.csv`` (English headers) for every kind."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in S.IMPORT_KINDS:
+        for lang, suffix in (("vi", ".csv"), ("en", ".en.csv")):
+            path = folder / f"{kind}{suffix}"
+            path.write_bytes(template_bytes(kind, lang, "csv"))
+            written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------
+def _default_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name available
+        return None
+
+
+def main_import(argv: list[str] | None = None) -> int:
+    """``python -m geo import FILE [FILE ...] [--kind KIND] [--dry-run] [--user NAME] [--lang vi|en]``.
+
+    Exit code 0 when every file was imported (or was already imported / valid in a dry run), 1 when a
+    file had errors (nothing from that file was written), 2 on bad usage.
+    """
+    parser = argparse.ArgumentParser(prog="python -m geo import",
+                                     description="Validate and import CSV/XLSX files (all or nothing per file).")
+    parser.add_argument("files", nargs="+", help="CSV (UTF-8) or XLSX files")
+    parser.add_argument("--kind", choices=sorted(S.IMPORT_KINDS), help="table (default: detected from the headers)")
+    parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    parser.add_argument("--user", default=None, help="who imports (default: the login name)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--errors-csv", default=None, help="also write the error list to this CSV file")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    status = 0
+    all_errors = []
+    for file in args.files:
+        if not Path(file).exists():
+            print(f"{file}: " + ("file not found" if args.lang == "en" else "không tìm thấy tệp"))
+            status = 1
+            continue
+        report = import_file(file, kind=args.kind, dry_run=args.dry_run, user=args.user or _default_user(), origin="cli")
+        print(report.to_text(args.lang))
+        if report.errors:
+            status = 1
+            all_errors.append(report.errors_frame(args.lang))
+    if args.errors_csv and all_errors:
+        Path(args.errors_csv).write_bytes(store.export_csv_bytes(pd.concat(all_errors, ignore_index=True), demo=False))
+    return status
+
+
+def main_imports(argv: list[str] | None = None) -> int:
+    """``python -m geo imports [--undo ID] [--all] [--template KIND [--lang en] [--xlsx] [--out FILE]]``."""
+    parser = argparse.ArgumentParser(prog="python -m geo imports",
+                                     description="List recorded imports, undo one, or write an import template.")
+    parser.add_argument("--undo", type=int, default=None, metavar="ID", help="undo the import with this number")
+    parser.add_argument("--user", default=None)
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--active", action="store_true", help="list only imports that are not undone")
+    parser.add_argument("--template", choices=sorted(S.IMPORT_KINDS), default=None, help="write an empty template")
+    parser.add_argument("--xlsx", action="store_true", help="template as .xlsx (default .csv)")
+    parser.add_argument("--out", default=None, help="template output path (default: template file name)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    if args.template:
+        fmt = "xlsx" if args.xlsx else "csv"
+        out = Path(args.out or template_filename(args.template, args.lang, fmt))
+        out.write_bytes(template_bytes(args.template, args.lang, fmt))
+        print(out)
+        return 0
+    if args.undo is not None:
+        result = undo_import(args.undo, user=args.user or _default_user())
+        print(result.message(args.lang))
+        return 0 if result.ok else 1
+    df = list_imports(include_undone=not args.active)
+    if df.empty:
+        print("No imports recorded." if args.lang == "en" else "Chưa có lần nhập nào.")
+        return 0
+    view = df[["id", "imported_at", "kind", "file_name", "n_rows", "rows_now", "user", "status", "is_demo"]].copy()
+    view["imported_at"] = view["imported_at"].map(_fmt_when)
+    view["is_demo"] = view["is_demo"].map(lambda x: S.DEMO_LABEL if x else "")
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 40):
+        print(view.to_string(index=False))
+    return 0
+
+
+main = main_import
