@@ -96,6 +96,17 @@ def show_map(fmap, key: str, height: int = 700) -> dict:
                      returned_objects=["last_active_drawing"], render=False) or {}
 
 
+def demo_notice() -> None:
+    """A plain banner whenever the store holds demonstration data."""
+    from geo import schema, store
+
+    try:
+        if store.has_demo():
+            st.warning(schema.DEMO_NOTICE[lang()], icon="⚠️")
+    except Exception as exc:  # the store is optional for the map pages
+        st.caption(f"{exc}")
+
+
 def credits(era: str) -> None:
     """Sources and licences of the boundary layers under a map."""
     lg = lang()

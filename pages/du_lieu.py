@@ -1,0 +1,86 @@
+"""Data: import files (validated, all-or-nothing), templates, import history with undo, sources."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import attribution, facts, importer, store
+from geo import schema as S
+from geo.i18n import t
+
+lg = ui.lang()
+st.title(t("page_data", lg))
+ui.demo_notice()
+
+tab_import, tab_templates, tab_history, tab_sources = st.tabs(
+    [t("data_import", lg), t("data_templates", lg), t("data_history", lg), t("sources", lg)])
+
+with tab_import:
+    st.caption(t("data_import_help", lg))
+    upload = st.file_uploader(t("data_choose_file", lg), type=["csv", "xlsx", "txt"], key="data_upload")
+    kinds = [None] + list(S.IMPORT_KINDS)
+    kind = st.selectbox(t("data_kind", lg), kinds, key="data_kind",
+                        format_func=lambda k: t("data_kind_auto", lg) if k is None
+                        else (S.IMPORT_KINDS[k].en if lg == "en" else S.IMPORT_KINDS[k].vi))
+    if upload is not None:
+        data = upload.getvalue()
+        report = importer.validate_file(data, filename=upload.name, kind=kind)
+        if report.ok:
+            st.success(report.summary(lg))
+            preview = report.records_frame()
+            if not preview.empty:
+                st.dataframe(preview.head(50), hide_index=True, width="stretch")
+            if st.button(t("data_do_import", lg), type="primary", key="data_do_import"):
+                done = importer.import_file(data, filename=upload.name, kind=kind, origin="page")
+                (st.success if done.ok else st.error)(done.summary(lg))
+        else:
+            st.error(report.summary(lg))
+            errors = report.errors_frame(lg)[["file", "row", "column", "value", "reason", "suggestions"]]
+            errors.columns = [t(f"err_{c}", lg) for c in errors.columns]
+            st.dataframe(errors, hide_index=True, width="stretch",
+                         column_config={t("err_reason", lg): st.column_config.TextColumn(width="large")})
+            st.info(t("data_nothing_written", lg))
+
+with tab_templates:
+    st.caption(t("data_templates_help", lg))
+    for key, spec in S.IMPORT_KINDS.items():
+        name = spec.en if lg == "en" else spec.vi
+        cols = st.columns([3, 1, 1])
+        cols[0].markdown(f"**{name}**")
+        cols[1].download_button("CSV", importer.template_bytes(key, lg, "csv"),
+                                file_name=importer.template_filename(key, lg, "csv"), mime="text/csv",
+                                key=f"tpl_csv_{key}")
+        cols[2].download_button("Excel", importer.template_bytes(key, lg, "xlsx"),
+                                file_name=importer.template_filename(key, lg, "xlsx"),
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"tpl_xlsx_{key}")
+    st.markdown(t("data_schema_doc", lg))
+
+with tab_history:
+    history = importer.list_imports()
+    if history.empty:
+        st.info(t("data_no_imports", lg))
+    else:
+        st.dataframe(history, hide_index=True, width="stretch")
+        active = history[history["status"] == "active"]
+        if not active.empty:
+            choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(), key="data_undo_id",
+                                  format_func=lambda i: f"#{i} — {active.set_index('id').loc[i, 'file_name']}")
+            if st.button(t("data_undo", lg), key="data_undo"):
+                result = importer.undo_import(int(choice), user=None)
+                (st.success if result.ok else st.error)(result.message(lg))
+
+with tab_sources:
+    st.subheader(t("sources_boundaries", lg))
+    for credit in attribution.CREDITS.values():
+        caveat = credit.caveat(lg)
+        st.markdown(f"- {credit.text(lg)} — {credit.licence}" + (f" — *{caveat}*" if caveat else ""))
+    st.subheader(t("sources_facts", lg))
+    st.caption(facts.CAVEATS["figures"][1 if lg == "en" else 0])
+    figures = facts.figures()
+    columns = [c for c in ("figure_id", "geography", "period_label", "metric", "value", "unit", "reporting_body",
+                           "reliability", "source") if c in figures]
+    st.dataframe(figures[columns], hide_index=True, width="stretch")
+    src = facts.sources()
+    st.dataframe(src, hide_index=True, width="stretch")
