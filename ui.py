@@ -88,6 +88,20 @@ def province_filter(era: str) -> str | None:
     return None if code == ALL else code
 
 
+def reference_filter() -> tuple[str, ...]:
+    """Sidebar toggles for the reference layers (gates, routes, named hotspots), kept in ?ref=gates,routes."""
+    from geo.reference_layers import KINDS, tr
+
+    lg = lang()
+    if "reference" not in st.session_state:
+        wanted = (st.query_params.get("ref") or "").split(",")
+        st.session_state["reference"] = [k for k in KINDS if k in wanted]
+    chosen = st.sidebar.multiselect(t("reference_layers", lg), KINDS, key="reference",
+                                    format_func=lambda k: tr(k, lg))
+    _set_query("ref", ",".join(chosen) or None)
+    return tuple(k for k in KINDS if k in chosen)
+
+
 def show_map(fmap, key: str, height: int = 700) -> dict:
     """Draw a prepared folium map with streamlit-folium; returns only what pages use."""
     from streamlit_folium import st_folium

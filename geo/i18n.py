@@ -69,12 +69,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_undo": ("Hoàn tác (xóa mọi dòng của lần nhập này)", "Undo (remove every row of this import)"),
     "sources_boundaries": ("Ranh giới hành chính", "Administrative boundaries"),
     "sources_facts": ("Số liệu công bố và nguồn", "Published figures and their sources"),
+    "data_all_errors": ("Tải toàn bộ danh sách lỗi (CSV)", "Download every error (CSV)"),
     "err_file": ("Tệp", "File"),
     "err_row": ("Dòng", "Row"),
     "err_column": ("Cột", "Column"),
     "err_value": ("Giá trị", "Value"),
     "err_reason": ("Lý do", "Reason"),
     "err_suggestions": ("Gợi ý", "Suggestions"),
+    "reference_layers": ("Lớp tham chiếu (có nguồn)", "Reference layers (sourced)"),
     "units_in_view": ("đơn vị trên bản đồ", "units on the map"),
 }
 

@@ -191,10 +191,11 @@ def legend_html(title: str, items: list[LegendItem]) -> str:
     for item in items:
         if item.kind == "line":
             swatch = (f'<span class="tdn-line" style="border-top-width:{max(item.style.weight, 1):.0f}px;'
-                      f'border-top-color:{item.style.colour}"></span>')
+                      f'border-top-color:{item.style.colour};border-top-style:{"dashed" if item.style.dash else "solid"}">'
+                      f'</span>')
         else:
             fill = item.style.fill or "transparent"
-            swatch = (f'<span class="tdn-swatch" style="background:{fill};'
+            swatch = (f'<span class="tdn-swatch" style="background:{fill};border-style:{"dashed" if item.style.dash else "solid"};'
                       f'border-color:{item.style.colour};border-width:{max(item.style.weight, 1):.0f}px"></span>')
         rows.append(f'<div class="tdn-legend-row">{swatch}<span>{html.escape(item.label)}</span></div>')
     return f"<b>{html.escape(title)}</b>" + "".join(rows)

@@ -60,6 +60,7 @@ class MapView:
     era: str = "pre2025"
     province: str | None = None  # province code of that era, None for the whole country
     lang: str = "vi"
+    reference: tuple[str, ...] = ()  # reference layers to draw: "gates", "routes", "hotspots"
 
 
 @dataclass
@@ -303,6 +304,13 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
                                              tooltip=[("border_name", t("borders", lang)),
                                                       ("length_text", "km")]).as_polygon_layer()).add_to(fmap)
 
+    extra_legend = []
+    if view.reference:
+        from geo.reference_layers import add_reference_layers
+
+        ref_bounds = None if view.province is None else clip
+        extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds).legend
+
     if view.province is None:
         _labels(lang, clip).add_to(fmap)
     else:
@@ -313,6 +321,8 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
     era_text = t("era_pre2025" if era == "pre2025" else "era_2025", lang)
     fmap.add_child(MapPanel(_title_html(f"{title} — {province_name}", era_text), "topleft"))
     fmap.add_child(MapPanel(_legend(era, lang, units, view.province is not None), "bottomleft"))
+    if extra_legend:
+        fmap.add_child(MapPanel(legend_html(t("reference_layers", lang), extra_legend), "topright"))
     finish_map(fmap, static_url)
     table = pd.DataFrame(units.drop(columns="geometry"))
     return MapResult(fmap=fmap, feature_count=len(units), title=f"{title} — {province_name}", units=table)

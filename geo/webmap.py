@@ -21,13 +21,14 @@ from geo import config
 #: static/ relative paths of the assets installed at set-up (see scripts/setup.sh)
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "vendor/leaflet/leaflet.js",
+    "jquery": "vendor/jquery/jquery.min.js",  # folium's Popup builds its content with $()
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "awesome_markers": "vendor/awesome-markers/leaflet.awesome-markers.min.js",
     "awesome_markers_css": "vendor/awesome-markers/leaflet.awesome-markers.css",
     "awesome_markers_font_css": "vendor/fontawesome/css/all.min.css",
 }
 #: folium defaults we deliberately drop: nothing on our maps uses them
-DROPPED_ASSETS = {"jquery", "bootstrap", "bootstrap_css", "glyphicons_css", "awesome_rotate_css"}
+DROPPED_ASSETS = {"bootstrap", "bootstrap_css", "glyphicons_css", "awesome_rotate_css"}
 
 STATIC_DIR = config.PROJECT_ROOT / "static"
 DEFAULT_STATIC_URL = "/app/static"
@@ -94,6 +95,21 @@ class _Attribution(MacroElement):
         self.text_json = json.dumps(escaped_html)
 
 
+class _IconPath(MacroElement):
+    """Tell Leaflet where its marker images are (its own guess from the CSS URL is wrong here)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path_json }};{% endmacro %}"
+    )
+
+    def __init__(self, static_url: str):
+        super().__init__()
+        import json
+
+        self._name = "IconPath"
+        self.path_json = json.dumps(static_url.rstrip("/") + "/vendor/leaflet/images/")
+
+
 class _MetricScale(MacroElement):
     """Scale bar in kilometres only."""
 
@@ -126,12 +142,13 @@ class MapPanel(MacroElement):
 
 BASE_CSS = f"""
 .leaflet-container {{ background: {SEA_COLOUR}; font-family: 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; }}
-.tdn-panel {{ position: absolute; z-index: 1000; background: rgba(255,255,255,0.92); padding: 6px 9px;
+.tdn-panel {{ position: absolute; z-index: 640; background: rgba(255,255,255,0.92); padding: 6px 9px;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif;
   color: #222; max-width: 46%; }}
 .tdn-topleft {{ top: 10px; left: 54px; }}
 .tdn-topright {{ top: 10px; right: 10px; }}
 .tdn-bottomleft {{ bottom: 34px; left: 10px; }}
+.tdn-panel.tdn-topright {{ font-size: 11px; }}
 .tdn-panel h4 {{ margin: 0 0 2px 0; font-size: 15px; }}
 .tdn-panel .sub {{ color: #555; }}
 .tdn-legend-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
@@ -162,6 +179,7 @@ def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = 
     fmap = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
                       zoom_start=6, tiles=None, control_scale=False, min_zoom=min_zoom, max_zoom=max_zoom,
                       prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+    fmap.add_child(_IconPath(static_url))
     tile = config.tile_url()
     if tile:
         folium.TileLayer(tiles=tile, attr=html.escape(config.tile_attribution()), name="tiles",

@@ -12,7 +12,8 @@ lg = ui.lang()
 ui.require_boundaries()
 era = ui.era_filter()
 province = ui.province_filter(era)
-view = MapView(era=era, province=province, lang=lg)
+reference = ui.reference_filter()
+view = MapView(era=era, province=province, lang=lg, reference=reference)
 
 st.title(t("page_map", lg))
 st.caption(t("map_hint", lg))
@@ -25,7 +26,7 @@ def draw_map(view: MapView) -> None:
     except Exception as exc:  # a layer that fails to load must not take the page down
         st.error(f"{t('layer_error', view.lang)}: {exc}")
         return
-    ui.show_map(result.fmap, key=f"admin_map_{view.era}_{view.province}_{view.lang}")
+    ui.show_map(result.fmap, key=f"admin_map_{view.era}_{view.province}_{view.lang}_{'-'.join(view.reference)}")
 
 
 draw_map(view)

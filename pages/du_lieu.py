@@ -9,6 +9,7 @@ from geo import attribution, facts, importer, store
 from geo import schema as S
 from geo.i18n import t
 
+ERRORS_SHOWN = 200
 lg = ui.lang()
 st.title(t("page_data", lg))
 ui.demo_notice()
@@ -38,8 +39,11 @@ with tab_import:
             st.error(report.summary(lg))
             errors = report.errors_frame(lg)[["file", "row", "column", "value", "reason", "suggestions"]]
             errors.columns = [t(f"err_{c}", lg) for c in errors.columns]
-            st.dataframe(errors, hide_index=True, width="stretch",
-                         column_config={t("err_reason", lg): st.column_config.TextColumn(width="large")})
+            shown = errors.head(ERRORS_SHOWN).fillna("").astype(str)
+            st.table(shown.set_index(shown.columns[0]))  # plain table: readable, copyable, printable
+            if len(errors) > ERRORS_SHOWN:
+                st.download_button(t("data_all_errors", lg), store.export_csv_bytes(errors, lg),
+                                   file_name=f"loi_{upload.name}.csv", mime="text/csv")
             st.info(t("data_nothing_written", lg))
 
 with tab_templates:
@@ -58,14 +62,15 @@ with tab_templates:
     st.markdown(t("data_schema_doc", lg))
 
 with tab_history:
-    history = importer.list_imports()
+    history = importer.list_imports().sort_values("id", ascending=False)  # newest first
     if history.empty:
         st.info(t("data_no_imports", lg))
     else:
         st.dataframe(history, hide_index=True, width="stretch")
         active = history[history["status"] == "active"]
         if not active.empty:
-            choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(), key="data_undo_id",
+            choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(),
+                                  key=f"data_undo_id_{active['id'].max()}",  # newest import preselected
                                   format_func=lambda i: f"#{i} — {active.set_index('id').loc[i, 'file_name']}")
             if st.button(t("data_undo", lg), key="data_undo"):
                 result = importer.undo_import(int(choice), user=None)

@@ -27,10 +27,11 @@ fi
 assets_stamp="static/.assets.sha256"
 want_assets=$(cat assets/package.json assets/package-lock.json | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$want_assets" ]; then
-  say "Map scripts and styles (npm: leaflet, leaflet.awesome-markers, fontawesome)"
+  say "Map scripts and styles (npm: leaflet, jquery, leaflet.awesome-markers, fontawesome)"
   (cd assets && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf static/vendor
-  mkdir -p static/vendor/leaflet static/vendor/awesome-markers static/vendor/fontawesome
+  mkdir -p static/vendor/leaflet static/vendor/awesome-markers static/vendor/fontawesome static/vendor/jquery
+  cp assets/node_modules/jquery/dist/jquery.min.js static/vendor/jquery/
   cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
         assets/node_modules/leaflet/dist/images static/vendor/leaflet/
   cp -r assets/node_modules/leaflet.awesome-markers/dist/leaflet.awesome-markers.min.js \

@@ -57,16 +57,38 @@ def running_app(env: dict | None = None, timeout: float = 90.0):
         log.close()
 
 
+def _base_path_probe(url: str) -> bool:
+    """Streamlit's own base-path discovery: opened at /some-page, its frontend first asks
+    /some-page/_stcore/health and /some-page/_stcore/host-config (404), then the real root.
+    Those two probes are the only failures ignored; every other 404 or failure counts."""
+    from urllib.parse import urlparse
+
+    path = urlparse(url).path
+    return path.endswith(("/_stcore/health", "/_stcore/host-config")) and path.count("/") > 2
+
+
 class PageWatch:
-    """Collects failed requests and console errors of a page."""
+    """Collects failed requests and console errors of a page (and of its iframes)."""
 
     def __init__(self, page):
         self.failed: list[str] = []
         self.errors: list[str] = []
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        page.on("response", lambda r: self.failed.append(f"{r.url} HTTP {r.status}") if r.status >= 400 else None)
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("response", self._response)
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not _base_path_probe(response.url):
+            self.failed.append(f"{response.url} HTTP {response.status}")
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and _base_path_probe(where):
+            return
+        self.errors.append(f"{message.text} @ {where}")
 
 
 def wait_for_features(page, expected: int, timeout: float = 60.0, exact: bool = False) -> int:

@@ -1,6 +1,7 @@
 """The real app in headless Debian chromium, on a machine with no internet."""
 from __future__ import annotations
 
+import re
 import time
 
 import folium
@@ -17,22 +18,55 @@ pytestmark = pytest.mark.browser
 def features_sent(view: MapView) -> int:
     """Vector features the server sends for a view (every GeoJSON feature becomes one SVG path)."""
     fmap = admin_map(view).fmap
-    return sum(len(child.data["features"]) for child in fmap._children.values() if isinstance(child, folium.GeoJson))
+    total = 0
+    for child in fmap._children.values():
+        if isinstance(child, folium.GeoJson):
+            total += len(child.data["features"])
+        elif isinstance(child, (folium.CircleMarker, folium.PolyLine)):
+            total += 1
+    return total
 
 
 @pytest.fixture(scope="module")
-def app_url():
+def store_url(tmp_path_factory):
+    """A temporary store with the demo data loaded, so the tests never touch data/tdn.sqlite."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'browser.sqlite'}"
+    subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True,
+                   env={**os.environ, "TDN_DATABASE_URL": url})
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_url(store_url, monkeypatch_module):
     ARTIFACTS.mkdir(exist_ok=True)
-    with running_app() as url:
+    monkeypatch_module.setenv("TDN_DATABASE_URL", store_url)  # features_sent() reads the same store
+    with running_app({"TDN_DATABASE_URL": store_url}) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def browser():
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Streamlit learns the st.navigation pages on the first script run of a fresh server; a deep
+        # link opened before that shows "Page not found" once (streamlit/streamlit#9624). Open the
+        # root once, as the first user after a restart would.
+        warm = instance.new_page()
+        warm.goto(app_url + "/")
+        expect(warm.get_by_role("heading", name="Bản đồ hành chính & biên giới")).to_be_visible(timeout=60_000)
+        warm.close()
         yield instance
         instance.close()
 
@@ -51,6 +85,8 @@ def open_page(browser, url: str):
         ("?prov=40", MapView(province="40"), "map-nghe-an.png"),
         ("?prov=10&lang=en", MapView(province="10", lang="en"), "map-lao-cai-en.png"),
         ("?era=2025&prov=40", MapView(era="2025", province="40"), "map-2025-nghe-an.png"),
+        ("?prov=40&ref=gates,routes,hotspots", MapView(province="40", reference=("gates", "routes", "hotspots")),
+         "map-nghe-an-reference.png"),
     ],
 )
 def test_map_renders_offline(browser, app_url, query, view, shot):
@@ -86,5 +122,55 @@ def test_province_selector_zooms_to_a_province(browser, app_url):
     expected = features_sent(MapView(province="40"))
     drawn = wait_for_features(page, expected, exact=True)
     assert drawn == expected
+    assert watch.failed == [] and watch.errors == []
+    page.close()
+
+
+BAD_CASES = (
+    "Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Hình thức bóc lột,Số nạn nhân,Trong đó trẻ em,Cơ quan báo cáo\n"
+    "T-1,2023-03-01,Nghe An,Ky Sonn,Bóc lột tình dục,2,3,Công an\n"
+)
+GOOD_CASES = (
+    "Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Hình thức bóc lột,Số nạn nhân,Trong đó trẻ em,Cơ quan báo cáo\n"
+    "T-1,2023-03-01,Nghe An,Ky Son,Bóc lột tình dục,2,1,Công an\n"
+    "T-2,2023-04-11,Lào Cai,TP Lào Cai,Cưỡng bức lao động,1,0,Bộ đội Biên phòng\n"
+)
+
+
+def _case_count(store_url: str) -> int:
+    from geo import store
+
+    return len(store.cases_frame(engine=store.get_engine(store_url)))
+
+
+def test_data_page_rejects_bad_file_and_imports_good_one(browser, app_url, store_url, tmp_path):
+    before = _case_count(store_url)
+    page, watch = open_page(browser, app_url + "/du-lieu")
+    expect(page.get_by_text("DỮ LIỆU MINH HỌA").first).to_be_visible(timeout=30_000)
+    assert "Page not found" not in page.locator("body").inner_text()
+
+    bad = tmp_path / "bao_cao_thang_3.csv"
+    bad.write_text(BAD_CASES, encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    expect(page.get_by_text("kho dữ liệu giữ nguyên")).to_be_visible(timeout=30_000)
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "data-bad-file.png"), full_page=True)
+    assert _case_count(store_url) == before
+    assert "bao_cao_thang_3.csv" in table and "Ky Sonn" in table and "Quận/Huyện" in table
+    assert "Huyện Kỳ Sơn (Tỉnh Nghệ An)" in table  # the suggestion
+    assert "Trong đó trẻ em" in table  # children greater than victims
+
+    good = tmp_path / "bao_cao_thang_4.csv"
+    good.write_text(GOOD_CASES, encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Nhập vào kho dữ liệu").click()
+    expect(page.get_by_text("đã nhập 2 dòng")).to_be_visible(timeout=30_000)
+    assert _case_count(store_url) == before + 2
+
+    page.get_by_role("tab", name="Lịch sử nhập").click()
+    expect(page.get_by_role("combobox", name="Hoàn tác lần nhập")).to_have_value(re.compile("bao_cao_thang_4.csv"))
+    page.get_by_role("button", name="Hoàn tác (xóa mọi dòng của lần nhập này)").click()
+    expect(page.get_by_text("Đã hoàn tác")).to_be_visible(timeout=30_000)
+    assert _case_count(store_url) == before
     assert watch.failed == [] and watch.errors == []
     page.close()

@@ -115,3 +115,42 @@ def test_localize_is_idempotent_and_per_map():
     localize_assets(first)
     assert all(url.startswith("/app/static/") for _, url in first.default_js)
     assert any(url.startswith("https://") for _, url in folium.Map.default_js)  # class lists untouched
+
+
+def test_reference_layers_keep_sources_and_coordinate_quality():
+    from geo import facts
+    from geo.reference_layers import add_reference_layers
+
+    fmap = new_map([[18.5, 103.8], [20.0, 105.8]], "credits")
+    result = add_reference_layers(fmap, ("gates", "routes", "hotspots"), "vi", include_user=False)
+    assert result.counts["gates"] == int(facts.gates()["has_coords"].sum())
+    assert result.counts["hotspots"] > 0 and result.counts["routes"] > 0
+    html = _unescape_js(localize_assets(fmap).get_root().render())
+    assert "Cửa khẩu quốc tế Nậm Cắn" in html and "baonghean.vn" in html
+    assert "không phải vị trí thật của cửa khẩu" in html  # the gate caveat travels with the point
+    # centroid points are hollow and dashed; an exact point would be filled and solid
+    assert '"dashArray": "4 3"' in html or '"dashArray":"4 3"' in html
+    legend = [item.label for item in result.legend]
+    assert "Đặt tại tâm xã (ước lượng)" in legend and "Vị trí chính xác (có nguồn)" in legend
+
+
+def test_reference_popups_escape_text(monkeypatch):
+    from geo import facts
+    from geo.reference_layers import add_reference_layers
+
+    gates = facts.gates().head(1).copy()
+    gates["gate_name_vi"] = "<script>alert('x')</script>"
+    gates["source"] = "<b>src</b>"
+    monkeypatch.setattr(facts, "gates", lambda include_user=False: gates)
+    fmap = new_map([[18.5, 103.8], [20.0, 105.8]], "credits")
+    add_reference_layers(fmap, ("gates",), "vi")
+    html = localize_assets(fmap).get_root().render()
+    assert "<script>alert(" not in html and "<b>src</b>" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_map_with_reference_layers_is_offline():
+    html = _html(MapView(province="40", reference=("gates", "routes", "hotspots")))
+    links = LINK.findall(html)
+    assert links and all(u.startswith("/app/static/") for u in links)
+    assert (STATIC_DIR / "vendor/jquery/jquery.min.js").is_file()

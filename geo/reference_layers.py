@@ -1,0 +1,209 @@
+"""Reference layers on the interactive map: border gates, key routes and named hotspots.
+
+They come from the sourced facts (:mod:`geo.facts`) and keep their source and caveats in the
+popup. A point's look says how good its coordinate is (:data:`geo.facts.COORD_STYLE`): exact
+points are filled, points placed at a commune/district centroid are hollow with a dashed outline.
+Every text is HTML-escaped before it reaches a popup or tooltip.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo import facts
+from geo.layers import LegendItem, Style
+
+KINDS = ("gates", "routes", "hotspots")
+
+GATE_COLOURS = {"international": "#0d2c6b", "main (national)": "#1565c0", "secondary": "#00838f",
+                "planned": "#78909c"}
+OTHER_ENTRY_COLOUR = "#6a1b9a"  # airports and seaports
+HOTSPOT_COLOURS = {"trafficking": "#c62828", "smuggling": "#ef6c00"}
+ROUTE_COLOURS = {"trafficking": "#c62828", "smuggling": "#ef6c00", "transport": "#5d4037"}
+
+TEXT = {
+    "gates": ("Cửa khẩu", "Border gates"),
+    "routes": ("Tuyến trọng điểm", "Key routes"),
+    "hotspots": ("Điểm nóng được nêu tên", "Named hotspots"),
+    "gate_international": ("Cửa khẩu quốc tế", "International gate"),
+    "gate_main": ("Cửa khẩu chính", "Main (national) gate"),
+    "gate_secondary": ("Cửa khẩu phụ", "Secondary gate"),
+    "gate_planned": ("Cửa khẩu dự kiến", "Planned gate"),
+    "gate_other": ("Sân bay, cảng biển", "Airport, seaport"),
+    "route_trafficking": ("Tuyến mua bán người (theo vụ việc)", "Trafficking route (reported cases)"),
+    "route_smuggling": ("Tuyến đưa người trái phép (không phải mọi trường hợp là mua bán người)",
+                        "Smuggling route (not all of it is trafficking)"),
+    "route_transport": ("Tuyến giao thông đến cửa khẩu", "Transport corridor to a gate"),
+    "hotspot_trafficking": ("Điểm nóng mua bán người", "Trafficking hotspot"),
+    "hotspot_smuggling": ("Điểm nóng đưa người trái phép", "Smuggling hotspot"),
+    "source": ("Nguồn", "Source"),
+    "caveat": ("Lưu ý", "Caveat"),
+    "location": ("Vị trí", "Location"),
+    "type": ("Loại", "Type"),
+    "period": ("Thời gian", "Period"),
+    "destination": ("Nước đến", "Destination"),
+}
+
+
+def tr(key: str, lang: str) -> str:
+    vi, en = TEXT[key]
+    return en if lang == "en" else vi
+
+
+def _esc(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def _sources_html(text) -> str:
+    parts = [p.strip() for p in str(text or "").split("|") if p.strip()]
+    return "<br>".join(f"• {html.escape(p)}" for p in parts[:6]) + ("<br>…" if len(parts) > 6 else "")
+
+
+def _popup(title: str, rows: list[tuple[str, str]], source, caveat: str) -> folium.Popup:
+    """Popup from already-escaped row values; title/caveat/source escaped here."""
+    body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>{html.escape(k)}</th>"
+                   f"<td>{v}</td></tr>" for k, v in rows if v)
+    content = (f"<div style='max-width:360px;font-size:12px'><b>{html.escape(title)}</b>"
+               f"<table style='margin-top:4px'>{body}</table>")
+    if caveat:
+        content += f"<div style='margin-top:4px;color:#8d4b00'>⚠ {html.escape(caveat)}</div>"
+    content += f"<div style='margin-top:4px;color:#555'>{_sources_html(source)}</div></div>"
+    return folium.Popup(content, max_width=380)
+
+
+def _gate_colour(row) -> tuple[str, str]:
+    if row.get("record_type") != "border gate" and str(row.get("mode", "")).lower() in {"air", "sea"}:
+        return OTHER_ENTRY_COLOUR, "gate_other"
+    kind = str(row.get("gate_type") or "")
+    key = {"international": "gate_international", "main (national)": "gate_main", "secondary": "gate_secondary",
+           "planned": "gate_planned"}.get(kind, "gate_secondary")
+    return GATE_COLOURS.get(kind, GATE_COLOURS["secondary"]), key
+
+
+def _coord_text(coord_type: str, lang: str) -> str:
+    style = facts.coord_style(coord_type)
+    return style["legend_en" if lang == "en" else "legend_vi"]
+
+
+def _point(fmap: folium.Map | folium.FeatureGroup, lat: float, lon: float, colour: str, coord_type: str,
+           tooltip: str, popup: folium.Popup, square: bool = False) -> None:
+    style = facts.coord_style(coord_type)
+    folium.CircleMarker(
+        [lat, lon], radius=style["radius"] + (1 if square else 0), color=colour, weight=style["weight"] + 0.5,
+        fill=True, fill_color=colour if style["fill"] else "#ffffff",
+        fill_opacity=style["fill_opacity"] if not style["fill"] else 0.9,
+        dash_array=style["dash"], tooltip=html.escape(tooltip), popup=popup,
+    ).add_to(fmap)
+
+
+@dataclass
+class ReferenceResult:
+    counts: dict[str, int]
+    legend: list[LegendItem]
+
+
+def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "vi",
+                         bounds: tuple[float, float, float, float] | None = None,
+                         include_user: bool = True) -> ReferenceResult:
+    """Draw the requested reference layers (within ``bounds`` minx, miny, maxx, maxy if given)."""
+    counts: dict[str, int] = {}
+    legend: list[LegendItem] = []
+
+    def within(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        frame = frame[~frame.geometry.is_empty & frame.geometry.notna()]
+        if bounds is None or frame.empty:
+            return frame
+        minx, miny, maxx, maxy = bounds
+        return frame.cx[minx:maxx, miny:maxy]
+
+    def safe(loader):
+        try:
+            return loader(include_user=include_user)
+        except Exception:  # the store may be absent: sourced facts alone still draw
+            return loader(include_user=False)
+
+    if "routes" in kinds:
+        routes = within(safe(facts.routes))
+        for _, row in routes.iterrows():
+            nature = row.get("nature") if row.get("nature") in ROUTE_COLOURS else "transport"
+            colour = ROUTE_COLOURS[nature]
+            coords = [(y, x) for x, y in row.geometry.coords]
+            caveat = row.get(f"caveat_{lang}") or ""
+            rows = [(tr("type", lang), _esc(row.get("category"))),
+                    (tr("destination", lang), _esc(row.get("destination_countries")))]
+            folium.PolyLine(coords, color=colour, weight=3.5, opacity=0.9,
+                            dash_array=None if nature == "trafficking" else "8 6",
+                            tooltip=html.escape(str(row.get("route_name"))),
+                            popup=_popup(str(row.get("route_name")), rows, row.get("source"), caveat)).add_to(fmap)
+            # direction: an arrow head at the last drawn waypoint
+            if len(coords) >= 2:
+                arrow = (f'<div style="color:{colour};font-size:18px;line-height:18px;width:18px;text-align:center;'
+                         f'transform:translate(-9px,-9px) rotate({_bearing(coords[-2], coords[-1]):.0f}deg)">➤</div>')
+                folium.Marker(coords[-1], icon=folium.DivIcon(html=arrow, icon_size=(0, 0), icon_anchor=(0, 0)),
+                              interactive=False).add_to(fmap)
+        counts["routes"] = len(routes)
+        natures = {n if n in ROUTE_COLOURS else "transport" for n in routes.get("nature", pd.Series(dtype=str))}
+        for nature in [n for n in ("trafficking", "smuggling", "transport") if n in natures]:
+            legend.append(LegendItem(tr(f"route_{nature}", lang),
+                                     Style(colour=ROUTE_COLOURS[nature], weight=3,
+                                           dash=None if nature == "trafficking" else "8 6"), "line"))
+
+    if "gates" in kinds:
+        gates = within(safe(facts.gates))
+        used = set()
+        for _, row in gates.iterrows():
+            colour, key = _gate_colour(row)
+            used.add(key)
+            name = row.get("gate_name_vi") if lang == "vi" else (row.get("gate_name_en") or row.get("gate_name_vi"))
+            rows = [(tr("type", lang), _esc(tr(key, lang))),
+                    (tr("location", lang), _esc(_coord_text(row.get("coord_type"), lang))),
+                    ("↔", _esc(" · ".join(str(v) for v in (row.get("counterpart_gate"), row.get("counterpart_country"))
+                                         if isinstance(v, str) and v)))]
+            _point(fmap, row.geometry.y, row.geometry.x, colour, row.get("coord_type"), str(name),
+                   _popup(str(name), rows, row.get("source"), row.get(f"caveat_{lang}") or ""), square=True)
+        counts["gates"] = len(gates)
+        for key in ("gate_international", "gate_main", "gate_secondary", "gate_planned", "gate_other"):
+            if key in used:
+                colour = OTHER_ENTRY_COLOUR if key == "gate_other" else GATE_COLOURS[
+                    {"gate_international": "international", "gate_main": "main (national)",
+                     "gate_secondary": "secondary", "gate_planned": "planned"}[key]]
+                legend.append(LegendItem(tr(key, lang), Style(colour=colour, weight=2, fill=colour, fill_opacity=0.9)))
+
+    if "hotspots" in kinds:
+        hotspots = within(safe(facts.hotspots))
+        for _, row in hotspots.iterrows():
+            nature = row.get("nature") if row.get("nature") in HOTSPOT_COLOURS else "trafficking"
+            rows = [(tr("type", lang), _esc(row.get("category"))),
+                    (tr("period", lang), _esc(row.get("period"))),
+                    (tr("location", lang), _esc(_coord_text(row.get("coord_type"), lang)))]
+            _point(fmap, row.geometry.y, row.geometry.x, HOTSPOT_COLOURS[nature], row.get("coord_type"),
+                   str(row.get("name")), _popup(str(row.get("name")), rows, row.get("source"),
+                                                row.get(f"caveat_{lang}") or ""))
+        counts["hotspots"] = len(hotspots)
+        natures = {n if n in HOTSPOT_COLOURS else "trafficking" for n in hotspots.get("nature", pd.Series(dtype=str))}
+        for nature in [n for n in ("trafficking", "smuggling") if n in natures]:
+            colour = HOTSPOT_COLOURS[nature]
+            legend.append(LegendItem(tr(f"hotspot_{nature}", lang), Style(colour=colour, weight=2, fill=colour,
+                                                                         fill_opacity=0.9)))
+
+    if counts.get("gates") or counts.get("hotspots"):
+        for coord_type in ("exact", "commune centroid", "district centroid"):
+            style = facts.coord_style(coord_type)
+            legend.append(LegendItem(_coord_text(coord_type, lang),
+                                     Style(colour="#444", weight=2, fill="#444" if style["fill"] else "#ffffff",
+                                           fill_opacity=1.0, dash=style["dash"])))
+    return ReferenceResult(counts, legend)
+
+
+def _bearing(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Screen angle in degrees (0 = east, clockwise, as CSS rotate) from point a to b, both (lat, lon)."""
+    import math
+
+    dy, dx = b[0] - a[0], (b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    return -math.degrees(math.atan2(dy, dx))
