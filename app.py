@@ -10,7 +10,9 @@ st.set_page_config(page_title="Tuyến & Điểm nóng", page_icon="🗺️", la
 
 lg = ui.lang()
 pages = [
-    st.Page("pages/ban_do.py", title=t("page_map", lg), icon=":material/map:", url_path="ban-do", default=True),
+    st.Page("pages/tong_quan.py", title=t("page_overview", lg), icon=":material/dashboard:", url_path="tong-quan",
+            default=True),
+    st.Page("pages/ban_do.py", title=t("page_map", lg), icon=":material/map:", url_path="ban-do"),
     st.Page("pages/du_lieu.py", title=t("page_data", lg), icon=":material/database:", url_path="du-lieu"),
 ]
 navigation = st.navigation(pages)

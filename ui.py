@@ -127,3 +127,163 @@ def credits(era: str) -> None:
     with st.expander(t("sources", lg)):
         for credit in attribution.credits_for(era):
             st.markdown(f"- {credit.text(lg)}" + (f" — *{credit.caveat(lg)}*" if credit.caveat(lg) else ""))
+
+
+# --- the shared filter panel ---------------------------------------------------------------------
+FILTER_WIDGETS = ("era", "province", "district", "period", "form", "group", "metric", "border", "method")
+
+
+def _period_options() -> list[str]:
+    from datetime import date
+
+    options = [""]
+    for year in range(date.today().year, 2020, -1):
+        options.append(str(year))
+        options += [f"{year}-H2", f"{year}-H1"]
+        options += [f"{year}-Q{q}" for q in (4, 3, 2, 1)]
+        options += [f"{year}-{m:02d}" for m in range(12, 0, -1)]
+    return options
+
+
+def current_filters():
+    """The shared filters of this session (first read from the URL)."""
+    from geo.filters import Filters
+
+    if "filters" not in st.session_state:
+        st.session_state["filters"] = Filters.from_query(st.query_params.to_dict())
+    return st.session_state["filters"]
+
+
+def set_filters(**changes) -> None:
+    """Change shared filters (e.g. after a click on the map); the URL follows on the next run."""
+    f = current_filters().with_(**changes)
+    if f.era == "2025":
+        f = f.with_(district="")
+    st.session_state["filters"] = f
+
+
+def _on_change(name: str) -> None:
+    value = st.session_state[f"_w_{name}"]
+    value = "" if value is None else value
+    changes = {name: value}
+    if name == "era":  # codes differ between eras
+        changes.update(province="", district="")
+    if name == "province":
+        changes["district"] = ""
+    set_filters(**changes)
+
+
+def _sync_url(f) -> None:
+    wanted = f.to_query()
+    for key in f.QUERY_KEYS.values():
+        _set_query(key, wanted.get(key))
+
+
+def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period", "form", "group", "metric")):
+    """Sidebar filters shared by every page; returns the current :class:`geo.filters.Filters`.
+
+    Values live in ``st.session_state['filters']`` (not in widget state), so they survive moving
+    between pages, and in the URL, so a copied link opens the same view.
+    """
+    from geo import schema
+    from geo.filters import BORDER_CHOICES, CLASS_METHODS, GROUPS, metric_label, metric_options, period_words
+    from geo.maps import province_options
+
+    lg = lang()
+    f = current_filters()
+    sb = st.sidebar
+    sb.markdown(f"**{t('filters', lg)}**")
+
+    def widget(name, render, options, fmt):
+        key = f"_w_{name}"
+        value = getattr(f, name)
+        st.session_state[key] = value if value in options else options[0]
+        render(t(f"filter_{name}", lg), options, key=key, format_func=fmt, on_change=_on_change, args=(name,))
+
+    if "era" in show:
+        widget("era", sb.radio, ["pre2025", "2025"], lambda e: t("era_pre2025" if e == "pre2025" else "era_2025", lg))
+    if "border" in show:
+        from geo.borders import BORDERS
+
+        widget("border", sb.selectbox, list(BORDER_CHOICES),
+               lambda b: t("all_borders", lg) if b == "all" else BORDERS[b].label(lg))
+    if "province" in show:
+        frame = province_options(f.era)
+        names = dict(zip(frame["code"], frame["prov_name_vi"]))
+        widget("province", sb.selectbox, [""] + list(names), lambda c: t("whole_country", lg) if not c else names[c])
+    if "district" in show and f.era == "pre2025":
+        districts = _district_names(f.province)
+        widget("district", sb.selectbox, [""] + list(districts),
+               lambda c: t("all_districts", lg) if not c else districts[c])
+    if "period" in show:
+        widget("period", sb.selectbox, _period_options(), lambda p: period_words(p, lg))
+    if "form" in show:
+        forms = {c.code: c.label(lg) for c in schema.FORMS.choices}
+        widget("form", sb.selectbox, [""] + list(forms), lambda k: t("all_forms", lg) if not k else forms[k])
+    if "group" in show:
+        widget("group", sb.radio, list(GROUPS), lambda g: t(f"group_{g}", lg))
+    if "metric" in show:
+        widget("metric", sb.selectbox, metric_options(), lambda m: metric_label(m, lg))
+    if "method" in show:
+        widget("method", sb.selectbox, list(CLASS_METHODS), lambda m: t(f"method_{m}", lg))
+    _sync_url(f)
+    return f
+
+
+def place_words(f) -> str:
+    """'Tỉnh Nghệ An', 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
+    from geo.maps import province_options
+
+    lg = lang()
+    if f.district:
+        return _district_names("").get(f.district, f.district)
+    if f.province:
+        names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
+        return names.get(f.province, f.province)
+    return t("whole_country", lg)
+
+
+def filter_words(f) -> str:
+    """The filters other than place and period, in words (for map titles and exports)."""
+    from geo import schema
+
+    lg = lang()
+    parts = []
+    if f.form:
+        parts.append(schema.FORMS.label(f.form, lg))
+    if f.group != "all":
+        parts.append(t(f"group_{f.group}", lg))
+    return ", ".join(parts)
+
+
+def _district_names(province: str) -> dict[str, str]:
+    from geo.cache import load_layer
+
+    frame = load_layer("districts_pre2025", "national")
+    if province:
+        frame = frame[frame["prov_code"] == province]
+    frame = frame.sort_values(["prov_name_vi", "full_name_vi"])
+    if province:
+        return dict(zip(frame["code"], frame["full_name_vi"]))
+    return {c: f"{n} ({p.replace('Tỉnh ', '').replace('Thành phố ', 'TP ')})"
+            for c, n, p in zip(frame["code"], frame["full_name_vi"], frame["prov_name_vi"])}
+
+
+def select_clicked_unit(map_state: dict) -> None:
+    """A click on a district (or 2025 province) on any map selects it everywhere."""
+    clicked = (map_state or {}).get("last_active_drawing") or {}
+    code = (clicked.get("properties") or {}).get("code")
+    if not code:
+        return
+    f = current_filters()
+    if f.era == "pre2025" and len(code) >= 5 and code != f.district:
+        from geo.cache import load_layer
+
+        districts = load_layer("districts_pre2025", "national")
+        row = districts[districts["code"] == code]
+        if not row.empty:
+            set_filters(district=code, province=str(row["prov_code"].iloc[0]))
+            st.rerun()
+    elif f.era == "2025" and len(code) == 2 and code != f.province:
+        set_filters(province=code)
+        st.rerun()

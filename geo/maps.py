@@ -63,6 +63,17 @@ class MapView:
     reference: tuple[str, ...] = ()  # reference layers to draw: "gates", "routes", "hotspots"
 
 
+@dataclass(frozen=True)
+class Choropleth:
+    """Values per unit code shown as classes (see :mod:`geo.classify`)."""
+
+    values: dict  # unit code -> value (NaN/None: no data)
+    classification: object  # geo.classify.Classification
+    label: str  # metric name for the tooltip and legend title
+    texts: dict | None = None  # unit code -> display text (e.g. "<5" when suppressed); default class label
+    key: str = ""  # identifies the values for caching the prepared GeoJSON
+
+
 @dataclass
 class MapResult:
     fmap: folium.Map
@@ -222,18 +233,21 @@ def _label_point(geom, tolerance: float):
     return polylabel(max(parts, key=lambda g: g.area), tolerance=tolerance)
 
 
-def _legend(era: str, lang: str, units_shown: gpd.GeoDataFrame, province_view: bool) -> str:
+def _legend(era: str, lang: str, units_shown: gpd.GeoDataFrame, province_view: bool,
+            compact: bool = False) -> str:
+    """Legend of the base map; ``compact`` (under a choropleth legend) keeps only lines and neighbours."""
     unit_label = t("legend_district" if era == "pre2025" else
                    ("legend_commune" if province_view else "legend_province"), lang)
-    items = [LegendItem(unit_label, UNIT)]
+    items = [] if compact else [LegendItem(unit_label, UNIT)]
     if era == "pre2025" or not province_view:
         items.append(LegendItem(t("legend_province", lang), PROVINCE_EDGE, "line"))
     for key, border in BORDERS.items():
         column = f"touches_{key}"
         if column in units_shown and units_shown[column].any():
             items.append(LegendItem(border.label(lang), BORDER_LINE[key], "line"))
-            items.append(LegendItem(f"{t('legend_border_unit', lang)} ({border.name_vi if lang == 'vi' else border.name_en})",
-                                    BORDER_UNIT[key]))
+            if not compact:
+                items.append(LegendItem(f"{t('legend_border_unit', lang)} "
+                                        f"({border.name_vi if lang == 'vi' else border.name_en})", BORDER_UNIT[key]))
     items.append(LegendItem(t("legend_neighbour", lang), NEIGHBOUR))
     return legend_html(t("legend", lang), items)
 
@@ -242,8 +256,38 @@ def _title_html(title: str, subtitle: str) -> str:
     return f"<h4>{html.escape(title)}</h4><div class='sub'>{html.escape(subtitle)}</div>"
 
 
-def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
-    """The administrative map with land borders for ``view`` (national or one province)."""
+def _apply_choropleth(units: gpd.GeoDataFrame, choro: Choropleth, lang: str) -> tuple[gpd.GeoDataFrame, dict]:
+    """Style key and value text per unit; border units keep their border-coloured outline."""
+    from geo.classify import format_number
+
+    out = units.copy()
+    cls = choro.classification
+    values = out["code"].map(choro.values)
+    colours = [cls.colour_of(v) for v in values]
+    border = out["style_key"].where(out["style_key"] != "unit", "")
+    out["style_key"] = [f"{c}|{b}" for c, b in zip(colours, border)]
+    if choro.texts is not None:
+        out["value_text"] = out["code"].map(choro.texts).fillna(cls.label_of(None, lang))
+    else:
+        out["value_text"] = [cls.label_of(v, lang) if pd.isna(v) or v <= 0
+                             else format_number(v, lang, cls.integer) for v in values]
+    styles = {}
+    for key in set(out["style_key"]):
+        colour, border_key = key.split("|")
+        if border_key:
+            styles[key] = Style(colour=BORDERS[border_key].colour, weight=1.8, fill=colour, fill_opacity=0.9)
+        else:
+            styles[key] = Style(colour=UNIT.colour, weight=0.6, fill=colour, fill_opacity=0.9)
+    return out, styles
+
+
+def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: Choropleth | None = None,
+              title: str | None = None, subtitle: str | None = None) -> MapResult:
+    """The administrative map with land borders for ``view`` (national or one province).
+
+    With ``choropleth`` the units are coloured by class of their value (same classes as the static
+    exports); the title and subtitle of the map panel can be given (period and filters in words).
+    """
     era, lang = view.era, view.lang
     if era not in ERAS:
         raise ValueError(f"unknown era {era!r}")
@@ -287,8 +331,13 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
                                                 id_column=None)).add_to(fmap)
 
     styles = {"unit": UNIT if not (era == "2025" and view.province is None) else PROVINCE_UNIT, **BORDER_UNIT}
-    _layer(("units",) + key, PolygonLayer("units", units, styles, style_column="style_key", tooltip=unit_tooltip,
-                                          id_column="code", highlight=HIGHLIGHT)).add_to(fmap)
+    units_key = ("units",) + key
+    if choropleth is not None:
+        units, styles = _apply_choropleth(units, choropleth, lang)
+        unit_tooltip = unit_tooltip[:2] + [("value_text", choropleth.label)] + unit_tooltip[2:]
+        units_key += ("choropleth", choropleth.key or str(hash(tuple(sorted(map(str, choropleth.values.items()))))))
+    _layer(units_key, PolygonLayer("units", units, styles, style_column="style_key", tooltip=unit_tooltip,
+                                   id_column="code", highlight=HIGHLIGHT)).add_to(fmap)
     if era == "pre2025":
         edges = province_frame if view.province is None else province_frame[province_frame["code"] == view.province]
         _layer(("edges",) + key, PolygonLayer("province_edges", edges, {"p": PROVINCE_EDGE}, interactive=False,
@@ -317,15 +366,20 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL) -> MapResult:
         context_names = province_frame[province_frame["code"] != view.province]
         label_units = units if era == "pre2025" else None  # 100+ commune names would clutter
         _labels(lang, clip, neighbours=neighbours, units=label_units, context=context_names).add_to(fmap)
-    title = t("page_map", lang)
-    era_text = t("era_pre2025" if era == "pre2025" else "era_2025", lang)
-    fmap.add_child(MapPanel(_title_html(f"{title} — {province_name}", era_text), "topleft"))
-    fmap.add_child(MapPanel(_legend(era, lang, units, view.province is not None), "bottomleft"))
+    title = title or f"{t('page_map', lang)} — {province_name}"
+    era_text = subtitle or t("era_pre2025" if era == "pre2025" else "era_2025", lang)
+    fmap.add_child(MapPanel(_title_html(title, era_text), "topleft"))
+    legend = _legend(era, lang, units, view.province is not None, compact=choropleth is not None)
+    if choropleth is not None:
+        rows = [LegendItem(entry.label, Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
+                for entry in choropleth.classification.legend(lang)]
+        legend = legend_html(choropleth.label, rows) + "<hr style='margin:4px 0'>" + legend
+    fmap.add_child(MapPanel(legend, "bottomleft"))
     if extra_legend:
         fmap.add_child(MapPanel(legend_html(t("reference_layers", lang), extra_legend), "topright"))
     finish_map(fmap, static_url)
     table = pd.DataFrame(units.drop(columns="geometry"))
-    return MapResult(fmap=fmap, feature_count=len(units), title=f"{title} — {province_name}", units=table)
+    return MapResult(fmap=fmap, feature_count=len(units), title=title, units=table)
 
 
 def border_units_table(view: MapView, border: str | None = None) -> pd.DataFrame:

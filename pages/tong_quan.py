@@ -1,0 +1,70 @@
+"""Overview: choropleth of the chosen metric by district (or 2025 province), KPI cards, published figures."""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo import facts
+from geo.classify import classify
+from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
+from geo.i18n import t
+from geo.maps import Choropleth, MapView, admin_map
+from geo.metrics import kpis, unit_values
+
+lg = ui.lang()
+ui.require_boundaries()
+f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric", "method"))
+st.title(t("page_overview", lg))
+ui.demo_notice()
+
+values = unit_values(f)
+cards, any_demo = kpis(f)
+columns = st.columns(len(cards))
+for column, kpi in zip(columns, cards):
+    delta = None if kpi.change_pct is None else f"{kpi.change_pct:+.0f}% {t('vs_previous', lg)}"
+    column.metric(t(f"kpi_{kpi.key}", lg), f"{kpi.current:,.0f}".replace(",", "." if lg == "vi" else ","), delta,
+                  delta_color="inverse" if kpi.key != "victims_rescued" else "normal")
+
+label = metric_label(f.metric, lg)
+place = ui.place_words(f)
+subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
+
+
+@st.fragment
+def draw(f, values) -> None:
+    has_data = values.frame["value"].notna().any()
+    if not has_data:
+        st.info(t("no_data_for_filters", lg))
+    classification = classify(values.values(), f.method, 5,
+                              protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
+    view = MapView(era=f.era, province=f.province or None, lang=lg)
+    try:
+        result = admin_map(view, choropleth=Choropleth(values.values(), classification, label,
+                                                       key=f"{f}"),
+                           title=f"{label} — {place}", subtitle=subtitle)
+    except Exception as exc:  # a layer that fails must not take the page down
+        st.error(f"{t('layer_error', lg)}: {exc}")
+        return
+    state = ui.show_map(result.fmap, key=f"overview_{hash(f)}")
+    ui.select_clicked_unit(state)
+
+
+draw(f, values)
+if f.metric.endswith(RATE_SUFFIX):
+    st.caption(t("population_note", lg))
+if not values.unplaced.empty:
+    st.caption(f"{int(values.unplaced['n_rows'].sum())} {t('unplaced_rows', lg)}")
+
+st.subheader(t("published_figures", lg))
+figures = facts.figures()
+if f.province:
+    from geo.maps import province_options
+
+    names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
+    short = names.get(f.province, "").replace("Tỉnh ", "").replace("Thành phố ", "")
+    figures = figures[figures["geography"].fillna("").str.contains(short, regex=False) |
+                      (figures["scope"] == "national")]
+shown = figures[["geography", "period_label", "metric", "value", "unit", "reporting_body", "source"]]
+st.dataframe(shown, hide_index=True, width="stretch")
+st.caption(facts.CAVEATS["figures"][1 if lg == "en" else 0])
+ui.credits(f.era)
