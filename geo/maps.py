@@ -61,6 +61,7 @@ class MapView:
     province: str | None = None  # province code of that era, None for the whole country
     lang: str = "vi"
     reference: tuple[str, ...] = ()  # reference layers to draw: "gates", "routes", "hotspots"
+    border: str | None = None  # without a province: frame the units on this border ("all" for every border)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,15 @@ def _national_units(era: str, lang: str) -> gpd.GeoDataFrame:
         return _display_units(load_layer("districts_pre2025", "national"), era, lang)
     return _display_units(load_layer("provinces_2025", "national").assign(
         name_vi_full=lambda f: f["prov_name_vi"]), era, lang)
+
+
+@lru_cache(maxsize=32)
+def _border_units(era: str, border: str | None, lang: str, level: str = "province") -> gpd.GeoDataFrame:
+    """Units (pre-2025 districts or 2025 communes) on one land border, or on any when ``border``
+    is None or "all"."""
+    frame = load_layer(_unit_layer_name(era), level if not (era == "2025" and level == "national") else "province")
+    column = "touches_any" if border in (None, "all") else f"touches_{border}"
+    return _display_units(frame[frame[column].astype(bool)], era, lang)
 
 
 @lru_cache(maxsize=64)
@@ -291,12 +301,14 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     era, lang = view.era, view.lang
     if era not in ERAS:
         raise ValueError(f"unknown era {era!r}")
-    level = "national" if view.province is None else "province"
+    focused = view.province is not None or view.border is not None
+    level = "province" if focused else "national"
     unit_tooltip = [("unit_name", t("district" if era == "pre2025" else "commune", lang)),
                     ("prov_name", t("province_col", lang)),
                     ("border_text", t("borders", lang))]
 
-    if view.province is None:
+    wide = False
+    if not focused:
         units = _national_units(era, lang)
         bounds = NATIONAL_BOUNDS
         clip = NATIONAL_CLIP
@@ -305,32 +317,42 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         if era == "2025":
             unit_tooltip = [("unit_name", t("province_col", lang)), ("border_text", t("borders", lang))]
     else:
-        units = _province_units(era, view.province, lang)
+        if view.province is not None:
+            units = _province_units(era, view.province, lang)
+        else:
+            units = _border_units(era, view.border, lang)
         if units.empty:
-            raise KeyError(f"no units for province {view.province!r} in era {era}")
+            raise KeyError(f"no units for province {view.province!r} / border {view.border!r} in era {era}")
         bounds = bounds_of(units, pad=0.08)
         (s, w), (n, e) = bounds
         clip = (w - (e - w) * 0.3, s - (n - s) * 0.3, e + (e - w) * 0.3, n + (n - s) * 0.3)
-        if max(e - w, n - s) > WIDE_PROVINCE_DEGREES:  # e.g. Khánh Hòa with Trường Sa: coarser detail
+        wide = max(e - w, n - s) > WIDE_PROVINCE_DEGREES
+        if wide:  # e.g. Khánh Hòa with Trường Sa, or the whole Laos border: coarser detail, wider frame
             level = "national"
-            units = _province_units(era, view.province, lang, level)
+            clip = (w - (e - w) * 1.0, s - (n - s) * 0.3, e + (e - w) * 1.0, n + (n - s) * 0.3)
+            units = (_province_units(era, view.province, lang, level) if view.province is not None
+                     else _border_units(era, view.border, lang, level))
         province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
-        province_name = units["prov_name"].iloc[0]
+        if view.province is not None:
+            province_name = units["prov_name"].iloc[0]
+        else:
+            province_name = (t("all_borders", lang) if view.border in (None, "all")
+                             else BORDERS[view.border].label(lang))
 
     attr = attribution.attribution_html(era, lang)
     fmap = new_map(bounds, attr, static_url)
 
-    key = (era, view.province, lang)
+    key = (era, view.province, lang, view.border)
     neighbours = clip_to_bounds(load_layer("neighbours", level), clip)
     _layer(("neighbours",) + key, PolygonLayer("neighbours", neighbours, {"n": NEIGHBOUR}, interactive=False,
                                                id_column=None)).add_to(fmap)
 
-    if view.province is not None:
+    if focused:
         context = province_frame[province_frame["code"] != view.province]
         _layer(("context",) + key, PolygonLayer("context", context, {"c": CONTEXT_UNIT}, interactive=False,
                                                 id_column=None)).add_to(fmap)
 
-    styles = {"unit": UNIT if not (era == "2025" and view.province is None) else PROVINCE_UNIT, **BORDER_UNIT}
+    styles = {"unit": UNIT if (focused or era == "pre2025") else PROVINCE_UNIT, **BORDER_UNIT}
     units_key = ("units",) + key
     if choropleth is not None:
         units, styles = _apply_choropleth(units, choropleth, lang)
@@ -357,19 +379,20 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     if view.reference:
         from geo.reference_layers import add_reference_layers
 
-        ref_bounds = None if view.province is None else clip
+        ref_bounds = clip if focused else None
         extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds).legend
 
-    if view.province is None:
+    if not focused:
         _labels(lang, clip).add_to(fmap)
     else:
-        context_names = province_frame[province_frame["code"] != view.province]
-        label_units = units if era == "pre2025" else None  # 100+ commune names would clutter
+        # names of units and nearby provinces, unless the frame is too wide for them to be read
+        context_names = None if wide else province_frame[province_frame["code"] != view.province]
+        label_units = units if era == "pre2025" and len(units) <= 40 and not wide else None
         _labels(lang, clip, neighbours=neighbours, units=label_units, context=context_names).add_to(fmap)
     title = title or f"{t('page_map', lang)} — {province_name}"
     era_text = subtitle or t("era_pre2025" if era == "pre2025" else "era_2025", lang)
     fmap.add_child(MapPanel(_title_html(title, era_text), "topleft"))
-    legend = _legend(era, lang, units, view.province is not None, compact=choropleth is not None)
+    legend = _legend(era, lang, units, focused, compact=choropleth is not None)
     if choropleth is not None:
         rows = [LegendItem(entry.label, Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
                 for entry in choropleth.classification.legend(lang)]

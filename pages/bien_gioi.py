@@ -1,0 +1,71 @@
+"""Borders & routes: the commander's view of a land border or a border province.
+
+The border line drawn boldly, border districts outlined and shaded by the metric, border gates by
+type, key routes with their direction, named hotspots, each with its source; a table of the border
+districts with their figures and distance to the border.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.borders import BORDERS
+from geo.classify import classify
+from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
+from geo.i18n import t
+from geo.maps import Choropleth, MapView, admin_map, border_units_table
+from geo.metrics import unit_values
+from geo.reference_layers import KINDS
+
+lg = ui.lang()
+ui.require_boundaries()
+f = ui.filter_panel(("era", "border", "province", "period", "form", "group", "metric", "method"))
+st.title(t("page_borders", lg))
+ui.demo_notice()
+
+border = None if f.province else f.border
+view = MapView(era=f.era, province=f.province or None, lang=lg, reference=KINDS, border=border)
+values = unit_values(f)
+label = metric_label(f.metric, lg)
+where = ui.place_words(f) if f.province else (t("all_borders", lg) if f.border == "all"
+                                              else BORDERS[f.border].label(lg))
+subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
+
+
+@st.fragment
+def draw(view, f, values) -> None:
+    if not values.frame["value"].notna().any():
+        st.info(t("no_data_for_filters", lg))
+    classification = classify(values.values(), f.method, 5,
+                              protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
+    try:
+        result = admin_map(view, choropleth=Choropleth(values.values(), classification, label, key=f"{f}"),
+                           title=f"{label} — {where}", subtitle=subtitle)
+    except Exception as exc:
+        st.error(f"{t('layer_error', lg)}: {exc}")
+        return
+    ui.select_clicked_unit(ui.show_map(result.fmap, key=f"borders_{hash((view, f))}", height=760))
+
+
+draw(view, f, values)
+
+table = border_units_table(MapView(era=f.era, province=f.province or None, lang=lg),
+                           None if f.border == "all" else f.border)
+if table.empty:
+    st.info(t("no_border", lg))
+else:
+    figures = values.frame.set_index("code")[["cases", "victims", "victims_rescued", "suspects_arrested"]]
+    table = table.join(figures, on="code")
+    keys = [k for k in BORDERS if (f.border in ("all", k)) and table[f"shared_km_{k}"].gt(0).any()]
+    columns = {"unit_name": t("district" if f.era == "pre2025" else "commune", lg), "prov_name": t("province_col", lg)}
+    for k in keys:
+        name = BORDERS[k].name_vi if lg == "vi" else BORDERS[k].name_en
+        columns[f"shared_km_{k}"] = f"{name}: {t('shared_km', lg)}"
+    for metric in ("cases", "victims", "victims_rescued", "suspects_arrested"):
+        columns[metric] = t(f"kpi_{metric}", lg)
+    shown = table[list(columns)].rename(columns=columns)
+    st.subheader(f"{t('border_districts' if f.era == 'pre2025' else 'border_communes', lg)} ({len(shown)})")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f") for c in shown.columns
+                                if "km" in c})
+ui.credits(f.era)
