@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 
 from geo.maps import MapView, admin_map
 
-from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PageWatch, running_app, wait_for_features
+from .browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    PageWatch,
+    running_app,
+    wait_for_features,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +73,7 @@ def browser(app_url):
         # root once, as the first user after a restart would.
         warm = instance.new_page()
         warm.goto(app_url + "/")
-        expect(warm.get_by_role("heading", name="Bản đồ hành chính & biên giới")).to_be_visible(timeout=60_000)
+        expect(warm.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=60_000)
         warm.close()
         yield instance
         instance.close()
@@ -91,7 +99,7 @@ def open_page(browser, url: str):
 )
 def test_map_renders_offline(browser, app_url, query, view, shot):
     expected = features_sent(view)
-    page, watch = open_page(browser, app_url + "/" + query)
+    page, watch = open_page(browser, app_url + "/ban-do" + query)
     drawn = wait_for_features(page, expected)
     time.sleep(1.0)  # let late requests (fonts, images) fail if they are going to
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
@@ -102,7 +110,7 @@ def test_map_renders_offline(browser, app_url, query, view, shot):
 
 
 def test_national_page_text_and_border_table(browser, app_url):
-    page, watch = open_page(browser, app_url + "/")
+    page, watch = open_page(browser, app_url + "/ban-do")
     wait_for_features(page, features_sent(MapView()))
     body = page.locator("body").inner_text()
     assert "Bản đồ hành chính & biên giới" in body
@@ -111,7 +119,7 @@ def test_national_page_text_and_border_table(browser, app_url):
 
 
 def test_province_selector_zooms_to_a_province(browser, app_url):
-    page, watch = open_page(browser, app_url + "/")
+    page, watch = open_page(browser, app_url + "/ban-do")
     wait_for_features(page, features_sent(MapView()))
     combo = page.get_by_role("combobox", name="Tỉnh/thành phố")
     combo.click()
@@ -172,5 +180,95 @@ def test_data_page_rejects_bad_file_and_imports_good_one(browser, app_url, store
     page.get_by_role("button", name="Hoàn tác (xóa mọi dòng của lần nhập này)").click()
     expect(page.get_by_text("Đã hoàn tác")).to_be_visible(timeout=30_000)
     assert _case_count(store_url) == before
+    assert watch.failed == [] and watch.errors == []
+    page.close()
+
+
+# --- the dashboard pages (issue 5) -------------------------------------------------------------
+
+from geo.reference_layers import KINDS  # noqa: E402
+
+DASHBOARD = [
+    ("/?prov=40&period=2024", MapView(province="40"), "overview-nghe-an.png"),
+    ("/?metric=cases", MapView(), "overview-national.png"),
+    ("/bien-gioi?border=laos", MapView(border="laos", reference=KINDS), "borders-laos.png"),
+    ("/bien-gioi?prov=10&lang=en", MapView(province="10", reference=KINDS, lang="en"), "borders-lao-cai-en.png"),
+]
+
+
+@pytest.mark.parametrize(("path", "view", "shot"), DASHBOARD)
+def test_dashboard_map_pages_render_offline(browser, app_url, path, view, shot):
+    expected = features_sent(view)
+    page, watch = open_page(browser, app_url + path)
+    drawn = wait_for_features(page, expected)
+    time.sleep(1.0)
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    assert drawn == expected
+    assert "Page not found" not in page.locator("body").inner_text()
+    assert watch.failed == [] and watch.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/phong-ngua?prov=40", "/huyen?prov=40&dist=40417", "/du-lieu?lang=en",
+                                  "/ban-do?era=2025"])
+def test_other_pages_render_without_errors(browser, app_url, path):
+    page, watch = open_page(browser, app_url + path)
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+    time.sleep(4.0)  # let the page and any map finish
+    frames = page.locator("iframe[title='streamlit_folium.st_folium']")
+    if frames.count():
+        assert wait_for_features(page, 1) >= 1
+    body = page.locator("body").inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"page{path.split('?')[0].replace('/', '-')}.png"), full_page=True)
+    assert "Traceback" not in body and "Page not found" not in body
+    assert watch.failed == [] and watch.errors == []
+    page.close()
+
+
+def _click_unit(page, code: str, lat: float, lon: float) -> None:
+    """Click a unit of the map at a point inside it (converted to pixels by Leaflet itself)."""
+    frame_element = page.locator(MAP_FRAME).first
+    box = frame_element.bounding_box()
+    point = page.frame_locator(MAP_FRAME).locator("body").evaluate(
+        "(body, ll) => { const p = window.map.latLngToContainerPoint(ll); return [p.x, p.y]; }", [lat, lon])
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
+    from geo.cache import load_layer
+
+    ky_son = load_layer("districts_pre2025", "province").set_index("code").loc["40417", "geometry"]
+    inside = ky_son.representative_point()
+    page, watch = open_page(browser, app_url + "/?prov=40")
+    wait_for_features(page, features_sent(MapView(province="40")))
+    time.sleep(1.0)
+    _click_unit(page, "40417", inside.y, inside.x)
+    page.wait_for_function("() => window.location.search.includes('dist=40417')", timeout=30_000)
+    expect(page.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    copied = page.url
+    page.screenshot(path=str(ARTIFACTS / "overview-click-ky-son.png"), full_page=True)
+    assert watch.failed == [] and watch.errors == []
+    page.close()
+
+    # a copied link opens the same view, on any page
+    again, watch2 = open_page(browser, copied)
+    expect(again.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    expect(again.get_by_role("combobox", name="Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
+    wait_for_features(again, features_sent(MapView(province="40")))  # finish loading before leaving
+    district_page = app_url + "/huyen?" + copied.split("?", 1)[1]
+    again.goto(district_page)
+    expect(again.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    assert watch2.failed == [] and watch2.errors == []
+    again.close()
+
+
+def test_filters_survive_moving_between_pages(browser, app_url):
+    page, watch = open_page(browser, app_url + "/?prov=40&period=2024-H1&metric=cases")
+    expect(page.get_by_role("combobox", name="Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
+    page.get_by_role("link", name="Biên giới & tuyến").click()
+    page.wait_for_function("() => window.location.pathname.endsWith('/bien-gioi')", timeout=30_000)
+    expect(page.get_by_role("combobox", name="Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
+    expect(page.get_by_role("combobox", name="Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
+    page.wait_for_function("() => window.location.search.includes('period=2024-H1')", timeout=30_000)
     assert watch.failed == [] and watch.errors == []
     page.close()
