@@ -225,6 +225,10 @@ def test_other_pages_render_without_errors(browser, app_url, path):
     page.close()
 
 
+def sidebar_combo(page, name: str):
+    return page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=name, exact=True)
+
+
 def _click_unit(page, code: str, lat: float, lon: float) -> None:
     """Click a unit of the map at a point inside it (converted to pixels by Leaflet itself)."""
     frame_element = page.locator(MAP_FRAME).first
@@ -244,7 +248,7 @@ def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
     time.sleep(1.0)
     _click_unit(page, "40417", inside.y, inside.x)
     page.wait_for_function("() => window.location.search.includes('dist=40417')", timeout=30_000)
-    expect(page.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    expect(sidebar_combo(page, "Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
     copied = page.url
     page.screenshot(path=str(ARTIFACTS / "overview-click-ky-son.png"), full_page=True)
     assert watch.failed == [] and watch.errors == []
@@ -252,23 +256,23 @@ def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
 
     # a copied link opens the same view, on any page
     again, watch2 = open_page(browser, copied)
-    expect(again.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
-    expect(again.get_by_role("combobox", name="Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
+    expect(sidebar_combo(again, "Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    expect(sidebar_combo(again, "Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
     wait_for_features(again, features_sent(MapView(province="40")))  # finish loading before leaving
     district_page = app_url + "/huyen?" + copied.split("?", 1)[1]
     again.goto(district_page)
-    expect(again.get_by_role("combobox", name="Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
+    expect(sidebar_combo(again, "Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
     assert watch2.failed == [] and watch2.errors == []
     again.close()
 
 
 def test_filters_survive_moving_between_pages(browser, app_url):
     page, watch = open_page(browser, app_url + "/?prov=40&period=2024-H1&metric=cases")
-    expect(page.get_by_role("combobox", name="Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
+    expect(sidebar_combo(page, "Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
     page.get_by_role("link", name="Biên giới & tuyến").click()
     page.wait_for_function("() => window.location.pathname.endsWith('/bien-gioi')", timeout=30_000)
-    expect(page.get_by_role("combobox", name="Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
-    expect(page.get_by_role("combobox", name="Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
+    expect(sidebar_combo(page, "Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
+    expect(sidebar_combo(page, "Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
     page.wait_for_function("() => window.location.search.includes('period=2024-H1')", timeout=30_000)
     assert watch.failed == [] and watch.errors == []
     page.close()
