@@ -230,6 +230,18 @@ def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period
     return f
 
 
+def map_layer_choice() -> str:
+    """'metric' (choropleth of the chosen metric) or 'gi' (statistical hotspots), kept in ?layer=gi."""
+    lg = lang()
+    options = ["metric", "gi"]
+    if "_w_layer" not in st.session_state:
+        st.session_state["_w_layer"] = st.query_params.get("layer") if st.query_params.get("layer") in options else "metric"
+    choice = st.radio(t("map_layer", lg), options, horizontal=True, key="_w_layer",
+                      format_func=lambda o: t(f"map_layer_{o}", lg))
+    _set_query("layer", choice, default="metric")
+    return choice
+
+
 def place_words(f) -> str:
     """'Tỉnh Nghệ An', 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
     from geo.maps import province_options

@@ -99,6 +99,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_data_for_filters": ("Không có dữ liệu cho bộ lọc này", "No data for these filters"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_borders": ("Biên giới & tuyến", "Borders & routes"),
+    "map_layer": ("Lớp bản đồ", "Map layer"),
+    "map_layer_metric": ("Chỉ tiêu đã chọn", "Chosen metric"),
+    "map_layer_gi": ("Điểm nóng thống kê (Gi*)", "Statistical hotspots (Gi*)"),
+    "gi_note": ("Điểm nóng thống kê tính trên cả nước (702 huyện, dân số 2009); xem giải thích ở trang Phân tích điểm nóng.",
+                "Statistical hotspots are computed over the whole country (702 districts, 2009 population); see the "
+                "Hotspot analytics page for what they mean."),
+    "page_hotspots": ("Phân tích điểm nóng", "Hotspot analytics"),
     "page_prevention": ("Phòng ngừa", "Prevention coverage"),
     "page_district": ("Huyện", "District"),
     "kpi_cases": ("Số vụ", "Cases"),

@@ -75,6 +75,45 @@ class Choropleth:
     key: str = ""  # identifies the values for caching the prepared GeoJSON
 
 
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class CategoryClasses:
+    """Categorical classes (e.g. Gi* hot/cold, change classes) with the Classification interface
+    that :func:`admin_map` uses: ``colour_of``, ``label_of`` and ``legend``."""
+
+    order: tuple[str, ...]
+    colours: dict
+    labels_vi: dict
+    labels_en: dict
+    missing_colour: str = "#c4c4c4"
+    missing_vi: str = "Không có dữ liệu"
+    missing_en: str = "No data"
+    integer: bool = False
+
+    @classmethod
+    def from_legend(cls, legend_vi: pd.DataFrame, legend_en: pd.DataFrame) -> "CategoryClasses":
+        return cls(tuple(legend_vi["class"]), dict(zip(legend_vi["class"], legend_vi["colour"])),
+                   dict(zip(legend_vi["class"], legend_vi["label"])), dict(zip(legend_en["class"], legend_en["label"])))
+
+    def colour_of(self, value) -> str:
+        return self.colours.get(value, self.missing_colour) if isinstance(value, str) else self.missing_colour
+
+    def label_of(self, value, lang: str = "vi") -> str:
+        labels = self.labels_en if lang == "en" else self.labels_vi
+        if isinstance(value, str) and value in labels:
+            return labels[value]
+        return self.missing_en if lang == "en" else self.missing_vi
+
+    def legend(self, lang: str = "vi", present: set | None = None) -> list[_Entry]:
+        keys = [k for k in self.order if present is None or k in present]
+        return [_Entry(self.label_of(k, lang), self.colours[k]) for k in keys]
+
+
 @dataclass
 class MapResult:
     fmap: folium.Map
@@ -278,6 +317,8 @@ def _apply_choropleth(units: gpd.GeoDataFrame, choro: Choropleth, lang: str) -> 
     out["style_key"] = [f"{c}|{b}" for c, b in zip(colours, border)]
     if choro.texts is not None:
         out["value_text"] = out["code"].map(choro.texts).fillna(cls.label_of(None, lang))
+    elif isinstance(cls, CategoryClasses):
+        out["value_text"] = [cls.label_of(v, lang) for v in values]
     else:
         out["value_text"] = [cls.label_of(v, lang) if pd.isna(v) or v <= 0
                              else format_number(v, lang, cls.integer) for v in values]
@@ -394,8 +435,11 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     fmap.add_child(MapPanel(_title_html(title, era_text), "topleft"))
     legend = _legend(era, lang, units, focused, compact=choropleth is not None)
     if choropleth is not None:
+        cls = choropleth.classification
+        entries = (cls.legend(lang, set(choropleth.values.values())) if isinstance(cls, CategoryClasses)
+                   else cls.legend(lang))
         rows = [LegendItem(entry.label, Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
-                for entry in choropleth.classification.legend(lang)]
+                for entry in entries]
         legend = legend_html(choropleth.label, rows) + "<hr style='margin:4px 0'>" + legend
     fmap.add_child(MapPanel(legend, "bottomleft"))
     if extra_legend:

@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from geo.borders import BORDERS
+from geo.analysis_layers import gi_layer
 from geo.classify import classify
 from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
 from geo.i18n import t
@@ -32,6 +33,9 @@ where = ui.place_words(f) if f.province else (t("all_borders", lg) if f.border =
 subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
 
 
+layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
+
+
 @st.fragment
 def draw(view, f, values) -> None:
     if not values.frame["value"].notna().any():
@@ -39,12 +43,15 @@ def draw(view, f, values) -> None:
     classification = classify(values.values(), f.method, 5,
                               protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
     try:
-        result = admin_map(view, choropleth=Choropleth(values.values(), classification, label, key=f"{f}"),
-                           title=f"{label} — {where}", subtitle=subtitle)
+        choropleth = Choropleth(values.values(), classification, label, key=f"{f}")
+        if layer_choice == "gi":
+            choropleth = gi_layer(f, lg).choropleth
+            st.caption(t("gi_note", lg))
+        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {where}", subtitle=subtitle)
     except Exception as exc:
         st.error(f"{t('layer_error', lg)}: {exc}")
         return
-    ui.select_clicked_unit(ui.show_map(result.fmap, key=f"borders_{hash((view, f))}", height=760))
+    ui.select_clicked_unit(ui.show_map(result.fmap, key=f"borders_{layer_choice}_{hash((view, f))}", height=760))
 
 
 draw(view, f, values)

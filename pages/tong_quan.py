@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from geo import facts
+from geo.analysis_layers import gi_layer
 from geo.classify import classify
 from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
 from geo.i18n import t
@@ -30,6 +31,9 @@ place = ui.place_words(f)
 subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
 
 
+layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
+
+
 @st.fragment
 def draw(f, values) -> None:
     has_data = values.frame["value"].notna().any()
@@ -39,13 +43,15 @@ def draw(f, values) -> None:
                               protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
     view = MapView(era=f.era, province=f.province or None, lang=lg)
     try:
-        result = admin_map(view, choropleth=Choropleth(values.values(), classification, label,
-                                                       key=f"{f}"),
-                           title=f"{label} — {place}", subtitle=subtitle)
+        choropleth = Choropleth(values.values(), classification, label, key=f"{f}")
+        if layer_choice == "gi":
+            choropleth = gi_layer(f, lg).choropleth
+            st.caption(t("gi_note", lg))
+        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {place}", subtitle=subtitle)
     except Exception as exc:  # a layer that fails must not take the page down
         st.error(f"{t('layer_error', lg)}: {exc}")
         return
-    state = ui.show_map(result.fmap, key=f"overview_{hash(f)}")
+    state = ui.show_map(result.fmap, key=f"overview_{layer_choice}_{hash(f)}")
     ui.select_clicked_unit(state)
 
 
