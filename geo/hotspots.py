@@ -768,8 +768,8 @@ _EXPLANATION = {
             "Một huyện được tô đỏ khi huyện đó **cùng các huyện giáp ranh** có tỷ lệ vụ việc (trên 100.000 dân) "
             "cao hơn hẳn mức chung của cả nước, cao đến mức khó xảy ra do ngẫu nhiên. Màu xanh là ngược lại: "
             "một vùng thấp hơn hẳn. Màu xám: không khác biệt rõ so với ngẫu nhiên.",
-            "Kiểm định: giữ nguyên số liệu của huyện, xáo trộn ngẫu nhiên các huyện láng giềng 999 lần (hạt giống "
-            "cố định nên chạy lại cho cùng kết quả) rồi so sánh.",
+            "Kiểm định: số liệu của huyện và các huyện láng giềng được thay ngẫu nhiên bằng số liệu của các huyện "
+            "khác 999 lần (hạt giống cố định nên chạy lại cho cùng kết quả), rồi so sánh với số thật.",
             "Đã hiệu chỉnh cho việc kiểm định cùng lúc hàng trăm huyện (tỷ lệ phát hiện sai – FDR): nếu không, "
             "khoảng 1 trong 10 huyện sẽ \"có ý nghĩa\" chỉ do may rủi. Một huyện đơn lẻ có số cao mà xung quanh "
             "thấp thường không thành điểm nóng.",
@@ -795,8 +795,8 @@ _EXPLANATION = {
             "A district is red when it **together with the districts bordering it** has a case rate (per 100,000 "
             "people) clearly above the national level – too far above to be likely by chance. Blue is the "
             "opposite: an area clearly below. Grey: no clear difference from chance.",
-            "Test: the district's own figure is kept and its neighbours are shuffled at random 999 times (a fixed "
-            "seed, so a rerun gives the same result), then compared.",
+            "Test: the figures of the district and its neighbours are replaced at random by those of other "
+            "districts 999 times (a fixed seed, so a rerun gives the same result), then compared with the real ones.",
             "Corrected for testing hundreds of districts at once (false discovery rate, FDR): without it about 1 "
             "district in 10 would look \"significant\" by luck alone. A single high district surrounded by low "
             "ones is usually not a hotspot.",

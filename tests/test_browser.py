@@ -210,7 +210,7 @@ def test_dashboard_map_pages_render_offline(browser, app_url, path, view, shot):
 
 
 @pytest.mark.parametrize("path", ["/phong-ngua?prov=40", "/huyen?prov=40&dist=40417", "/du-lieu?lang=en",
-                                  "/ban-do?era=2025"])
+                                  "/ban-do?era=2025", "/diem-nong?period=2024"])
 def test_other_pages_render_without_errors(browser, app_url, path):
     page, watch = open_page(browser, app_url + path)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
