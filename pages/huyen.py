@@ -1,4 +1,402 @@
-"""Placeholder until the page lands."""
+"""District: one pre-2025 district in detail, picked from a list or by a click on any map.
+
+Trend by month or quarter, breakdown by form of exploitation and by destination, the case rows
+(sortable, CSV download with formula-safe cells) and a side-by-side comparison with up to three other
+districts. The district is the shared filter (``?dist=40417``); the grain and the compared districts are
+kept in the URL too (``?grain=quarter&cmp=40415,40418``).
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("…")
+import ui
+from geo import schema, store
+from geo.filters import RATE_SUFFIX, metric_label, period_words
+from geo.i18n import t
+from geo.maps import MapView
+from geo.metrics import case_filter, kpis, value_column
+
+lg = ui.lang()
+
+#: strings of this page only (vi, en); shared ones come from geo.i18n
+TEXT: dict[str, tuple[str, str]] = {
+    "pick": ("Chọn huyện", "Choose a district"),
+    "pick_prompt": ("Chọn một huyện trong danh sách dưới đây (hoặc ở thanh bên), hoặc bấm vào huyện trên bản đồ — "
+                    "trên trang này hay bất kỳ bản đồ nào khác của ứng dụng.",
+                    "Choose a district from the list below (or in the sidebar), or click a district on the map — "
+                    "on this page or on any other map of the app."),
+    "pick_placeholder": ("— Chọn huyện —", "— Choose a district —"),
+    "era_2025": ("Trang Huyện dùng đơn vị hành chính trước 2025: từ 1/7/2025 không còn cấp huyện.",
+                 "The District page uses the units before 2025: since 1 July 2025 there are no districts."),
+    "era_switch": ("Chuyển sang đơn vị trước 2025", "Switch to the units before 2025"),
+    "after_reform": ("Vụ việc từ 1/7/2025 được ghi theo xã/phường mới (không còn cấp huyện); chỉ những dòng "
+                     "ghi rõ huyện cũ mới được tính vào huyện này.",
+                     "Cases from 1 July 2025 are recorded in the new communes (no districts); only rows that "
+                     "name the former district count for this district."),
+    "trend": ("Diễn biến theo thời gian", "Trend over time"),
+    "grain": ("Theo", "By"),
+    "grain_month": ("Tháng", "Month"),
+    "grain_quarter": ("Quý", "Quarter"),
+    "period_col": ("Kỳ", "Period"),
+    "longer_rows": ("{n} dòng số liệu tổng hợp cho kỳ dài hơn một {grain} (ví dụ 6 tháng) không chia được vào biểu đồ; "
+                    "chúng vẫn được tính trong các tổng và có trong bảng vụ việc.",
+                    "{n} aggregate rows cover periods longer than one {grain} (e.g. a half-year) and cannot be split "
+                    "in the chart; they are still in the totals and in the cases table."),
+    "by_form": ("Theo hình thức bóc lột", "By form of exploitation"),
+    "by_destination": ("Theo nơi đến", "By destination"),
+    "not_stated": ("Không rõ", "Not stated"),
+    "cases_table": ("Các vụ việc và số liệu", "Cases and aggregate rows"),
+    "download": ("Tải bảng vụ việc (CSV)", "Download the cases (CSV)"),
+    "compare": ("So sánh với huyện khác", "Compare with other districts"),
+    "compare_pick": ("Chọn tối đa 3 huyện để so sánh", "Choose up to 3 districts to compare"),
+    "compare_hint": ("Chọn huyện để so sánh cạnh nhau (cùng bộ lọc kỳ và hình thức).",
+                     "Choose districts to compare side by side (same period and form filters)."),
+    "per100k": ("/100.000 dân (dân số 2009)", "per 100,000 (2009 population)"),
+    "population": ("Dân số 2009", "Population 2009"),
+    "rows": ("Số dòng", "Rows"),
+    "demo_col": ("Dữ liệu minh họa", "Demo data"),
+    "date_col": ("Ngày / kỳ", "Date / period"),
+    "record_type": ("Loại dòng", "Row type"),
+    "case_id": ("Mã vụ việc", "Case id"),
+    "route": ("Tuyến", "Route"),
+    "border_gate": ("Cửa khẩu", "Border gate"),
+    "agency": ("Cơ quan", "Agency"),
+    "source": ("Nguồn", "Source"),
+    "cases": ("Số vụ", "Cases"),
+    "victims": ("Nạn nhân", "Victims"),
+    "victims_children": ("Nạn nhân trẻ em", "Child victims"),
+    "victims_women": ("Nạn nhân nữ", "Women victims"),
+    "victims_rescued": ("Được giải cứu, tiếp nhận", "Rescued or received"),
+    "suspects_arrested": ("Đối tượng bị bắt", "Suspects arrested"),
+    "destination": ("Nơi đến", "Destination"),
+    "form": ("Hình thức bóc lột", "Form of exploitation"),
+    "layer_map_hint": ("Bấm vào một huyện trên bản đồ để chọn.", "Click a district on the map to choose it."),
+    "store_error": ("Không đọc được dữ liệu vụ việc", "The case data could not be read"),
+}
+#: destination countries as stored (Vietnamese) -> English
+DESTINATIONS_EN = {"Trung Quốc": "China", "Lào": "Laos", "Campuchia": "Cambodia", "Myanmar": "Myanmar",
+                   "Thái Lan": "Thailand", "Malaysia": "Malaysia", "Hàn Quốc": "South Korea", "Nhật Bản": "Japan",
+                   "Đài Loan": "Taiwan", "Việt Nam (trong nước)": "Viet Nam (domestic)", "Việt Nam": "Viet Nam"}
+GRAINS = ("month", "quarter")
+SUMS = ("cases", "victims", "victims_children", "victims_women", "victims_rescued", "suspects_arrested")
+
+
+def tr(key: str, **values) -> str:
+    vi, en = TEXT[key]
+    text = en if lg == "en" else vi
+    return text.format(**values) if values else text
+
+
+def number(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if float(value) != int(value):
+        text = f"{float(value):,.1f}"
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".") if lg == "vi" else text
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if lg == "vi" else text
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = plain.encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+# --- page-local state kept in the session and the URL (like the shared filters) -----------------------------
+def _url_state(name: str, param: str, default, parse):
+    if name not in st.session_state:
+        raw = st.query_params.get(param)
+        st.session_state[name] = parse(raw) if raw else default
+    return st.session_state[name]
+
+
+def _write_url(param: str, value: str | None) -> None:
+    if not value:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+@st.cache_data(show_spinner=False)
+def _districts() -> pd.DataFrame:
+    """Pre-2025 districts: code, name, province, 2009 population (from the boundary layer)."""
+    from geo.cache import load_layer
+
+    frame = load_layer("districts_pre2025", "national")
+    out = pd.DataFrame({"code": frame["code"], "name": frame["full_name_vi"], "prov_code": frame["prov_code"],
+                        "prov_name": frame["prov_name_vi"], "population": frame["pop_2009_odm"].astype(float)})
+    out["label"] = out["name"] + " (" + out["prov_name"].str.replace("Tỉnh ", "").str.replace("Thành phố ", "TP ") + ")"
+    return out.sort_values(["prov_name", "name"]).reset_index(drop=True)
+
+
+def _pick_district() -> None:
+    code = st.session_state.get("_huyen_pick") or ""
+    if code:
+        row = DISTRICTS[DISTRICTS["code"] == code]
+        ui.set_filters(district=code, province=str(row["prov_code"].iloc[0]))
+    else:
+        ui.set_filters(district="")
+
+
+def _keep(widget: str, name: str) -> None:
+    """Copy a page widget's value into session state that outlives the page (and the URL)."""
+    st.session_state[name] = st.session_state.get(widget)
+
+
+def _switch_era() -> None:
+    ui.set_filters(era="pre2025", province="", district="")
+
+
+def _measure(frame: pd.DataFrame, column: str, population: float | None) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    if f.metric.endswith(RATE_SUFFIX):
+        return values / population * 100_000 if population and population > 0 else values * float("nan")
+    return values
+
+
+def _bucket_range(start: date, end: date, grain: str) -> list[str]:
+    months = pd.period_range(start, end, freq="M")
+    if grain == "month":
+        return [f"{p.year}-{p.month:02d}" for p in months]
+    seen = []
+    for p in months:
+        label = str(p.year) if grain == "year" else f"{p.year}-Q{(p.month - 1) // 3 + 1}"
+        if label not in seen:
+            seen.append(label)
+    return seen
+
+
+def _series(cf: store.CaseFilter, grain: str, column: str, population: float | None,
+            span: tuple[date, date] | None) -> tuple[pd.DataFrame, int]:
+    """Metric per bucket (every bucket of the span, zero when nothing was recorded); rows not in one bucket."""
+    agg = store.aggregate_cases(by="district", grain=grain, filters=cf)
+    longer = int(agg.loc[~agg["exact_grain"], "n_rows"].sum()) if len(agg) else 0
+    exact = agg[agg["exact_grain"]] if len(agg) else agg
+    if exact.empty:
+        return pd.DataFrame(columns=["period", "value"]), longer
+    exact = exact.assign(value=_measure(exact, column, population))
+    values = exact.groupby("period")["value"].sum()
+    if span is None:
+        span = (exact["period_start"].min().date(), exact["period_end"].max().date())
+    buckets = _bucket_range(span[0], span[1], grain)
+    return pd.DataFrame({"period": buckets, "value": [float(values.get(b, 0.0)) for b in buckets]}), longer
+
+
+def _breakdown(cf: store.CaseFilter, by: str, column: str, population: float | None) -> pd.DataFrame:
+    agg = store.aggregate_cases(by="district", grain="all", filters=cf, extra_by=(by,))
+    if agg.empty:
+        return pd.DataFrame(columns=["label", "value", "cases"])
+    if by == "form":
+        labels = agg["form"].map(lambda v: schema.FORMS.label(v, lg) if isinstance(v, str) and v else tr("not_stated"))
+    else:
+        labels = agg[by].map(lambda v: (DESTINATIONS_EN.get(v, v) if lg == "en" else v)
+                             if isinstance(v, str) and v.strip() else tr("not_stated"))
+    out = pd.DataFrame({"label": labels, "value": _measure(agg, column, population).fillna(0.0).round(2),
+                        "cases": pd.to_numeric(agg["cases"], errors="coerce").fillna(0)})
+    return out.groupby("label", as_index=False).sum().sort_values("value", ascending=False)
+
+
+# --- page ---------------------------------------------------------------------------------------------------------
+ui.require_boundaries()
+f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric"))
+st.title(t("page_district", lg))
+ui.demo_notice()
+
+if f.era != "pre2025":
+    st.info(tr("era_2025"))
+    st.button(tr("era_switch"), on_click=_switch_era, key="huyen_era_switch")
+    st.stop()
+
+DISTRICTS = _districts()
+choices = DISTRICTS[DISTRICTS["prov_code"] == f.province] if f.province else DISTRICTS
+labels = dict(zip(DISTRICTS["code"], DISTRICTS["label"] if not f.province else DISTRICTS["name"]))
+options = [""] + choices["code"].tolist()
+st.session_state["_huyen_pick"] = f.district if f.district in options else ""
+st.selectbox(tr("pick"), options, key="_huyen_pick", on_change=_pick_district,
+             format_func=lambda c: tr("pick_placeholder") if not c else labels.get(c, c))
+
+if not f.district:
+    st.info(tr("pick_prompt"), icon=":material/touch_app:")
+
+    @st.fragment
+    def pick_on_map() -> None:
+        from geo import maps
+
+        try:
+            result = maps.admin_map(MapView(era="pre2025", province=f.province or None, lang=lg),
+                                    title=f"{tr('pick')} — {ui.place_words(f)}", subtitle=tr("layer_map_hint"))
+        except Exception as exc:  # a layer that fails must not take the page down
+            st.error(f"{t('layer_error', lg)}: {exc}")
+            return
+        state = ui.show_map(result.fmap, key=f"huyen_pick_map_{f.province}_{lg}", height=560)
+        ui.select_clicked_unit(state)
+
+    pick_on_map()
+    ui.credits(f.era)
+    st.stop()
+
+# --- the selected district -------------------------------------------------------------------------------------
+row = DISTRICTS[DISTRICTS["code"] == f.district]
+name = row["name"].iloc[0] if len(row) else f.district
+province_name = row["prov_name"].iloc[0] if len(row) else ""
+population = float(row["population"].iloc[0]) if len(row) else None
+label = metric_label(f.metric, lg)
+column = value_column(f.metric, f.group)
+if column != value_column(f.metric):  # victims narrowed to children or women
+    label = f"{label} ({t(f'group_{f.group}', lg).lower()})"
+context = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
+st.header(f"{name} — {province_name}" if province_name else name)
+st.caption(context)
+
+cf = case_filter(f, district=True)
+try:
+    rows = store.cases_frame(cf)
+except Exception as exc:
+    st.error(f"{tr('store_error')}: {exc}")
+    st.stop()
+
+cards, _ = kpis(f)
+for col, kpi in zip(st.columns(len(cards)), cards):
+    delta = None if kpi.change_pct is None else f"{kpi.change_pct:+.0f}% {t('vs_previous', lg)}"
+    col.metric(t(f"kpi_{kpi.key}", lg), number(kpi.current), delta,
+               delta_color="inverse" if kpi.key != "victims_rescued" else "normal")
+
+if rows.empty:
+    st.info(f"**{t('no_data_for_filters', lg)}** — {name}, {context}.")
+else:
+    # --- trend -------------------------------------------------------------------------------------------
+    st.subheader(tr("trend"))
+    grain = _url_state("huyen_grain", "grain", "month", lambda v: v if v in GRAINS else "month")
+    st.session_state["_huyen_grain"] = grain
+    st.segmented_control(tr("grain"), GRAINS, key="_huyen_grain", format_func=lambda g: tr(f"grain_{g}"),
+                         on_change=_keep, args=("_huyen_grain", "huyen_grain"))
+    if not st.session_state.get("huyen_grain"):  # a click on the chosen option deselects it: keep the grain
+        st.session_state["huyen_grain"] = grain
+    grain = st.session_state["huyen_grain"]
+    series, longer = _series(cf, grain, column, population, f.dates())
+    if series.empty or not series["value"].any():
+        st.info(t("no_data_for_filters", lg))
+    else:
+        chart = series.rename(columns={"period": tr("period_col"), "value": label})
+        st.bar_chart(chart, x=tr("period_col"), y=label, height=280)
+    if longer:
+        st.caption(tr("longer_rows", n=longer, grain=tr(f"grain_{grain}").lower()))
+    if f.metric.endswith(RATE_SUFFIX):
+        st.caption(t("population_note", lg))
+
+    # --- breakdowns ------------------------------------------------------------------------------------------
+    left, right = st.columns(2)
+    for box, by, heading in ((left, "form", tr("by_form")), (right, "destination_country", tr("by_destination"))):
+        with box:
+            st.subheader(heading)
+            table = _breakdown(cf, by, column, population)
+            if table.empty:
+                st.info(t("no_data_for_filters", lg))
+                continue
+            name_col = tr("form" if by == "form" else "destination")
+            rate = f.metric.endswith(RATE_SUFFIX)
+            shown = pd.DataFrame({name_col: table["label"],
+                                  label: table["value"] if rate else table["value"].round().astype(int)})
+            if f.metric != "cases":
+                shown[tr("cases")] = table["cases"].astype(int).to_numpy()
+            top = float(shown[label].max()) or 1.0
+            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                label: st.column_config.ProgressColumn(label, min_value=0, max_value=top,
+                                                       format="%.2f" if rate else "%d")})
+
+    # --- the case rows -------------------------------------------------------------------------------------------
+    st.subheader(f"{tr('cases_table')} ({len(rows)})")
+    st.caption(tr("after_reform"))
+    labelled = store.with_labels(rows, lg)
+    dates = [d.date().isoformat() if pd.notna(d) else p for d, p in zip(labelled["date"], labelled["period_label"])]
+    table = pd.DataFrame({
+        tr("date_col"): dates,
+        tr("case_id"): labelled["case_id"],
+        tr("record_type"): labelled.get("record_type_label", labelled["record_type"]),
+        t("commune", lg): labelled["commune_name"].fillna(""),
+        tr("form"): labelled.get("form_label", labelled["form"]),
+        tr("cases"): labelled["n_cases"],
+        tr("victims"): labelled["victims"],
+        tr("victims_children"): labelled["victims_children"],
+        tr("victims_women"): labelled["victims_women"],
+        tr("victims_rescued"): labelled["victims_rescued"],
+        tr("suspects_arrested"): labelled["suspects_arrested"],
+        tr("destination"): labelled["destination_country"].map(
+            lambda v: (DESTINATIONS_EN.get(v, v) if lg == "en" else v) if isinstance(v, str) else ""),
+        tr("route"): labelled["route"].fillna(""),
+        tr("border_gate"): labelled["border_gate"].fillna(""),
+        tr("agency"): labelled.get("agency_label", labelled["agency"]),
+        tr("source"): labelled["source"].fillna(""),
+        tr("demo_col"): labelled["is_demo"].map({True: t("yes", lg), False: t("no", lg)}),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+    stamp = f"{f.period or ('tat-ca' if lg == 'vi' else 'all')}_{date.today():%Y%m%d}"
+    st.download_button(tr("download"),
+                       store.export_csv_bytes(table, lg, demo=bool(rows["is_demo"].any()),
+                                              title=f"{name} — {province_name} · {context}"),
+                       file_name=f"vu-viec_{f.district}-{slug(name)}_{stamp}.csv", mime="text/csv",
+                       key="huyen_download")
+
+# --- comparison ---------------------------------------------------------------------------------------------------
+st.subheader(tr("compare"))
+others = DISTRICTS[DISTRICTS["code"] != f.district]
+same_province = others[others["prov_code"] == row["prov_code"].iloc[0]] if len(row) else others.iloc[:0]
+ordered = pd.concat([same_province, others[~others["code"].isin(same_province["code"])]])
+compare = _url_state("huyen_cmp", "cmp", [], lambda v: [c for c in v.split(",") if c][:3])
+compare = [c for c in compare if c in set(ordered["code"])][:3]
+st.session_state["_huyen_cmp"] = compare
+label_of = dict(zip(DISTRICTS["code"], DISTRICTS["label"]))
+st.multiselect(tr("compare_pick"), ordered["code"].tolist(), key="_huyen_cmp", max_selections=3,
+               format_func=lambda c: label_of.get(c, c), placeholder=tr("pick_placeholder"),
+               on_change=_keep, args=("_huyen_cmp", "huyen_cmp"))
+st.session_state["huyen_cmp"] = compare = list(st.session_state.get("_huyen_cmp") or [])
+_write_url("cmp", ",".join(compare))
+kept_grain = st.session_state.get("huyen_grain", "month")
+_write_url("grain", None if kept_grain == "month" else kept_grain)
+
+if not compare:
+    st.caption(tr("compare_hint"))
+else:
+    codes = [f.district] + compare
+    names = DISTRICTS.set_index("code")
+    ccf = case_filter(f.with_(province=""))
+    ccf.districts = codes
+    totals = store.aggregate_cases(by="district", grain="all", filters=ccf)
+    sums = totals.groupby("district_code5")[list(SUMS)].sum() if len(totals) else pd.DataFrame(columns=list(SUMS))
+    pops = names["population"].reindex(codes)
+    table = pd.DataFrame({t("district", lg): [names["label"].get(c, c) for c in codes]})
+    for key in SUMS:
+        table[tr(key)] = [sums[key].get(c, 0) if key in sums else 0 for c in codes]
+    base = value_column(f.metric[: -len(RATE_SUFFIX)] if f.metric.endswith(RATE_SUFFIX) else f.metric, f.group)
+    counts = pd.Series([float(sums[base].get(c, 0)) if base in sums else 0.0 for c in codes], index=codes)
+    base_label = metric_label(f.metric.removesuffix(RATE_SUFFIX), lg)
+    if base != value_column(f.metric.removesuffix(RATE_SUFFIX)):  # victims narrowed to children or women
+        base_label += f" ({t(f'group_{f.group}', lg).lower()})"
+    table[f"{base_label} {tr('per100k')}"] = [
+        round(counts[c] / pops[c] * 100_000, 1) if pd.notna(pops[c]) and pops[c] > 0 else None for c in codes]
+    table[tr("population")] = pops.round().astype("Int64").to_numpy()
+    st.dataframe(table, hide_index=True, width="stretch")
+    # one bar per district and period, side by side: quarters within a year or less, else years
+    span = f.dates()
+    grain = "quarter" if span and (span[1] - span[0]).days <= 366 else "year"
+    series = {}
+    short = [names["name"].get(c, c) for c in codes]
+    short_ok = len(set(short)) == len(short)  # "Huyện Kỳ Sơn" exists in Nghệ An and in Hòa Bình
+    for c in codes:
+        one = case_filter(f.with_(province=""))
+        one.districts = [c]
+        s, _ = _series(one, grain, column, float(pops[c]) if pd.notna(pops[c]) else None, f.dates())
+        key = names["name" if short_ok else "label"].get(c, c)
+        series[key] = s.set_index("period")["value"] if len(s) else pd.Series(dtype=float)
+    wide = pd.DataFrame(series).fillna(0.0).sort_index()
+    if wide.empty or not wide.to_numpy().any():
+        st.info(t("no_data_for_filters", lg))
+    else:
+        st.bar_chart(wide, height=320, y_label=label, x_label=tr("period_col"), stack=False)
+ui.credits(f.era)

@@ -1,4 +1,543 @@
-"""Placeholder until the page lands."""
+"""Prevention coverage: share of key-area communes with a specialised prevention model, against the target.
+
+For the year of the period filter (or the latest year with a key-area list): a map shaded by coverage
+(districts before 2025; 2025 communes or provinces in the 2025 view), the key-area communes as points
+coloured by whether they have a model, a progress bar per district (per province in the national view)
+against the province's target with its source, and which era's communes are counted (the 2025 reform
+changed the denominator).
+
+The commune-level rule is the one of :func:`geo.store.coverage_frame` (a model counts when it started on
+or before 31 December of the year and had not ended by then), so the district figures add up to the
+province figure. ``_key_communes`` and ``_coverage_breaks`` should move to ``geo.store`` / ``geo.classify``.
+"""
+from __future__ import annotations
+
+import html
+import math
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("…")
+import ui
+from geo import schema, store
+from geo.classify import classify
+from geo.i18n import t
+from geo.maps import Choropleth, MapView
+
+lg = ui.lang()
+
+#: strings of this page only (vi, en); shared ones come from geo.i18n
+TEXT: dict[str, tuple[str, str]] = {
+    "coverage": ("Tỷ lệ xã trọng điểm có mô hình", "Key-area communes with a model"),
+    "coverage_short": ("Tỷ lệ có mô hình", "Coverage"),
+    "province_coverage": ("Độ bao phủ", "Coverage"),
+    "covered_of": ("Xã trọng điểm có mô hình", "Key-area communes with a model"),
+    "target": ("Chỉ tiêu", "Target"),
+    "no_target": ("Chưa có chỉ tiêu", "No target"),
+    "targets_differ": ("chỉ tiêu khác nhau theo tỉnh", "targets differ by province"),
+    "districts_meeting": ("Huyện đạt chỉ tiêu", "Districts meeting the target"),
+    "provinces_meeting": ("Tỉnh đạt chỉ tiêu", "Provinces meeting the target"),
+    "points_vs_target": ("điểm % so với chỉ tiêu", "points vs target"),
+    "target_source": ("Nguồn chỉ tiêu", "Target source"),
+    "target_published": ("chỉ tiêu đã công bố", "published target"),
+    "target_demo": ("chỉ tiêu minh họa, không phải chỉ tiêu thật", "demo target, not a real one"),
+    "target_imported": ("chỉ tiêu đã nhập", "imported target"),
+    "year_words": ("Năm {year} — tình trạng tại 31/12/{year}", "{year} — situation on 31 Dec {year}"),
+    "year_latest": ("(năm mới nhất có danh sách xã trọng điểm; chọn Kỳ ở thanh bên để xem năm khác)",
+                    "(latest year with a key-area list; choose a Period in the sidebar for another year)"),
+    "years_available": ("Các năm có danh sách xã trọng điểm", "Years with a key-area list"),
+    "provinces_available": ("Tỉnh có danh sách xã trọng điểm", "Provinces with a key-area list"),
+    "no_list": ("Chưa có danh sách xã trọng điểm cho {place}, năm {year}.",
+                "No key-area commune list for {place}, {year}."),
+    "no_list_any": ("Chưa có danh sách xã trọng điểm nào cho {place}.", "No key-area commune list for {place}."),
+    "era_pre": ("**Mẫu số:** {n} xã trọng điểm trong danh sách năm {year}, tính theo **xã/phường trước sắp xếp "
+                "1/7/2025** (đơn vị cũ, danh sách lập theo địa giới cũ).",
+                "**Denominator:** {n} key-area communes on the {year} list, counted as **communes before the "
+                "1 July 2025 reorganisation** (former units, as the list was drawn up)."),
+    "era_new": ("**Mẫu số:** {n} xã trọng điểm trong danh sách năm {year}, tính theo **xã/phường sau sắp xếp "
+                "1/7/2025**.",
+                "**Denominator:** {n} key-area communes on the {year} list, counted as **communes after the "
+                "1 July 2025 reorganisation**."),
+    "era_change": ("Từ 1/7/2025 các xã đã được sắp xếp lại: {n} xã cũ này nay thuộc {m} xã/phường mới. Danh sách "
+                   "lập lại theo xã mới sẽ có mẫu số khác, nên tỷ lệ không so sánh trực tiếp được với các năm trước.",
+                   "Since 1 July 2025 communes have been merged: these {n} former communes now lie in {m} new "
+                   "communes. A list drawn up in new communes has a different denominator, so its rate is not "
+                   "directly comparable with earlier years."),
+    "model_rule": ("Một mô hình được tính khi bắt đầu trước hoặc vào 31/12 của năm và chưa dừng vào ngày đó; "
+                   "mô hình ghi \"đã dừng\"/\"tạm dừng\" mà không có ngày dừng thì không được tính.",
+                   "A model counts when it started on or before 31 December of the year and had not ended by "
+                   "then; a model marked ended or paused without an end date is not counted."),
+    "map_grey_note": ("Màu xám: huyện/đơn vị không có xã nào trong danh sách xã trọng điểm.",
+                      "Grey: district/unit with no commune on the key-area list."),
+    "map_2025_note": ("Bản đồ tô theo xã mới (2025): mỗi xã mới mang tỷ lệ các xã trọng điểm nằm trong nó.",
+                      "The map is shaded by 2025 commune: each new commune shows the share of the key-area "
+                      "communes inside it."),
+    "map_unplaced": ("{n} xã trọng điểm không xác định được xã mới (2025) nên không vẽ được trên bản đồ này.",
+                     "{n} key-area communes have no known 2025 commune and cannot be drawn on this map."),
+    "map_unplaced_districts": ("{n} xã trọng điểm không xác định được huyện nên không vẽ được theo huyện.",
+                               "{n} key-area communes have no known district and cannot be mapped by district."),
+    "show_points": ("Hiện các xã trọng điểm (điểm)", "Show key-area communes (points)"),
+    "points_note": ("Vị trí điểm gần đúng: đặt trong xã mới (2025) mà xã cũ đã sáp nhập vào (xã trước 2025 không có "
+                    "ranh giới riêng).",
+                    "Point positions are approximate: each lies in the 2025 commune its former commune was merged "
+                    "into (pre-2025 communes have no boundaries of their own)."),
+    "points_error": ("Không vẽ được lớp xã trọng điểm", "The key-area commune layer could not be drawn"),
+    "has_model": ("Có mô hình", "Has a model"),
+    "no_model": ("Chưa có mô hình", "No model"),
+    "not_key_area": ("Không thuộc danh sách xã trọng điểm", "Not on the key-area list"),
+    "by_district": ("Tiến độ theo huyện", "Progress by district"),
+    "by_province": ("Tiến độ theo tỉnh", "Progress by province"),
+    "by_list": ("Tiến độ theo danh sách (tỉnh trước sắp xếp)", "Progress by list (province before the reform)"),
+    "former_district": ("Huyện (trước 2025)", "District (before 2025)"),
+    "key_communes": ("Số xã trọng điểm", "Key-area communes"),
+    "covered": ("Có mô hình", "With a model"),
+    "meets": ("Đạt chỉ tiêu", "Meets target"),
+    "meets_yes": ("✔ Đạt", "✔ Meets"),
+    "meets_no": ("✘ Chưa đạt", "✘ Below"),
+    "meets_unknown": ("— (chưa có chỉ tiêu)", "— (no target)"),
+    "unknown_district": ("(không rõ huyện)", "(district unknown)"),
+    "communes_of": ("Các xã trọng điểm — {place}", "Key-area communes — {place}"),
+    "all_communes": ("Danh sách xã trọng điểm và mô hình", "Key-area communes and their models"),
+    "commune_col": ("Xã/phường", "Commune/ward"),
+    "new_commune_col": ("Xã/phường mới (2025)", "Commune/ward since 2025"),
+    "models_col": ("Mô hình đang hoạt động", "Models in place"),
+    "status_col": ("Tình trạng", "Status"),
+    "list_era_col": ("Danh sách theo đơn vị", "List drawn up in"),
+    "era_pre_short": ("trước 2025", "pre-2025 units"),
+    "era_new_short": ("sau 1/7/2025", "2025 units"),
+    "download": ("Tải bảng tiến độ (CSV)", "Download the progress table (CSV)"),
+    "by_year": ("Độ bao phủ qua các năm", "Coverage by year"),
+    "year_col": ("Năm", "Year"),
+    "target_col": ("Chỉ tiêu (%)", "Target (%)"),
+    "coverage_col": ("Tỷ lệ có mô hình (%)", "Coverage (%)"),
+    "store_error": ("Không đọc được dữ liệu phòng ngừa", "The prevention data could not be read"),
+    "pick_province": ("Chọn một tỉnh ở thanh bên để xem tiến độ theo huyện và các xã trọng điểm.",
+                      "Choose a province in the sidebar to see progress by district and the key-area communes."),
+}
+
+
+def tr(key: str, **values) -> str:
+    vi, en = TEXT[key]
+    text = en if lg == "en" else vi
+    return text.format(**values) if values else text
+
+
+def pct(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{float(value):.1f}"
+    return (text.replace(".", ",") if lg == "vi" else text) + "%"
+
+
+COMPARATOR_SIGN = {"at_least": "≥", "over": ">", "at_most": "≤", "equal": "="}
+
+
+def target_words(value, comparator) -> str:
+    if value is None or pd.isna(value):
+        return tr("no_target")
+    number = f"{float(value):g}".replace(".", "," if lg == "vi" else ".")
+    return f"{COMPARATOR_SIGN.get(comparator or 'at_least', '≥')} {number}%"
+
+
+def meets(value, comparator, target) -> bool | None:
+    if value is None or pd.isna(value) or target is None or pd.isna(target):
+        return None
+    return bool(store._compare(float(value), comparator, float(target)))
+
+
+# --- data ------------------------------------------------------------------------------------------
+def _key_communes(year: int | None, era: str, province: str) -> pd.DataFrame:
+    """One row per key-area commune of the scope and year, with ``covered`` and the models in place.
+
+    Same rule as :func:`geo.store.coverage_frame` (move there as ``key_commune_status``).
+    """
+    ka = store.key_areas_frame()
+    if year is not None:
+        ka = ka[ka["year"] == int(year)]
+    if province:
+        ka = ka[ka["prov_code_pre2025" if era == "pre2025" else "prov_code_2025"] == province]
+    ka = ka.drop_duplicates(["province_code", "year", "place_era", "commune_code"]).copy()
+    if ka.empty:
+        return ka.assign(covered=pd.Series(dtype=bool), models=pd.Series(dtype=object))
+    models = store.prevention_frame()
+    covered, names = [], []
+    for y, grp in ka.groupby("year", sort=False):
+        active = models[store._active_at(models, pd.Timestamp(date(int(y), 12, 31)))] if len(models) else models
+        legacy: dict[str, list[str]] = {}
+        new: dict[str, list[str]] = {}
+        for _, m in active.iterrows():
+            label = m["name"] if isinstance(m["name"], str) and m["name"] else \
+                schema.MODEL_TYPES.label(m["model_type"], lg)
+            if m["place_era"] == "pre2025" and isinstance(m["commune_code"], str):
+                legacy.setdefault(m["commune_code"], []).append(label)
+            if isinstance(m["commune_code_2025"], str):
+                new.setdefault(m["commune_code_2025"], []).append(label)
+        for index, r in grp.iterrows():
+            if r["place_era"] == "pre2025":
+                hits = legacy.get(r["commune_code"], [])
+            else:
+                hits = new.get(r["commune_code_2025"], []) if isinstance(r["commune_code_2025"], str) else []
+            covered.append((index, bool(hits)))
+            names.append((index, "; ".join(hits)))
+    ka["covered"] = pd.Series(dict(covered)).astype(bool)
+    ka["models"] = pd.Series(dict(names))
+    return ka
+
+
+def _summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    out = frame.groupby(by, dropna=False).agg(key_communes=("covered", "size"), covered_communes=("covered", "sum"),
+                                              is_demo=("is_demo", "any")).reset_index()
+    out["coverage_pct"] = (100.0 * out["covered_communes"] / out["key_communes"]).round(1)
+    return out
+
+
+def _coverage_breaks(target: float | None) -> tuple[float, ...]:
+    """Fixed class breaks around the target (inclusive uppers): for 30 %: 1–14, 15–29, 30–49, ≥ 50."""
+    target = 30.0 if target is None or pd.isna(target) else float(target)
+    t_int = max(3, int(math.ceil(target)))
+    high = t_int + 19 if t_int + 19 < 100 else t_int + max(1, (100 - t_int) // 2)
+    return tuple(sorted({max(1, int(round(t_int / 2)) - 1), t_int - 1, high}))
+
+
+#: below the target: reds (darkest = lowest); at or above: blues (darkest = highest). Higher is better here,
+#: so the usual YlOrRd ramp (dark = more) would read the wrong way round.
+BELOW_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a")
+ABOVE_COLOURS = ("#9ecae1", "#4292c6", "#08519c")
+
+
+def _coverage_classes(values: dict, target: float | None):
+    """Fixed classes around the target, coloured red below it and blue from it on."""
+    import dataclasses
+
+    classification = classify(values, "fixed", 5, breaks=_coverage_breaks(target), integer=True)
+    target = 30.0 if target is None or pd.isna(target) else float(target)
+    lowers = classification.lowers()
+    below = [i for i, low in enumerate(lowers) if low < target]
+    above = [i for i, low in enumerate(lowers) if low >= target]
+    colours = [""] * len(lowers)
+    for rank, i in enumerate(below):
+        colours[i] = BELOW_COLOURS[min(rank, len(BELOW_COLOURS) - 1)]
+    for rank, i in enumerate(reversed(above)):
+        colours[i] = ABOVE_COLOURS[max(len(ABOVE_COLOURS) - 1 - rank, 0)]
+    return dataclasses.replace(classification, colours=tuple(colours))
+
+
+def _class_value(value) -> float | None:
+    """Whole percentages for the classes; any coverage above zero stays above zero."""
+    if value is None or pd.isna(value):
+        return None
+    return 0.0 if value <= 0 else float(max(1, math.floor(value)))
+
+
+# --- page --------------------------------------------------------------------------------------------
+ui.require_boundaries()
+f = ui.filter_panel(("era", "province", "district", "period"))
+st.title(t("page_prevention", lg))
+ui.demo_notice()
+place = ui.place_words(f.with_(district=""))
+
+try:
+    all_lists = store.key_areas_frame()
+except Exception as exc:  # the store may be unreachable: say so, keep the page
+    st.error(f"{tr('store_error')}: {exc}")
+    st.stop()
+
+scope_column = "prov_code_pre2025" if f.era == "pre2025" else "prov_code_2025"
+in_scope = all_lists[all_lists[scope_column] == f.province] if f.province else all_lists
+years = sorted(int(y) for y in in_scope["year"].dropna().unique())
+dates = f.dates()
+year = dates[1].year if dates else (years[-1] if years else date.today().year)
+
+key = _key_communes(year, f.era, f.province) if year in years else pd.DataFrame()
+if key.empty:
+    missing = tr("no_list", place=place, year=year) if years else tr("no_list_any", place=place)
+    st.info(f"**{t('no_data_for_filters', lg)}.** {missing}")
+    if years:
+        st.caption(f"{tr('years_available')}: {', '.join(map(str, years))}")
+    if len(all_lists):
+        from geo.maps import province_options
+
+        names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
+        listed = sorted({names.get(c, c) for c in all_lists[scope_column].dropna()})
+        st.caption(f"{tr('provinces_available')}: {', '.join(listed)}")
+    ui.credits(f.era)
+    st.stop()
+
+st.caption(tr("year_words", year=year) + ("" if dates else " " + tr("year_latest")))
+
+# --- targets and the headline ------------------------------------------------------------------------
+coverage = store.coverage_frame(year)
+if f.province:
+    column = "province_code" if f.era == "pre2025" else "prov_code_2025"
+    coverage = coverage[coverage[column] == f.province]
+    if f.era == "pre2025":
+        coverage = coverage[coverage["province_code"].isin(key["province_code"])]
+lists = coverage.reset_index(drop=True)
+single = len(lists) == 1
+target_value = float(lists["target_value"].iloc[0]) if single and pd.notna(lists["target_value"].iloc[0]) else None
+target_cmp = lists["target_comparator"].iloc[0] if single else None
+
+n_key, n_cov = len(key), int(key["covered"].sum())
+total_pct = round(100.0 * n_cov / n_key, 1) if n_key else None
+cards = st.columns(4)
+delta = None
+if target_value is not None and total_pct is not None:
+    delta = f"{total_pct - target_value:+.1f} {tr('points_vs_target')}".replace(".", "," if lg == "vi" else ".")
+cards[0].metric(f"{tr('province_coverage')} — {place}", pct(total_pct), delta)
+
+
+def _targets_range(frame: pd.DataFrame) -> str:
+    """'≥ 30%' for one target, '≥ 30–35%' when the lists have different ones."""
+    known = frame.dropna(subset=["target_value"])
+    if known.empty:
+        return tr("no_target")
+    low, high = known["target_value"].min(), known["target_value"].max()
+    sign = COMPARATOR_SIGN.get(known["target_comparator"].iloc[0] or "at_least", "≥")
+    if low == high or known["target_comparator"].nunique() > 1:
+        return target_words(low, known["target_comparator"].iloc[0]) if low == high else tr("targets_differ")
+    fmt = lambda v: f"{float(v):g}".replace(".", "," if lg == "vi" else ".")  # noqa: E731
+    return f"{sign} {fmt(low)}–{fmt(high)}%"
+
+
+cards[1].metric(tr("target"), target_words(target_value, target_cmp) if single else _targets_range(lists),
+                help=None if single else tr("targets_differ"))
+cards[2].metric(tr("covered_of"), f"{n_cov}/{n_key}")
+
+sourced = lists[lists["target_source"].notna()]
+source_lines = []
+for _, r in sourced.iterrows():
+    kind = tr("target_published") if r["target_is_published"] else (
+        tr("target_demo") if r["target_is_demo"] else tr("target_imported"))
+    who = "" if single else f"{r['province_name']}, "
+    source_lines.append(f"**{tr('target_source')}** ({who}{kind}, {int(r['year'])}): {r['target_source']}")
+if 0 < len(source_lines) <= 3:
+    st.caption("  \n".join(source_lines))
+elif source_lines:
+    with st.expander(f"{tr('target_source')} ({len(source_lines)})"):
+        st.markdown("\n".join(f"- {line}" for line in source_lines))
+
+# --- which era's communes are counted -------------------------------------------------------------------
+n_pre = int((key["place_era"] == "pre2025").sum())
+n_new = n_key - n_pre
+parts = []
+if n_pre:
+    parts.append(tr("era_pre", n=n_pre, year=year))
+    successors = key.loc[key["place_era"] == "pre2025", "commune_code_2025"].dropna().nunique()
+    parts.append(tr("era_change", n=n_pre, m=successors))
+if n_new:
+    parts.append(tr("era_new", n=n_new, year=year))
+st.info(" ".join(parts), icon=":material/info:")
+st.caption(tr("model_rule"))
+
+# --- map ---------------------------------------------------------------------------------------------------
+if f.era == "pre2025":
+    unit_column = "district_code5"
+elif f.province:
+    unit_column = "commune_code_2025"
+else:
+    unit_column = "prov_code_2025"
+placed = key[key[unit_column].notna() & (key[unit_column] != "")]
+units = _summary(placed, unit_column)
+values = {c: _class_value(v) for c, v in zip(units[unit_column], units["coverage_pct"])}
+texts = {}
+try:  # units of the map without key-area communes say so in their tooltip (instead of "no data")
+    from geo.cache import load_layer
+
+    if f.era == "pre2025":
+        shown_units = load_layer("districts_pre2025", "national")
+        shown_units = shown_units[shown_units["prov_code"] == f.province] if f.province else shown_units
+    elif f.province:
+        shown_units = load_layer("communes_2025", "province")
+        shown_units = shown_units[shown_units["prov_code"] == f.province]
+    else:
+        shown_units = load_layer("provinces_2025", "national")
+    texts = {c: tr("not_key_area") for c in shown_units["code"]}
+except Exception:  # the map reports a layer that fails to load
+    pass
+texts.update({c: f"{pct(v)} ({int(k)}/{int(n)})" for c, v, k, n in
+              zip(units[unit_column], units["coverage_pct"], units["covered_communes"], units["key_communes"])})
+
+
+def _points_layer(fmap, frame: pd.DataFrame) -> int:
+    """Key-area communes as points in their 2025 commune (green: model, white: none)."""
+    import folium
+
+    from geo import cache
+    from geo.layers import LegendItem, Style, legend_html
+    from geo.webmap import MapPanel, finish_map
+
+    polygons = cache.load_layer("communes_2025", "province")
+    polygons = polygons[polygons["code"].isin(frame["commune_code_2025"].dropna())]
+    anchor = {c: g.representative_point() for c, g in zip(polygons["code"], polygons.geometry)}
+    group = folium.FeatureGroup(name="key_communes", control=False)
+    drawn = 0
+    for new_code, grp in frame.groupby("commune_code_2025"):
+        point = anchor.get(new_code)
+        if point is None:
+            continue
+        n = len(grp)
+        for i, (_, r) in enumerate(grp.sort_values("commune_code").iterrows()):
+            angle = 2 * math.pi * i / n
+            dy, dx = (0.012 * math.sin(angle), 0.012 * math.cos(angle)) if n > 1 else (0.0, 0.0)
+            status = tr("has_model") if r["covered"] else tr("no_model")
+            where = html.escape(str(r["district_name"] or ""))
+            tip = f"<b>{html.escape(str(r['commune_name']))}</b> ({where})<br>{status}"
+            if r["covered"]:
+                tip += f"<br>{html.escape(r['models'])}"
+            folium.CircleMarker([point.y + dy, point.x + dx], radius=6, weight=1.5,
+                                color="#1b5e20" if r["covered"] else "#b71c1c", fill=True,
+                                fill_color="#2e7d32" if r["covered"] else "#ffffff", fill_opacity=0.95,
+                                tooltip=folium.Tooltip(tip)).add_to(group)
+            drawn += 1
+    group.add_to(fmap)
+    legend = legend_html(tr("key_communes"), [
+        LegendItem(tr("has_model"), Style(colour="#1b5e20", weight=1.5, fill="#2e7d32", fill_opacity=0.95)),
+        LegendItem(tr("no_model"), Style(colour="#b71c1c", weight=1.5, fill="#ffffff", fill_opacity=0.95))])
+    fmap.add_child(MapPanel(legend, "topright"))
+    finish_map(fmap)
+    return drawn
+
+
+@st.fragment
+def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
+    from geo import maps
+
+    classification = _coverage_classes(values, target_value)
+    label = tr("coverage") + " (%)"
+    if single:
+        target_text = f"{tr('target').lower()} {target_words(target_value, target_cmp)}"
+    else:
+        target_text = tr("targets_differ")
+    title = f"{label} — {place}, {year} ({target_text})"
+    subtitle = tr("era_pre_short") if n_pre and not n_new else (tr("era_new_short") if n_new and not n_pre else
+                                                                  f"{tr('era_pre_short')} + {tr('era_new_short')}")
+    subtitle = f"{tr('list_era_col')}: {subtitle} · 31/12/{year}"
+    show_points = False
+    if f.era == "pre2025" and f.province:
+        show_points = st.toggle(tr("show_points"), value=True, key="_prevention_points")
+    try:
+        result = maps.admin_map(MapView(era=f.era, province=f.province or None, lang=lg),
+                                choropleth=Choropleth(values, classification, label, texts=texts,
+                                                      key=f"prevention|{f.era}|{f.province}|{year}|"
+                                                          f"{sorted(texts.items())}|{classification.bins}|"
+                                                          f"{classification.colours}"),
+                                title=title, subtitle=subtitle)
+    except Exception as exc:  # a layer that fails must not take the page down
+        st.error(f"{t('layer_error', lg)}: {exc}")
+        return
+    if show_points:
+        try:
+            _points_layer(result.fmap, points)
+        except Exception as exc:
+            st.warning(f"{tr('points_error')}: {exc}")
+        else:
+            st.caption(tr("points_note"))
+    state = ui.show_map(result.fmap, key=f"prevention_{f.era}_{f.province}_{year}_{lg}_{show_points}")
+    ui.select_clicked_unit(state)
+
+
+draw_map(values, texts, key)
+notes = [tr("map_grey_note")]
+if f.era == "2025" and f.province:
+    notes.append(tr("map_2025_note"))
+unplaced = n_key - len(placed)
+if unplaced:
+    notes.append(tr("map_unplaced_districts" if unit_column == "district_code5" else "map_unplaced", n=unplaced))
+st.caption(" ".join(notes))
+
+# --- progress bars -----------------------------------------------------------------------------------------
+def _district_table() -> pd.DataFrame:
+    table = _summary(key, "district_code5")
+    names = key.drop_duplicates("district_code5").set_index("district_code5")["district_name"]
+    table["name"] = table["district_code5"].map(names).fillna(tr("unknown_district"))
+    # each district is measured against the target of the list (province) it belongs to
+    list_of = key.drop_duplicates("district_code5").set_index("district_code5")["province_code"]
+    by_list = lists.set_index("province_code")
+    codes = table["district_code5"].map(list_of)
+    table["target"] = codes.map(by_list["target_value"]) if len(by_list) else None
+    table["comparator"] = codes.map(by_list["target_comparator"]) if len(by_list) else None
+    return table
+
+
+def _list_table(frame: pd.DataFrame, historical: bool) -> pd.DataFrame:
+    table = frame.rename(columns={"province_name": "name", "target_value": "target", "target_comparator": "comparator"})
+    if historical:
+        table["name"] = table["name"] + " " + t("historical", lg)
+    return table
+
+
+if f.province and f.era == "pre2025":
+    progress = [(tr("by_district"), _district_table(), t("district", lg))]
+elif f.province:
+    progress = [(tr("by_list"), _list_table(lists, True), t("province_col", lg))]
+    if key["district_code5"].notna().any():
+        progress.append((tr("by_district"), _district_table(), tr("former_district")))
+else:
+    progress = [(tr("by_province"), _list_table(store.coverage_frame(year), f.era == "2025"), t("province_col", lg))]
+
+for index, (heading, table, name_column) in enumerate(progress):
+    st.subheader(heading)
+    table["meets"] = [meets(v, c, tv) for v, c, tv in zip(table["coverage_pct"], table["comparator"], table["target"])]
+    table = table.sort_values(["coverage_pct", "name"], na_position="first").reset_index(drop=True)
+    shown = pd.DataFrame({
+        name_column: table["name"].astype(str),
+        tr("key_communes"): table["key_communes"].astype(int),
+        tr("covered"): table["covered_communes"].astype(int),
+        tr("coverage_short"): table["coverage_pct"].astype(float),
+        tr("target"): [target_words(v, c) for v, c in zip(table["target"], table["comparator"])],
+        tr("meets"): [tr("meets_unknown") if m is None else (tr("meets_yes") if m else tr("meets_no"))
+                      for m in table["meets"]],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        tr("coverage_short"): st.column_config.ProgressColumn(tr("coverage_short"), min_value=0, max_value=100,
+                                                              format="%.1f%%"),
+    })
+    if index == 0:
+        known = [m for m in table["meets"] if m is not None]
+        meeting = tr("districts_meeting") if f.province and f.era == "pre2025" else tr("provinces_meeting")
+        cards[3].metric(meeting, f"{sum(known)}/{len(known)}" if known else "—")
+        export = shown.assign(is_demo=table["is_demo"].astype(bool).to_numpy())
+        st.download_button(tr("download"),
+                           store.export_csv_bytes(export, lg, title=f"{tr('coverage')} — {place}, {year}"),
+                           file_name=f"phong-ngua_{f.province or 'toan-quoc'}_{year}_{date.today():%Y%m%d}.csv",
+                           mime="text/csv", key="prevention_download")
+
+# --- the key-area communes ---------------------------------------------------------------------------------
+communes = key
+title = tr("all_communes")
+if f.district and f.era == "pre2025":
+    communes = key[key["district_code5"] == f.district]
+    title = tr("communes_of", place=ui.place_words(f))
+communes = communes.sort_values(["district_name", "commune_name"], na_position="last")
+commune_table = pd.DataFrame({
+    t("district", lg): communes["district_name"].fillna(""),
+    tr("commune_col"): communes["commune_name"],
+    tr("status_col"): [tr("has_model") if c else tr("no_model") for c in communes["covered"]],
+    tr("models_col"): communes["models"].fillna(""),
+    tr("list_era_col"): [tr("era_pre_short") if e == "pre2025" else tr("era_new_short") for e in communes["place_era"]],
+})
+if f.district and f.era == "pre2025":
+    st.subheader(title)
+    if commune_table.empty:
+        st.info(f"{t('no_data_for_filters', lg)}: {ui.place_words(f)} — {tr('key_communes').lower()} 0.")
+    else:
+        st.dataframe(commune_table, hide_index=True, width="stretch")
+else:
+    with st.expander(f"{title} ({len(commune_table)})"):
+        st.dataframe(commune_table, hide_index=True, width="stretch")
+
+# --- coverage by year (one list) --------------------------------------------------------------------------------
+history = store.coverage_frame()
+if f.province:
+    history = history[history["province_code" if f.era == "pre2025" else "prov_code_2025"] == f.province]
+    if history["province_code"].nunique() == 1 and history["year"].nunique() > 1:
+        st.subheader(tr("by_year"))
+        chart = pd.DataFrame({tr("year_col"): history["year"].astype(str),
+                              tr("coverage_col"): history["coverage_pct"].astype(float),
+                              tr("target_col"): history["target_value"].astype(float)})
+        st.line_chart(chart, x=tr("year_col"), y=[tr("coverage_col"), tr("target_col")], height=260,
+                      color=["#2171b5", "#d7301f"], y_label="%")
+if not f.province:
+    st.caption(tr("pick_province"))
+ui.credits(f.era)
