@@ -242,6 +242,30 @@ def map_layer_choice() -> str:
     return choice
 
 
+def draw_metric_map(view, f, values, layer: str, place: str, subtitle: str, key: str, height: int = 700) -> None:
+    """The choropleth of the chosen metric (or the Gi* layer) with its messages; clicks select units.
+
+    Empty results say so in words; a map that fails to build shows a message and the page goes on.
+    """
+    from geo.analysis_layers import gi_layer, metric_choropleth
+    from geo.maps import admin_map
+
+    lg = lang()
+    if not values.frame["value"].notna().any():
+        st.info(t("no_data_for_filters", lg))
+    try:
+        if layer == "gi":
+            choropleth = gi_layer(f, lg).choropleth
+            st.caption(t("gi_note", lg))
+        else:
+            choropleth = metric_choropleth(f, values, lg)
+        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {place}", subtitle=subtitle)
+    except Exception as exc:  # a layer that fails must not take the page down
+        st.error(f"{t('layer_error', lg)}: {exc}")
+        return
+    select_clicked_unit(show_map(result.fmap, key=f"{key}_{layer}_{hash((view, f))}", height=height))
+
+
 def place_words(f) -> str:
     """'Tỉnh Nghệ An', 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
     from geo.maps import province_options

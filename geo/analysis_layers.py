@@ -38,6 +38,16 @@ def _aggregate(f: Filters, dates: tuple[date, date] | None, engine=None) -> pd.D
                                  engine=engine)
 
 
+def metric_choropleth(f: Filters, values, lang: str = "vi") -> Choropleth:
+    """The chosen metric as classes (:mod:`geo.classify`); small victim counts share one class."""
+    from geo.classify import classify
+    from geo.filters import is_sensitive, metric_label
+
+    protect = 5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None
+    classification = classify(values.values(), f.method, 5, protect=protect)
+    return Choropleth(values.values(), classification, metric_label(f.metric, lang), key=f"metric|{f}")
+
+
 def gi_layer(f: Filters, lang: str = "vi", engine=None) -> AnalysisLayer:
     """Gi* classes of the filters' metric and period (rates per 100,000, EB-smoothed, FDR)."""
     table = hotspots.hotspot_table(_aggregate(f, f.dates(), engine), metric=analysis_metric(f), covered="all")

@@ -77,6 +77,11 @@ def border_metrics(units: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, snap_m: 
         out[f"touches_{key}"] = touches.to_numpy()
         out[f"shared_km_{key}"] = shared_km.round(2).to_numpy()
         out[f"dist_km_{key}"] = dist_km.where(~touches, 0.0).round(2).to_numpy()
+    return _with_summary(out)
+
+
+def _with_summary(out: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``touches_any``, ``nearest_border`` and ``dist_km_nearest`` to per-border columns."""
     keys = [k for k in BORDERS if f"dist_km_{k}" in out]
     out["touches_any"] = out[[f"touches_{k}" for k in keys]].any(axis=1)
     dists = out[[f"dist_km_{k}" for k in keys]]
@@ -117,12 +122,7 @@ def border_metrics_other_survey(units: gpd.GeoDataFrame, segments: gpd.GeoDataFr
         out[f"touches_{key}"] = touches.to_numpy()
         out[f"shared_km_{key}"] = shared_km.round(2).to_numpy()
         out[f"dist_km_{key}"] = dist_km.where(~touches, 0.0).round(2).to_numpy()
-    keys = [k for k in BORDERS if f"dist_km_{k}" in out]
-    out["touches_any"] = out[[f"touches_{k}" for k in keys]].any(axis=1)
-    dists = out[[f"dist_km_{k}" for k in keys]]
-    out["nearest_border"] = dists.idxmin(axis=1).str.replace("dist_km_", "", regex=False)
-    out["dist_km_nearest"] = dists.min(axis=1)
-    return out
+    return _with_summary(out)
 
 
 def touching_units(frame: pd.DataFrame, border: str | None = None) -> pd.DataFrame:

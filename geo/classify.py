@@ -12,8 +12,10 @@ Classes, from the legend's top to bottom:
 - "Không có dữ liệu" / "No data" (:data:`NO_DATA_COLOUR`, grey): a unit without data (``None``/NaN),
   which is not the same as zero.
 
-Methods: ``"quantiles"``, ``"natural_breaks"`` (Fisher-Jenks, through mapclassify, exact) and
-``"fixed"`` (given breaks). Breaks are computed on the positive values only. ``breaks`` and
+Methods: ``"quantiles"``, ``"natural_breaks"`` (Fisher-Jenks: the optimum ``mapclassify.FisherJenks``
+finds, computed here on distinct values for speed; mapclassify's sampled variant for many distinct
+real values) and ``"fixed"`` (given breaks). Computed breaks are then rounded to round bounds
+(``nice``, default) so the legend never prints a figure taken from the data. Breaks are computed on the positive values only. ``breaks`` and
 :attr:`Classification.bins` are the inclusive upper bounds of the positive classes, as in mapclassify.
 
 With ``protect=threshold`` (small-count protection, see :mod:`geo.suppression`) the first positive
@@ -44,9 +46,8 @@ MAX_CLASSES = 8
 _TEXT = {
     "no_data": ("Không có dữ liệu", "No data"),
 }
-#: exact Fisher-Jenks in mapclassify is pure Python without numba (0.7 s for 700 values): above this
-#: many values the same optimum is computed here on the distinct values with their frequencies
-_MAPCLASSIFY_FJ_MAX = 250
+#: up to this many distinct values natural breaks are computed exactly here (see :func:`_natural_breaks`)
+_EXACT_MAX_DISTINCT = 400
 
 
 def _text(key: str, lang: str) -> str:
@@ -146,6 +147,8 @@ class Classification:
             return f"≥ {fmt(lower)}" if self.integer else f"> {fmt(lower)}"
         if self.integer and upper == lower:
             return fmt(lower)
+        if not self.integer and c == 0:
+            return f"≤ {fmt(upper)}"  # (0, upper]: zero is its own class
         return f"{fmt(lower)}–{fmt(upper)}"
 
     def label_of(self, value, lang: str = "vi") -> str:
@@ -219,37 +222,64 @@ def _weighted_fisher_jenks(values: np.ndarray, weights: np.ndarray, k: int) -> l
 
 
 def _natural_breaks(positive: np.ndarray, k: int) -> list[float]:
-    import mapclassify
-
+    """Fisher-Jenks natural breaks: the exact optimum of ``mapclassify.FisherJenks``, computed on the
+    distinct values with their frequencies (counts have few distinct values; mapclassify's pure-Python
+    version takes seconds for a few hundred units and its import alone over a second). Beyond
+    :data:`_EXACT_MAX_DISTINCT` distinct values, ``mapclassify.FisherJenksSampled``."""
     distinct, counts = np.unique(positive, return_counts=True)
     if len(distinct) <= k:
         return [float(v) for v in distinct]
+    if len(distinct) <= _EXACT_MAX_DISTINCT:
+        return _weighted_fisher_jenks(distinct.astype(float), counts.astype(float), k)
+    import mapclassify
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Numba not installed"
-        if len(positive) <= _MAPCLASSIFY_FJ_MAX:
-            return [float(b) for b in mapclassify.FisherJenks(positive, k=k).bins]
-        if len(distinct) <= 400:
-            return _weighted_fisher_jenks(distinct.astype(float), counts.astype(float), k)
         return [float(b) for b in mapclassify.FisherJenksSampled(positive, k=k).bins]
 
 
 def _quantiles(positive: np.ndarray, k: int) -> list[float]:
-    import mapclassify
+    """Quantile breaks, as ``mapclassify.Quantiles`` (linear percentiles at 100/k steps, repeats merged)."""
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    p[p > 100.0] = 100.0
+    return [float(q) for q in np.unique(np.percentile(positive, p))]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return [float(b) for b in mapclassify.Quantiles(positive, k=k).bins]
+
+def _ladder(integer: bool, top: float) -> np.ndarray:
+    """Round class bounds, independent of the data: counts 1, 2, 3, 4, 9, 14, 19, 24, 29, 39, 49, 74,
+    99, 149... (classes 5–9, 10–14, ...); real values 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 times a power of ten."""
+    out: list[float] = []
+    if integer:
+        out += [1, 2, 3, 4]
+        e = 1
+        while not out or out[-1] < top * 2:
+            out += [m * 10 ** e - 1 for m in (1, 1.5, 2, 2.5, 3, 4, 5, 7.5)]
+            e += 1
+    else:
+        for e in range(-4, int(math.log10(max(top, 1e-9))) + 2):
+            out += [m * 10.0 ** e for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)]
+    return np.array(sorted(set(out)), dtype=float)
+
+
+def _snap(bounds: list[float], integer: bool, top: float) -> list[float]:
+    """Each bound moved to the nearest round bound (see :func:`_ladder`)."""
+    ladder = _ladder(integer, top)
+    return [float(ladder[int(np.argmin(np.abs(ladder - b)))]) for b in bounds]
 
 
 def classify(values: Iterable | Mapping, method: str = "natural_breaks", k: int = 5,
              breaks: Sequence[float] | None = None, *, integer: bool | None = None,
-             protect: int | None = None) -> Classification:
+             protect: int | None = None, nice: bool = True) -> Classification:
     """Classes of ``values`` (a sequence, Series or mapping; None/NaN are "no data").
 
     ``k`` is the number of positive classes at most (zero and no data are classes of their own).
     ``breaks`` (``method="fixed"``): inclusive upper bounds of every positive class but the top one;
     default :data:`DEFAULT_COUNT_BREAKS`. ``integer``: integer ranges (default: every value is whole).
     ``protect``: small-count threshold; the first positive class becomes ``1 – protect-1``.
+    ``nice`` (default): quantile and natural breaks are moved to the nearest round bound (``5–9``,
+    ``10–14``, ``15–19``...), so that a legend never prints a value taken from the data (the largest
+    value of a class could otherwise be read off the legend, and with it a hidden unit's figure).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -279,10 +309,12 @@ def classify(values: Iterable | Mapping, method: str = "natural_breaks", k: int 
         compute = _quantiles if method == "quantiles" else _natural_breaks
         if low is not None:
             above = positive[positive > low]
-            uppers = [low] + (compute(above, k - 1) if len(above) and k > 1 else
-                              ([top] if len(above) else []))
+            found = compute(above, k - 1) if len(above) and k > 1 else ([top] if len(above) else [])
         else:
-            uppers = compute(positive, k) if len(positive) else []
+            found = compute(positive, k) if len(positive) else []
+        if nice and found:
+            found = _snap(found[:-1], integer, top) + found[-1:]
+        uppers = ([low] if low is not None else []) + found
     if integer:
         uppers = [float(math.floor(b)) for b in uppers]
     clean: list[float] = []

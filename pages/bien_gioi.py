@@ -10,11 +10,9 @@ import streamlit as st
 
 import ui
 from geo.borders import BORDERS
-from geo.analysis_layers import gi_layer
-from geo.classify import classify
-from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
+from geo.filters import metric_label, period_words
 from geo.i18n import t
-from geo.maps import Choropleth, MapView, admin_map, border_units_table
+from geo.maps import MapView, border_units_table
 from geo.metrics import unit_values
 from geo.reference_layers import KINDS
 
@@ -38,20 +36,7 @@ layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
 
 @st.fragment
 def draw(view, f, values) -> None:
-    if not values.frame["value"].notna().any():
-        st.info(t("no_data_for_filters", lg))
-    classification = classify(values.values(), f.method, 5,
-                              protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
-    try:
-        choropleth = Choropleth(values.values(), classification, label, key=f"{f}")
-        if layer_choice == "gi":
-            choropleth = gi_layer(f, lg).choropleth
-            st.caption(t("gi_note", lg))
-        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {where}", subtitle=subtitle)
-    except Exception as exc:
-        st.error(f"{t('layer_error', lg)}: {exc}")
-        return
-    ui.select_clicked_unit(ui.show_map(result.fmap, key=f"borders_{layer_choice}_{hash((view, f))}", height=760))
+    ui.draw_metric_map(view, f, values, layer_choice, where, subtitle, key="borders", height=760)
 
 
 draw(view, f, values)

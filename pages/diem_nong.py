@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import change, corridors, facts, hotspots, named_vs_computed, store
+from geo import change, corridors, hotspots, named_vs_computed, store
 from geo.analysis_layers import analysis_metric, change_layer, gi_layer
 from geo.filters import metric_label, period_words
 from geo.i18n import t

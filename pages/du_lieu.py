@@ -1,7 +1,6 @@
 """Data: import files (validated, all-or-nothing), templates, import history with undo, sources."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui

@@ -5,11 +5,9 @@ import streamlit as st
 
 import ui
 from geo import facts
-from geo.analysis_layers import gi_layer
-from geo.classify import classify
-from geo.filters import RATE_SUFFIX, is_sensitive, metric_label, period_words
+from geo.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
-from geo.maps import Choropleth, MapView, admin_map
+from geo.maps import MapView
 from geo.metrics import kpis, unit_values
 
 lg = ui.lang()
@@ -36,23 +34,8 @@ layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
 
 @st.fragment
 def draw(f, values) -> None:
-    has_data = values.frame["value"].notna().any()
-    if not has_data:
-        st.info(t("no_data_for_filters", lg))
-    classification = classify(values.values(), f.method, 5,
-                              protect=5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None)
     view = MapView(era=f.era, province=f.province or None, lang=lg)
-    try:
-        choropleth = Choropleth(values.values(), classification, label, key=f"{f}")
-        if layer_choice == "gi":
-            choropleth = gi_layer(f, lg).choropleth
-            st.caption(t("gi_note", lg))
-        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {place}", subtitle=subtitle)
-    except Exception as exc:  # a layer that fails must not take the page down
-        st.error(f"{t('layer_error', lg)}: {exc}")
-        return
-    state = ui.show_map(result.fmap, key=f"overview_{layer_choice}_{hash(f)}")
-    ui.select_clicked_unit(state)
+    ui.draw_metric_map(view, f, values, layer_choice, place, subtitle, key="overview")
 
 
 draw(f, values)

@@ -1,0 +1,296 @@
+"""Briefing exports: PNG 1920×1080 and one A4 PDF page per map page, small counts protected.
+
+Exports are made for Nghệ An and for the Laos border, for every map page (administrative, choropleth,
+border), from a temporary store holding the demo data; one store holds only "real" (non-demo) rows.
+Samples are written to artifacts/briefing-tests/ for looking at.
+"""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from geo import briefing as B
+from geo import config
+from geo import schema as S
+from geo import static_maps as SM
+from geo import store
+
+TODAY = date(2026, 11, 23)
+ARTIFACTS = config.PROJECT_ROOT / "artifacts" / "briefing-tests"
+CREDITS = ("Open Development Mekong", "CC BY-SA 4.0", "Natural Earth")
+#: a small integer standing alone (not part of 1–4, 4.0, 1.0.4, Q1, 2024-H1, 23/11/2026, "(7)")
+SMALL_NUMBER = re.compile(r"(?<![\w.,/–\-(<])([1-4])(?![\w.,/–\-)])")
+
+VIEWS = {
+    "nghe-an-admin": "page=admin&prov=40&period=2024-H1",
+    "nghe-an-choropleth": "page=choropleth&prov=40&period=2024-H1&metric=victims",
+    "nghe-an-border": "page=border&border=laos&prov=40&period=2024-H1",
+    "laos-border": "page=border&border=laos&period=2024-H1",
+    "laos-border-cases-en": "page=choropleth&border=laos&period=2024&metric=cases&lang=en",
+    "national-admin": "page=admin&period=2024-H1",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from geo import demo
+
+    folder = tmp_path_factory.mktemp("demo_store")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TDN_DATABASE_URL", url)
+    mp.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
+    engine = store.get_engine(url)
+    demo.load_demo(engine=engine)
+    yield engine
+    store.dispose_engines()
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def exports(demo_store):
+    """Every view exported once: (briefing, png bytes, pdf bytes, pdf text, label texts drawn)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, query in VIEWS.items():
+        briefing = B.build_briefing(query, engine=demo_store, today=TODAY)
+        png = briefing.png()
+        pdf = briefing.pdf()
+        (ARTIFACTS / briefing.filename("png")).write_bytes(png)
+        (ARTIFACTS / briefing.filename("pdf")).write_bytes(pdf)
+        reader = PdfReader(io.BytesIO(pdf))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        labels = []
+        for fig in briefing.figures.values():
+            labels += list(getattr(fig.axes[0], "_tdn_label_texts", []))
+        out[name] = (briefing, png, reader, text, labels)
+    return out
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_png_is_exactly_1920_by_1080(exports, name):
+    _, png, *_ = exports[name]
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (1920, 1080)
+    assert image.format == "PNG"
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_pdf_is_one_a4_page_with_title_period_source_and_credits(exports, name):
+    briefing, _, reader, text, _ = exports[name]
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 portrait
+    flat = _flat(text)
+    title = SM.default_title(briefing.spec)
+    assert _flat(title) in flat
+    assert briefing.request.period.words(briefing.request.lang) in flat
+    assert ("Nguồn số liệu:" if briefing.request.lang == "vi" else "Data source:") in flat
+    for credit in CREDITS:
+        assert credit in flat, credit
+    assert ("Lập ngày 23/11/2026" if briefing.request.lang == "vi" else "Made on 2026-11-23") in flat
+
+
+def test_titles_and_periods_in_words_as_on_the_pages(exports):
+    # "{metric} — {place}" with the pages' metric names and period words (geo.filters)
+    assert "Nạn nhân — Tỉnh Nghệ An" in _flat(exports["nghe-an-choropleth"][3])
+    assert "6 tháng đầu năm 2024" in _flat(exports["nghe-an-choropleth"][3])
+    assert "Nạn nhân — Biên giới Việt – Lào, Tỉnh Nghệ An" in _flat(exports["nghe-an-border"][3])
+    assert "Cases — Viet Nam – Laos border" in _flat(exports["laos-border-cases-en"][3])
+    assert "Period: 2024" in _flat(exports["laos-border-cases-en"][3])
+    assert "Bản đồ hành chính & biên giới — Tỉnh Nghệ An" in _flat(exports["nghe-an-admin"][3])
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_no_count_below_the_threshold_in_any_export(exports, name):
+    briefing, _, _, text, labels = exports[name]
+    small = {"1", "2", "3", "4"}
+    # the table the PDF prints, and its suppression status against the exact values
+    if briefing.table_status is not None:
+        counts = briefing.table[list(briefing.table_status.columns)]
+        assert not (counts.isin(small)).any().any(), counts
+    # key figures and map labels
+    assert not [v for _, v in briefing.kpis if v in small]
+    assert not small & set((briefing.spec.value_labels or {}).values())
+    assert not small & set(labels)
+    # and nothing in the PDF text reads as a small number on its own
+    scrubbed = text.replace("1–4", "")
+    found = SMALL_NUMBER.findall(scrubbed)
+    assert not found, [m.group(0) for m in SMALL_NUMBER.finditer(scrubbed)][:5]
+
+
+def test_suppression_against_the_exact_values(demo_store):
+    briefing = B.build_briefing(VIEWS["nghe-an-choropleth"], engine=demo_store, today=TODAY)
+    # the exact district figures of the store
+    exact = store.aggregate_cases("district", "all", filters={"provinces": ["40"], "start": date(2024, 1, 1),
+                                                               "end": date(2024, 6, 30)}, engine=demo_store)
+    by_unit = exact.groupby("district_code5")["victims"].sum()
+    assert ((by_unit > 0) & (by_unit < 5)).any(), "the demo data should have small counts here"
+    for code, value in by_unit.items():
+        key = f"u:{code}"
+        if 0 < value < 5 and key in briefing.table.index:
+            assert briefing.table.at[key, "Nạn nhân"] in ("<5", "x")
+        label = briefing.spec.value_labels.get(code)
+        if 0 < value < 5:
+            assert label in ("<5", "x", "")
+    total = int(exact["victims"].sum())
+    shown_total = briefing.table.at["total", "Nạn nhân"]
+    assert shown_total in (str(total), "<5", "x")
+
+
+def test_demo_watermark_on_demo_data(exports):
+    for name, (briefing, _, _, text, _) in exports.items():
+        assert briefing.spec.demo, name
+        assert S.DEMO_LABEL in text, name
+
+
+def test_no_watermark_without_demo_data(tmp_path, monkeypatch, reg):
+    from geo import importer
+
+    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    monkeypatch.setenv("TDN_DATABASE_URL", url)
+    engine = store.get_engine(url)
+    try:
+        # an empty store: the administrative map still exports, without a watermark
+        empty = B.build_briefing("page=admin&prov=40", engine=engine, today=TODAY)
+        assert not empty.spec.demo
+        text = PdfReader(io.BytesIO(empty.pdf())).pages[0].extract_text()
+        assert S.DEMO_LABEL_VI not in text and S.DEMO_LABEL_EN not in text
+        # real (non-demo) rows: Nghệ An cases of 2024 from the demo file, re-labelled as real
+        demo_file = config.PROJECT_ROOT / "data" / "demo" / "demo_cases.csv"
+        frame = pd.read_csv(demo_file, comment="#", dtype=str, encoding="utf-8-sig")
+        frame = frame[(frame["Mã tỉnh"] == "40") & frame["Ngày"].fillna("").str.endswith("2024")].copy()
+        assert len(frame) > 3
+        frame["Mã vụ việc"] = frame["Mã vụ việc"].str.replace("DEMO-", "NA-", regex=False)
+        frame["Dữ liệu minh họa"] = "0"
+        report = importer.import_file(frame.to_csv(index=False).encode("utf-8"), "nghe_an_2024.csv", kind="cases",
+                                      engine=engine, reg=reg)
+        assert report.status == "imported", report.to_text("en") if hasattr(report, "to_text") else report
+        real = B.build_briefing("page=choropleth&prov=40&period=2024", engine=engine, today=TODAY)
+        assert not real.spec.demo and real.has_data
+        pdf_text = PdfReader(io.BytesIO(real.pdf())).pages[0].extract_text()
+        assert S.DEMO_LABEL_VI not in pdf_text and S.DEMO_LABEL_EN not in pdf_text
+        assert "nghe_an_2024.csv" in _flat(pdf_text)  # the data source names the imported file
+        png = Image.open(io.BytesIO(real.png()))
+        assert png.size == (1920, 1080)
+    finally:
+        store.dispose_engines()
+
+
+def test_file_name_rule():
+    req = B.parse_params("page=border&border=laos&prov=40&period=2024-H1")
+    assert B.briefing_filename(req, "png", TODAY) == "bien-gioi-lao_nghe-an_2024-H1_20261123.png"
+    req = B.parse_params({"page": ["choropleth"], "metric": ["victims"], "period": ["2024-05"]})
+    assert B.briefing_filename(req, "pdf", TODAY) == "nan-nhan_toan-quoc_2024-05_20261123.pdf"
+    req = B.parse_params("page=admin&prov=79&era=2025&lang=en")
+    assert B.briefing_filename(req, "png", TODAY) == "ban-do-hanh-chinh_ho-chi-minh-2025_tat-ca_20261123_en.png"
+    req = B.parse_params("page=border&period=2024-01-01/2024-03-31")
+    name = B.briefing_filename(req, "png", TODAY)
+    assert name == "bien-gioi_toan-tuyen_2024-Q1_20261123.png"
+    assert re.fullmatch(r"[a-z0-9_.\-A-Z]+", name)
+    req = B.parse_params("page=border&period=2024-01-05/2024-03-15")
+    assert B.briefing_filename(req, "png", TODAY) == "bien-gioi_toan-tuyen_2024-01-05_2024-03-15_20261123.png"
+
+
+def test_periods():
+    assert B.parse_period("2024-H1").words("vi") == "6 tháng đầu năm 2024"
+    assert B.parse_period("2024-q2").words("vi") == "Quý 2/2024"
+    assert B.parse_period("2024-05").words("en") == "May 2024"
+    assert B.parse_period("2024-H2").words("en") == "Second half of 2024"
+    assert B.parse_period("2024-01-01..2024-03-31").code == "2024-Q1"  # the pages' range syntax
+    assert B.parse_period("2024").start == date(2024, 1, 1)
+    assert B.parse_period("last-month", today=TODAY).code == "2026-10"
+    assert B.parse_period("last-quarter", today=TODAY).code == "2026-Q3"
+    assert B.parse_period("last-half", today=TODAY).code == "2026-H1"
+    assert B.parse_period("last-year", today=TODAY).code == "2025"
+    assert B.parse_period("").code == "all"
+    for bad in ("2024-H3", "2024-13", "soon", "2024-03-01/2024-02-01"):
+        with pytest.raises(B.BriefingError):
+            B.parse_period(bad)
+
+
+def test_the_pages_url_parameters(demo_store):
+    # a link copied from the borders page: its path, prov, period, group and classes
+    req = B.parse_params({"page": "bien-gioi", "border": "laos", "prov": "40", "period": "2024-H1",
+                          "group": "children", "classes": "quantiles"})
+    assert (req.page, req.border, req.province, req.metric, req.method) == ("border", "laos", "40",
+                                                                          "victims_children", "quantiles")
+    assert B.parse_params("page=tong-quan").page == "choropleth"
+    assert B.parse_params("page=ban-do").page == "admin"
+    with pytest.raises(B.BriefingError, match="no briefing export"):
+        B.parse_params("page=phong-ngua")
+    # a rate: its units with small counts are hatched, not coloured, and say "<5"
+    briefing = B.build_briefing("page=tong-quan&prov=40&period=2024&metric=victims_per100k", engine=demo_store,
+                                today=TODAY)
+    assert briefing.spec.metric_label == "Nạn nhân trên 100.000 dân"
+    assert briefing.spec.protected
+    for code in briefing.spec.protected:
+        assert briefing.spec.value_labels[code] in ("<5", "x")
+    assert B.briefing_filename(briefing.request, "png", TODAY) == "nan-nhan-ty-le_nghe-an_2024_20261123.png"
+
+
+def test_bad_filters_are_clear():
+    with pytest.raises(B.BriefingError, match="province"):
+        B.parse_params("page=admin&prov=99")
+    with pytest.raises(B.BriefingError, match="border"):
+        B.parse_params("page=border&border=mars")
+    with pytest.raises(B.BriefingError, match="metric"):
+        B.parse_params("page=choropleth&metric=happiness")
+    with pytest.raises(B.BriefingError, match="page"):
+        B.parse_params("page=nowhere")
+
+
+def test_no_suppress_shows_exact_numbers_only_when_allowed(demo_store, monkeypatch):
+    with pytest.raises(B.BriefingError, match="not allowed"):
+        B.build_briefing(VIEWS["nghe-an-choropleth"] + "&suppress=off", engine=demo_store, today=TODAY)
+    monkeypatch.setenv("TDN_SUPPRESSION_THRESHOLD", "10")
+    with pytest.raises(B.BriefingError, match="cannot be lowered"):
+        B.parse_params("page=admin&threshold=5")
+    assert B.parse_params("page=admin").threshold == 10
+    monkeypatch.delenv("TDN_SUPPRESSION_THRESHOLD")
+    briefing = B.build_briefing(VIEWS["nghe-an-choropleth"] + "&suppress=off", engine=demo_store, today=TODAY,
+                                allow_exact=True)
+    cells = set(briefing.table["Nạn nhân"])
+    assert cells & {"1", "2", "3", "4"}
+    assert "không ẩn số nhỏ" in briefing.spec.filters_text
+
+
+def test_cli(demo_store, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = B.main_briefing(["--page", "border", "--border", "laos", "--prov", "40", "--period", "2024-H1",
+                            "--format", "png,pdf", "--out", str(out), "--date", "2026-11-23"])
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["bien-gioi-lao_nghe-an_2024-H1_20261123.pdf", "bien-gioi-lao_nghe-an_2024-H1_20261123.png"]
+    printed = capsys.readouterr().out
+    assert "bien-gioi-lao_nghe-an_2024-H1_20261123.png" in printed
+    # the URL's query string works too, and --lang en
+    code = B.main_briefing(["--url", "page=choropleth&prov=40&period=2024-H1", "--lang", "en", "--format", "png",
+                            "--out", str(out), "--date", "2026-11-23"])
+    assert code == 0 and (out / "nan-nhan_nghe-an_2024-H1_20261123_en.png").is_file()
+    # bad filters and no data: 1, with a message
+    assert B.main_briefing(["--page", "border", "--border", "mars", "--out", str(out)]) == 1
+    assert "border" in capsys.readouterr().err
+    assert B.main_briefing(["--page", "choropleth", "--period", "2010", "--out", str(out)]) == 1
+    assert "no stored case rows" in capsys.readouterr().err
+    # usage: 2
+    assert B.main_briefing(["--format", "gif", "--out", str(out)]) == 2
+    assert B.main_briefing(["--bogus"]) == 2
+
+
+def test_cli_through_the_dispatcher(demo_store, tmp_path):
+    from geo.__main__ import main
+
+    assert main(["briefing", "--page", "admin", "--prov", "40", "--format", "png", "--out", str(tmp_path),
+                 "--date", "2026-11-23"]) == 0
+    assert (tmp_path / "ban-do-hanh-chinh_nghe-an_tat-ca_20261123.png").is_file()
