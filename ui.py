@@ -323,3 +323,62 @@ def select_clicked_unit(map_state: dict) -> None:
     elif f.era == "2025" and len(code) == 2 and code != f.province:
         set_filters(province=code)
         st.rerun()
+
+
+# --- briefing exports ----------------------------------------------------------------------------
+def _briefing_params(page: str) -> dict:
+    params = dict(current_filters().to_query())
+    params.update(page=page, lang=lang())
+    return params
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _briefing_files(params_items: tuple) -> tuple[bytes, bytes, str, str] | str:
+    """PNG and PDF bytes with their file names, or the reason no export can be made."""
+    from geo.briefing import BriefingError, build_briefing
+
+    try:
+        briefing = build_briefing(dict(params_items))
+    except BriefingError as exc:
+        return str(exc)
+    return briefing.png(), briefing.pdf(), briefing.filename("png"), briefing.filename("pdf")
+
+
+def _leave_briefing() -> None:
+    st.session_state["_w_briefing"] = False  # allowed in a callback, before the toggle is drawn again
+
+
+def briefing_panel(page: str) -> None:
+    """Sidebar: briefing mode (the export picture full width, no controls) and PNG/PDF downloads.
+
+    Exports protect small counts ("<5") and carry the demo watermark when demo data is shown.
+    """
+    lg = lang()
+    sb = st.sidebar
+    sb.markdown(f"**{t('briefing', lg)}**")
+    params = tuple(sorted(_briefing_params(page).items()))
+    if "_w_briefing" not in st.session_state:
+        st.session_state["_w_briefing"] = st.query_params.get("briefing") == "1"
+    on = sb.toggle(t("briefing_mode", lg), key="_w_briefing")
+    _set_query("briefing", "1" if on else None)
+    if sb.button(t("briefing_make", lg), key="briefing_make"):
+        st.session_state["_briefing_ready"] = params  # downloads stay offered until the filters change
+    if on or st.session_state.get("_briefing_ready") == params:
+        with st.spinner(t("briefing_working", lg)):
+            files = _briefing_files(params)
+        if isinstance(files, str):
+            (st if on else sb).warning(f"{t('briefing_unavailable', lg)}: {files}")
+        else:
+            png, pdf, png_name, pdf_name = files
+            # in briefing mode the sidebar is hidden: the buttons go under the picture
+            if on:
+                st.markdown("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+                            "header {display: none !important;}</style>", unsafe_allow_html=True)
+                st.image(png, width="stretch")
+            cols = st.columns(3) if on else (sb, sb, sb)
+            cols[0].download_button(t("briefing_png", lg), png, file_name=png_name, mime="image/png", key="dl_png")
+            cols[1].download_button(t("briefing_pdf", lg), pdf, file_name=pdf_name, mime="application/pdf",
+                                    key="dl_pdf")
+            if on:
+                cols[2].button(t("briefing_exit", lg), key="briefing_exit", on_click=_leave_briefing)
+                st.stop()

@@ -13,6 +13,7 @@ ui.require_boundaries()
 era = ui.era_filter()
 province = ui.province_filter(era)
 reference = ui.reference_filter()
+ui.briefing_panel("ban-do")
 view = MapView(era=era, province=province, lang=lg, reference=reference)
 
 st.title(t("page_map", lg))

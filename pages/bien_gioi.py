@@ -19,6 +19,7 @@ from geo.reference_layers import KINDS
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "border", "province", "period", "form", "group", "metric", "method"))
+ui.briefing_panel("bien-gioi")
 st.title(t("page_borders", lg))
 ui.demo_notice()
 

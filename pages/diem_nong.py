@@ -42,6 +42,7 @@ def tr(key: str) -> str:
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("province", "period", "form", "group", "metric"))
+ui.briefing_panel("diem-nong")
 if f.era != "pre2025":
     ui.set_filters(era="pre2025", province="", district="")
     st.rerun()

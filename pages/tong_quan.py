@@ -13,6 +13,7 @@ from geo.metrics import kpis, unit_values
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric", "method"))
+ui.briefing_panel("tong-quan")
 st.title(t("page_overview", lg))
 ui.demo_notice()
 

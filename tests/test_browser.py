@@ -276,3 +276,28 @@ def test_filters_survive_moving_between_pages(browser, app_url):
     page.wait_for_function("() => window.location.search.includes('period=2024-H1')", timeout=30_000)
     assert watch.failed == [] and watch.errors == []
     page.close()
+
+
+def test_briefing_mode_shows_the_export_and_offers_downloads(browser, app_url):
+    page, watch = open_page(browser, app_url + "/bien-gioi?border=laos&prov=40&period=2024-H1&briefing=1")
+    image = page.locator("[data-testid='stImage'] img")
+    expect(image).to_be_visible(timeout=60_000)
+    width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert abs(width / height - 16 / 9) < 0.01  # shown scaled to the page; the download is 1920x1080
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+    with page.expect_download() as png_info:
+        page.get_by_role("button", name="Tải ảnh PNG 1920×1080").click()
+    from PIL import Image
+
+    with Image.open(png_info.value.path()) as png:
+        assert png.size == (1920, 1080)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải PDF A4").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("bien-gioi-lao_nghe-an_2024-H1_")
+    assert download.suggested_filename.endswith(".pdf")
+    page.screenshot(path=str(ARTIFACTS / "briefing-mode.png"), full_page=True)
+    page.get_by_role("button", name="Thoát chế độ bản tin").click()
+    page.wait_for_function("() => !window.location.search.includes('briefing=1')", timeout=30_000)
+    assert watch.failed == [] and watch.errors == []
+    page.close()
