@@ -461,8 +461,7 @@ def test_facts_agree(reg: AdminRegistry) -> None:
                 if row.get("district_code") and row.get("province_code"):
                     res = reg.resolve(row["district_code"], "district", province=row["province_code"])
                     assert res.ok or res.reason == "vintage_gap", res.message()
-    if not checked:
-        pytest.skip("facts folder not available")
+    assert checked > 20, "the sourced facts must give legacy communes to check against"
 
 
 def test_district_filter_for_legacy_communes(reg: AdminRegistry) -> None:
