@@ -236,7 +236,7 @@ def map_layer_choice() -> str:
     options = ["metric", "gi"]
     if "_w_layer" not in st.session_state:
         st.session_state["_w_layer"] = st.query_params.get("layer") if st.query_params.get("layer") in options else "metric"
-    choice = st.radio(t("map_layer", lg), options, horizontal=True, key="_w_layer",
+    choice = st.sidebar.radio(t("map_layer", lg), options, key="_w_layer",
                       format_func=lambda o: t(f"map_layer_{o}", lg))
     _set_query("layer", choice, default="metric")
     return choice
@@ -326,9 +326,9 @@ def select_clicked_unit(map_state: dict) -> None:
 
 
 # --- briefing exports ----------------------------------------------------------------------------
-def _briefing_params(page: str) -> dict:
+def _briefing_params(page: str, extra: dict | None = None) -> dict:
     params = dict(current_filters().to_query())
-    params.update(page=page, lang=lang())
+    params.update(page=page, lang=lang(), **(extra or {}))
     return params
 
 
@@ -348,7 +348,7 @@ def _leave_briefing() -> None:
     st.session_state["_w_briefing"] = False  # allowed in a callback, before the toggle is drawn again
 
 
-def briefing_panel(page: str) -> None:
+def briefing_panel(page: str, extra: dict | None = None) -> None:
     """Sidebar: briefing mode (the export picture full width, no controls) and PNG/PDF downloads.
 
     Exports protect small counts ("<5") and carry the demo watermark when demo data is shown.
@@ -356,7 +356,7 @@ def briefing_panel(page: str) -> None:
     lg = lang()
     sb = st.sidebar
     sb.markdown(f"**{t('briefing', lg)}**")
-    params = tuple(sorted(_briefing_params(page).items()))
+    params = tuple(sorted(_briefing_params(page, extra).items()))
     if "_w_briefing" not in st.session_state:
         st.session_state["_w_briefing"] = st.query_params.get("briefing") == "1"
     on = sb.toggle(t("briefing_mode", lg), key="_w_briefing")

@@ -19,7 +19,8 @@ from geo.reference_layers import KINDS
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "border", "province", "period", "form", "group", "metric", "method"))
-ui.briefing_panel("bien-gioi")
+layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
+ui.briefing_panel("bien-gioi", {"layer": layer_choice} if layer_choice != "metric" else None)
 st.title(t("page_borders", lg))
 ui.demo_notice()
 
@@ -32,7 +33,6 @@ where = ui.place_words(f) if f.province else (t("all_borders", lg) if f.border =
 subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
 
 
-layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
 
 
 @st.fragment

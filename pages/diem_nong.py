@@ -42,17 +42,17 @@ def tr(key: str) -> str:
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("province", "period", "form", "group", "metric"))
-ui.briefing_panel("diem-nong")
 if f.era != "pre2025":
     ui.set_filters(era="pre2025", province="", district="")
     st.rerun()
+view_choice = st.sidebar.radio(tr("view"), ["gi", "change"], key="hotspot_view",
+                               format_func=lambda v: tr(f"view_{v}"))
+ui.briefing_panel("diem-nong", {"layer": view_choice})
 st.title(tr("title"))
 ui.demo_notice()
 metric = analysis_metric(f)
 st.caption(f"{metric_label(metric, lg)} · {period_words(f.period, lg)} · {t('population_note', lg)}")
 
-view_choice = st.radio(tr("view"), ["gi", "change"], horizontal=True, key="hotspot_view",
-                       format_func=lambda v: tr(f"view_{v}"))
 view = MapView(era="pre2025", province=f.province or None, lang=lg)
 
 try:

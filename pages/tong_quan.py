@@ -13,7 +13,8 @@ from geo.metrics import kpis, unit_values
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric", "method"))
-ui.briefing_panel("tong-quan")
+layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
+ui.briefing_panel("tong-quan", {"layer": layer_choice} if layer_choice != "metric" else None)
 st.title(t("page_overview", lg))
 ui.demo_notice()
 
@@ -30,7 +31,6 @@ place = ui.place_words(f)
 subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
 
 
-layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
 
 
 @st.fragment
