@@ -207,9 +207,16 @@ def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period
 
         widget("border", sb.selectbox, list(BORDER_CHOICES),
                lambda b: t("all_borders", lg) if b == "all" else BORDERS[b].label(lg))
+    # a code that is not a unit of the era (an edited or old link) falls back to "no filter"
+    frame = province_options(f.era)
+    names = dict(zip(frame["code"], frame["prov_name_vi"]))
+    if f.province and f.province not in names:
+        set_filters(province="", district="")
+        f = current_filters()
+    if f.district and f.district not in _district_names(f.province):
+        set_filters(district="")
+        f = current_filters()
     if "province" in show:
-        frame = province_options(f.era)
-        names = dict(zip(frame["code"], frame["prov_name_vi"]))
         widget("province", sb.selectbox, [""] + list(names), lambda c: t("whole_country", lg) if not c else names[c])
     if "district" in show and f.era == "pre2025":
         districts = _district_names(f.province)

@@ -307,3 +307,18 @@ def test_prevention_page_survives_failing_layers(monkeypatch):
     at = run("pages/phong_ngua.py", prov="40")
     assert "Không vẽ được lớp xã trọng điểm" in text(at) and LAYER_ERROR not in text(at)
     assert len(frame_with(at, "Tỷ lệ có mô hình")) == 9
+
+
+def test_a_link_with_a_code_of_the_wrong_era_falls_back_to_the_whole_country():
+    at = run("pages/tong_quan.py", era="2025", prov="10", dist="40417")  # 10 is no 2025 province
+    assert not at.exception
+    assert "prov" not in query(at) and "dist" not in query(at)
+    assert at.sidebar.selectbox(key="_w_province").value == ""  # shown as "Toàn quốc"
+
+
+def test_hotspot_page_shows_the_explanation_and_the_corridors():
+    at = run("pages/diem_nong.py", period="2024", metric="cases")
+    assert not at.exception
+    body = text(at)
+    assert "Phân tích điểm nóng" in body and "Hành lang tuyến trọng điểm" in body
+    assert "dân số 2009" in body or "dân số năm 2009" in body
