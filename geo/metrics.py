@@ -1,8 +1,8 @@
 """Figures per unit for the dashboard: counts, victim groups, rates per 100,000 and KPI changes.
 
 Population is the 2009 census figure carried by the boundary source (``pop_2009_odm``); rates say
-so. A unit with no stored row has no data (``NaN``), which is not zero: the map shows the two
-differently. Rows that the data places only at a higher level (a province total) stay out of the
+so. A district with no stored row reads 0 when its province reports anything for the period, and
+"no data" (``NaN``) otherwise — the map shows the two differently, and the exports use the same rule. Rows that the data places only at a higher level (a province total) stay out of the
 unit values and are reported in :attr:`UnitValues.unplaced`, so nothing is silently dropped.
 """
 from __future__ import annotations
@@ -91,6 +91,13 @@ def unit_values(f: Filters, dates: tuple[date, date] | None = None, engine=None)
     frame = frame.merge(sums, left_on="code", right_index=True, how="left")
     for column in SUMS:  # nullable integers -> floats with NaN for "no data"
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    if level == "district" and not agg.empty:
+        # a province that reports anything for the period reports for all its districts: their
+        # missing values are 0, not "no data" (the same rule as the briefing exports)
+        reporting = set(agg["prov_code_pre2025"].dropna().astype(str))
+        districts = load_layer("districts_pre2025", "national").set_index("code")["prov_code"]
+        in_reporting = frame["code"].map(districts).isin(reporting)
+        frame.loc[in_reporting, list(SUMS)] = frame.loc[in_reporting, list(SUMS)].fillna(0.0)
     frame["population_2009"] = frame["code"].map(population)
     frame["is_demo"] = frame["code"].map(demo).fillna(False).astype(bool)
     column = value_column(f.metric, f.group)
