@@ -24,6 +24,11 @@ Data rules:
   most :data:`MAX_TABLE_LINES` lines by the chosen metric, the rest summed in one "other" line, then
   the total. The suppression audit ties units, provinces, "other" lines and totals together, and
   knows what the map's colour classes reveal.
+- *Hotspot layers* (``layer=gi``, the default of ``page=diem-nong``; ``layer=change``; also on
+  ``tong-quan`` and ``bien-gioi``): the Gi* or change class of every pre-2025 district, computed on the
+  whole country as the hotspot page does (:mod:`geo.analysis_layers`, same classes, colours and labels),
+  the legend lists the classes present; the table lists the hot (or most increased) districts of the view
+  with their counts protected ("<5") and no total; the key figures count districts only.
 """
 from __future__ import annotations
 
@@ -69,6 +74,12 @@ PAGES = {
 }
 #: pages whose map is not a count choropleth yet (prevention coverage): refused with a clear message
 NOT_EXPORTABLE = {"phong-ngua", "phong_ngua", "du-lieu", "du_lieu"}
+#: map layers (``layer=``): the counts, Gi* hotspot classes, change classes against the previous period
+LAYERS = ("metric", "gi", "change")
+LAYER_ALIASES = {"hotspots": "gi", "gi*": "gi", "counts": "metric", "choropleth": "metric"}
+#: pages whose default layer is Gi* (the hotspot page)
+HOTSPOT_PAGES = {"diem-nong", "diem_nong"}
+LAYER_SLUGS = {"gi": "diem-nong-gi", "change": "thay-doi"}
 FORMATS = ("png", "pdf")
 MAX_TABLE_LINES = 14
 DEFAULT_METRIC = "victims"
@@ -259,6 +270,7 @@ class BriefingRequest:
     method: str = "natural_breaks"
     k: int = 5
     breaks: tuple[float, ...] | None = None
+    layer: str = "metric"  # metric (the counts) | gi (Gi* hotspot classes) | change (vs previous period)
 
 
 def _one(params: Mapping, *names: str, default=None):
@@ -306,7 +318,9 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     china | cambodia | all), ``period`` (see :func:`parse_period`; or ``start``/``end`` dates),
     ``metric`` (:data:`METRICS`), ``lang`` (vi | en), ``demo`` (include | exclude | only), ``form``,
     ``agency``, ``suppress`` (on | off), ``threshold``, ``method`` (quantiles | natural_breaks |
-    fixed), ``k``, ``breaks`` (e.g. ``4,9,19``).
+    fixed), ``k``, ``breaks`` (e.g. ``4,9,19``), ``layer`` (metric | gi | change: the counts, the Gi*
+    hotspot classes or the change classes against the previous period; ``gi`` by default on ``diem-nong``,
+    ``metric`` elsewhere; pre-2025 districts only, ``change`` needs a period).
 
     ``suppress=off`` and a ``threshold`` below the configured one (``TDN_SUPPRESSION_THRESHOLD``) are
     refused unless ``allow_exact`` (a page passes it only for users allowed to see exact numbers; the
@@ -320,7 +334,7 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     page_raw = _one(params, "page", default="admin").lower().strip("/")
     if page_raw in NOT_EXPORTABLE:
         raise BriefingError(f"page {page_raw!r} has no briefing export yet: use admin (ban-do), choropleth "
-                            "(tong-quan) or border (bien-gioi)")
+                            "(tong-quan), border (bien-gioi) or hotspots (diem-nong)")
     page = PAGES.get(page_raw)
     if page is None:
         raise BriefingError(f"unknown page {page_raw!r}: use admin (ban-do), choropleth (tong-quan) or "
@@ -408,8 +422,24 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         raise BriefingError("k must be a whole number and breaks numbers separated by commas") from None
     if not 1 <= k <= 8:
         raise BriefingError("k must be between 1 and 8")
+    layer = _one(params, "layer", default="gi" if page_raw in HOTSPOT_PAGES else "metric").lower()
+    layer = LAYER_ALIASES.get(layer, layer)
+    if layer not in LAYERS:
+        raise BriefingError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
+    if layer != "metric":
+        if page == "admin":
+            raise BriefingError(f"layer={layer} is not shown on the administrative map: use page=diem-nong, "
+                                "tong-quan or bien-gioi")
+        if era != "pre2025":
+            raise BriefingError(f"layer={layer}: Gi* and change classes are computed on the pre-2025 districts "
+                                "(use era=pre2025)")
+        if layer == "change" and (period.start is None or period.end is None):
+            raise BriefingError("layer=change compares a period with the one before: give a period "
+                                "(e.g. period=2024-H1)")
+        if layer == "gi" and ((period.start is None) != (period.end is None)):
+            raise BriefingError("layer=gi needs a whole period (e.g. period=2024-H1) or none")
     return BriefingRequest(page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
-                           rate=rate,
+                           rate=rate, layer=layer,
                            lang=lang, demo=demo, forms=forms, agencies=agencies,
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
                            k=k, breaks=breaks)
@@ -427,6 +457,9 @@ def slugify(text: str) -> str:
 
 
 def view_slug(req: BriefingRequest) -> str:
+    if req.layer in LAYER_SLUGS:
+        base = LAYER_SLUGS[req.layer] + "-" + METRICS[_analysis_metric(req)][4]
+        return (BORDER_SLUGS[req.border or "all"] + "-" + base) if req.page == "border" else base
     if req.page == "border":
         base = BORDER_SLUGS[req.border or "all"]
         if req.metric != DEFAULT_METRIC or req.rate:
@@ -725,6 +758,8 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
 
     req = params if isinstance(params, BriefingRequest) else parse_params(params, today, allow_exact)
     made_on = today or date.today()
+    if req.layer != "metric":
+        return _analysis_briefing(req, engine, made_on)
     lang = req.lang
     kind = req.page
     base = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang)
@@ -1007,6 +1042,222 @@ def _kpis(req, kind, units, suppressed, has_rows, rates=None) -> list[tuple[str,
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# Analysis layers: Gi* hotspot classes and change classes (the hotspot page, also overview / borders)
+# --------------------------------------------------------------------------------------------------
+_ATEXT = {
+    "gi_label": ("Điểm nóng thống kê (Gi*)", "Statistical hotspots (Gi*)"),
+    "change_label": ("Thay đổi so với kỳ trước", "Change vs previous period"),
+    "gi_note": ("Gi*: huyện được tô đỏ khi huyện đó cùng các huyện giáp ranh có tỷ lệ trên 100.000 dân (dân số 2009, "
+                "làm trơn Bayes) cao hơn hẳn mức chung cả nước, khó xảy ra do ngẫu nhiên (kiểm định hoán vị, "
+                "hiệu chỉnh FDR) — không phải bằng chứng có mua bán người tại huyện đó.",
+                "Gi*: a district is red when it and the districts bordering it have a rate per 100,000 people "
+                "(dân số 2009 / 2009 census, empirical Bayes smoothed) clearly above the national level, unlikely "
+                "by chance (permutation test, FDR corrected) — not proof of trafficking in that district."),
+    "change_note": ("Thay đổi: so với kỳ trước cùng độ dài ({prev}); khi cả hai kỳ dưới {b} vụ thì xếp “quá ít "
+                    "vụ để kết luận”. Số vụ được phát hiện, báo cáo: tăng có thể do lực lượng hoạt động tích cực hơn.",
+                    "Change: against the previous period of the same length ({prev}); when both periods are below "
+                    "{b} the district is “too few to say”. Detected and reported figures: a rise can mean more "
+                    "activity by the units."),
+    "covered_note": ("Huyện không có bản ghi trong kỳ được tính là 0 (như trang Phân tích điểm nóng).",
+                     "A district without records in the period counts as 0 (as on the hotspot page)."),
+    "rate_words": ("tỷ lệ trên 100.000 dân, dân số 2009", "rate per 100,000 people, 2009 population"),
+    "gi_table": ("Các huyện là điểm nóng thống kê", "Districts that are statistical hotspots"),
+    "change_table": ("Các huyện tăng nhiều nhất", "Districts with the largest increases"),
+    "no_hot": ("Không có huyện nào là điểm nóng thống kê", "No district is a statistical hotspot"),
+    "no_increase": ("Không có huyện nào tăng", "No district increased"),
+    "district": ("Huyện", "District"),
+    "class": ("Mức", "Class"),
+    "change_class": ("Phân loại", "Class"),
+    "previous": ("Kỳ trước", "Previous"),
+    "current": ("Kỳ này", "This period"),
+    "versus": ("so với {p}", "vs {p}"),
+    "kpi_hot": ("Huyện là điểm nóng / huyện kiểm định", "Hotspot districts / districts tested"),
+    "kpi_cold": ("Huyện là điểm lạnh / huyện kiểm định", "Cold-spot districts / districts tested"),
+    "kpi_inc": ("Huyện tăng / huyện có số liệu", "Districts up / districts with figures"),
+    "kpi_dec": ("Huyện giảm / huyện có số liệu", "Districts down / districts with figures"),
+    "short_large_increase": ("Tăng mạnh", "Large increase"),
+    "short_new": ("Mới xuất hiện", "New"),
+    "short_moderate_increase": ("Tăng vừa", "Moderate increase"),
+    "others_n": ("Các huyện khác cùng loại ({n})", "Other districts of these classes ({n})"),
+}
+_CONFIDENCE = {"hot_99": "99%", "hot_95": "95%", "hot_90": "90%"}
+
+
+def _atx(key: str, lang: str, **kw) -> str:
+    vi, en = _ATEXT[key]
+    return (en if lang == "en" else vi).format(**kw)
+
+
+def _analysis_metric(req: BriefingRequest) -> str:
+    """The count the analysis layers use for this request (as :func:`geo.analysis_layers.analysis_metric`)."""
+    from geo.analysis_layers import analysis_metric
+    from geo.filters import Filters
+
+    if req.metric in ("victims_children", "victims_women"):
+        f = Filters(metric="victims", group=req.metric.split("_")[1])
+    else:
+        f = Filters(metric=req.metric)
+    return analysis_metric(f)
+
+
+def _analysis_aggregate(req: BriefingRequest, start, end, engine) -> pd.DataFrame:
+    """District sums of the whole country (Gi* needs every district as context: no province filter)."""
+    from geo import store
+
+    f = _case_filter(req)
+    f.pop("provinces", None)
+    f.pop("provinces_2025", None)
+    f["start"], f["end"] = start, end
+    try:
+        return store.aggregate_cases("district", "all", filters=f, engine=engine)
+    except ValueError as exc:
+        raise BriefingError(str(exc)) from None
+
+
+def _analysis_briefing(req: BriefingRequest, engine, made_on: date) -> Briefing:
+    """Gi* classes (``layer=gi``) or change classes (``layer=change``) per district, with the classes,
+    colours and labels of the interactive page (:mod:`geo.analysis_layers`); the table lists the hot (or
+    most increased) districts of the view with their counts protected, and no total."""
+    from dataclasses import replace as dc_replace
+
+    from geo import change, hotspots
+    from geo.filters import previous_period
+    from geo.maps import CategoryClasses
+
+    lang = req.lang
+    kind = req.page
+    metric = _analysis_metric(req)
+    base = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang)
+    units = view_units(base)
+    if units.empty:
+        raise BriefingError("this view has no units (no unit of that province lies on that border)")
+    codes = [str(c) for c in units["code"]]
+    in_view = set(codes)
+    current = _analysis_aggregate(req, req.period.start, req.period.end, engine)
+    if current.empty:
+        raise BriefingError(_no_data_message(req))
+    frames = [current]
+    previous_words = ""
+    if req.layer == "gi":
+        table = hotspots.hotspot_table(current, metric=metric, covered="all")
+        legend_vi, legend_en = hotspots.legend("vi"), hotspots.legend("en")
+    else:
+        p_start, p_end = previous_period(req.period.start, req.period.end)
+        previous = _analysis_aggregate(req, p_start, p_end, engine)
+        frames.append(previous)
+        table = change.district_change(current, previous, covered="all", metric=metric)
+        legend_vi, legend_en = change.legend("vi"), change.legend("en")
+        previous_words = parse_period(f"{p_start.isoformat()}/{p_end.isoformat()}").words(lang)
+    table = table.assign(code=table["code"].astype(str))
+    view = table[table["code"].isin(in_view)].copy()
+    values = dict(zip(view["code"], view["class"]))
+    full = CategoryClasses.from_legend(legend_vi, legend_en)
+    present = set(values.values())
+    cls = dc_replace(full, order=tuple(k for k in full.order if k in present))  # legend: the classes present
+
+    # the listed districts and their protected counts (no total: it would give a hidden count away)
+    name_col = "full_name_vi" if "full_name_vi" in view.columns else "name_vi"
+    with_province = req.province is None
+    if req.layer == "gi":
+        listed = hotspots.rank_hotspots(view)
+        count_cols = {"count": _metric_header(metric, lang)}
+        class_header = _atx("class", lang)
+        class_text = {k: (f"{v} confidence" if lang == "en" else f"Tin cậy {v}") for k, v in _CONFIDENCE.items()}
+        empty_text = _atx("no_hot", lang)
+    else:
+        listed = change.top_changes(view, "increase", n=len(view))
+        count_cols = {"previous": _atx("previous", lang), "current": _atx("current", lang)}
+        class_header = _atx("change_class", lang)
+        class_text = {k: _atx(f"short_{k}", lang) for k in change.INCREASE_CLASSES}
+        empty_text = _atx("no_increase", lang)
+    n_listed = len(listed)
+    listed = listed.head(MAX_TABLE_LINES)
+    keys = [f"u:{c}" for c in listed["code"]]
+    counts = pd.DataFrame({c: pd.to_numeric(listed[c], errors="coerce").to_numpy() for c in count_cols},
+                          index=keys)
+    suppressed = sup.suppress_counts(counts, list(count_cols), req.threshold, enabled=req.suppress, lang=lang)
+    header = [_atx("district", lang)] + ([_tx("province", lang)] if with_province else []) + [class_header] + \
+        list(count_cols.values())
+    rows = []
+    for key, (_, r) in zip(keys, listed.iterrows()):
+        row = [str(r.get(name_col) or r.get("name_vi") or r["code"])]
+        if with_province:
+            row.append(short_province(str(r.get("prov_name_vi", ""))))
+        row.append(class_text.get(r["class"], str(r["class"])))
+        row += [suppressed.display.at[key, c] for c in count_cols]
+        rows.append(row)
+    if n_listed > len(listed):
+        rows.append([_atx("others_n", lang, n=format_number(n_listed - len(listed), lang))] + [""] * (len(header) - 1))
+        keys.append("others")
+    if not rows:
+        rows.append([empty_text] + [""] * (len(header) - 1))
+        keys.append("none")
+    out_table = pd.DataFrame(rows, columns=header, index=keys)
+    status = pd.DataFrame([[suppressed.status.at[k, c] for c in count_cols] for k in keys if k.startswith("u:")],
+                          columns=list(count_cols.values()), index=[k for k in keys if k.startswith("u:")])
+
+    # key figures: district counts only, written as a share so that no small number stands alone
+    if req.layer == "gi":
+        tested = view[~view["class"].isin(("not_tested", "no_data"))]
+        n_tested = len(tested)
+        kpis = [(_atx("kpi_hot", lang), f"{int(view['class'].isin(hotspots.HOT_CLASSES).sum())}/{n_tested}"),
+                (_atx("kpi_cold", lang), f"{int(view['class'].isin(hotspots.COLD_CLASSES).sum())}/{n_tested}")]
+    else:
+        known_units = view[view["class"] != "no_data"]
+        n_known = len(known_units)
+        kpis = [(_atx("kpi_inc", lang), f"{int(view['class'].isin(change.INCREASE_CLASSES).sum())}/{n_known}"),
+                (_atx("kpi_dec", lang), f"{int(view['class'].isin(change.DECREASE_CLASSES).sum())}/{n_known}")]
+
+    demo_rows = int(sum(pd.to_numeric(f_["demo_rows"], errors="coerce").fillna(0).sum() for f_ in frames
+                        if "demo_rows" in f_))
+    all_rows = int(sum(pd.to_numeric(f_["n_rows"], errors="coerce").fillna(0).sum() for f_ in frames
+                       if "n_rows" in f_))
+    demo_used = demo_rows > 0 or bool(table.attrs.get("is_demo"))
+    label = _atx(f"{req.layer}_label", lang)
+    metric_words = _metric_label(metric, lang)
+    filters = [t("era_pre2025", lang),
+               f"{_tx('metric', lang)}: {metric_words}"
+               + (f" ({_atx('rate_words', lang)})" if req.layer == "gi" else "")]
+    if req.forms:
+        filters.append(f"{_tx('form', lang)}: " + ", ".join(S.FORMS.label(f_, lang) for f_ in req.forms))
+    if req.agencies:
+        filters.append(f"{_tx('agency', lang)}: " + ", ".join(S.AGENCIES.label(a, lang) for a in req.agencies))
+    filters.append(_tx(f"demo_{req.demo}", lang))
+    filters.append(_tx("suppressed", lang, t=req.threshold) if req.suppress else _tx("not_suppressed", lang))
+    notes = [_atx("gi_note", lang)] if req.layer == "gi" else \
+        [_atx("change_note", lang, prev=previous_words, b=change.MIN_BASELINE)]
+    notes.append(_atx("covered_note", lang))
+    mark_notes = {}
+    if req.suppress:
+        index = 1 if lang == "en" else 0
+        mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
+                      sup.HIDDEN: sup.NOTES["hidden"][index]}
+    period_label = req.period.words(lang)
+    if previous_words:
+        period_label += " " + _atx("versus", lang, p=previous_words[:1].lower() + previous_words[1:])
+    spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
+                   metric=req.layer, metric_label=f"{label}: {_display_metric(metric, lang)}",
+                   values=values, value_labels={c: "" for c in values}, classification=cls,
+                   period_label=period_label, filters_text=" · ".join(filters), demo=demo_used,
+                   kpis=kpis, table=out_table, table_total_rows=0,
+                   table_title=_atx("gi_table" if req.layer == "gi" else "change_table", lang),
+                   notes=notes, mark_notes=mark_notes,
+                   data_source=_data_source(req, engine, demo_used, all_rows - demo_rows > 0),
+                   made_on=made_on, suppress=req.suppress, threshold=req.threshold)
+    return Briefing(request=req, spec=spec, table=out_table, table_status=status, kpis=kpis, made_on=made_on,
+                    has_data=True, figures={})
+
+
+def _display_metric(metric: str, lang: str) -> str:
+    """The analysed count as the pages name it (geo.filters), else the briefing's own label."""
+    from geo.filters import METRICS as PAGE_METRICS
+
+    if metric in PAGE_METRICS:
+        return metric_label(metric, lang)
+    return _metric_label(metric, lang)
+
+
 def export_briefing(params: Mapping | str | BriefingRequest, formats: Sequence[str] = FORMATS,
                     out_dir: str | Path = ".", engine=None, today: date | None = None) -> list[Path]:
     """Build the view and write the files; returns their paths."""
@@ -1030,6 +1281,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="2024, 2024-H1, 2024-Q2, 2024-05, 2024-01-01/2024-03-15, all, "
                                     "last-month, last-quarter, last-half, last-year")
     p.add_argument("--metric", help=", ".join(METRICS))
+    p.add_argument("--layer", help="metric (default) | gi (Gi* hotspots, default of diem-nong) | change")
     p.add_argument("--lang", help="vi (default) | en")
     p.add_argument("--demo", help="include (default) | exclude | only")
     p.add_argument("--form", action="append", help="form of exploitation (repeatable)")
@@ -1065,7 +1317,7 @@ def main_briefing(argv: list[str] | None = None) -> int:
             print(f"python -m geo briefing: --date must be YYYY-MM-DD, not {args.date!r}", file=sys.stderr)
             return 2
     params: dict = {k: v for k, v in parse_qs((args.url or "").lstrip("?")).items()} if args.url else {}
-    for name in ("page", "era", "prov", "border", "period", "metric", "lang", "demo", "method", "k", "breaks",
+    for name in ("page", "era", "prov", "border", "period", "metric", "layer", "lang", "demo", "method", "k", "breaks",
                  "threshold"):
         value = getattr(args, name)
         if value is not None:

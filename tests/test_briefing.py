@@ -294,3 +294,128 @@ def test_cli_through_the_dispatcher(demo_store, tmp_path):
     assert main(["briefing", "--page", "admin", "--prov", "40", "--format", "png", "--out", str(tmp_path),
                  "--date", "2026-11-23"]) == 0
     assert (tmp_path / "ban-do-hanh-chinh_nghe-an_tat-ca_20261123.png").is_file()
+
+
+# --------------------------------------------------------------------------------------------------
+# Hotspot exports: Gi* classes and change classes (page=diem-nong, layer=gi | change)
+# --------------------------------------------------------------------------------------------------
+ANALYSIS_VIEWS = {
+    "gi-national": "page=diem-nong&period=2024",
+    "gi-nghe-an": "page=diem-nong&prov=40&period=2024-H1",
+    "change-national": "page=diem-nong&layer=change&period=2024-H2",
+    "gi-laos-border-en": "page=bien-gioi&border=laos&layer=gi&period=2024&lang=en",
+}
+
+
+@pytest.fixture(scope="module")
+def analysis_exports(demo_store):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, query in ANALYSIS_VIEWS.items():
+        briefing = B.build_briefing(query, engine=demo_store, today=TODAY)
+        png, pdf = briefing.png(), briefing.pdf()
+        (ARTIFACTS / briefing.filename("png")).write_bytes(png)
+        (ARTIFACTS / briefing.filename("pdf")).write_bytes(pdf)
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        out[name] = (briefing, png, pdf, text)
+    return out
+
+
+def test_hotspot_layer_parameters():
+    assert B.parse_params("page=diem-nong").layer == "gi"  # the hotspot page's default
+    assert B.parse_params("page=diem-nong&layer=change&period=2024").layer == "change"
+    assert B.parse_params("page=tong-quan").layer == "metric"
+    assert B.parse_params("page=tong-quan&layer=gi").layer == "gi"
+    assert B.parse_params("page=bien-gioi&layer=gi").page == "border"
+    with pytest.raises(B.BriefingError, match="period"):
+        B.parse_params("page=diem-nong&layer=change")  # change needs a period to compare
+    with pytest.raises(B.BriefingError, match="pre2025"):
+        B.parse_params("page=diem-nong&era=2025")
+    with pytest.raises(B.BriefingError, match="layer"):
+        B.parse_params("page=diem-nong&layer=heat")
+    with pytest.raises(B.BriefingError, match="administrative"):
+        B.parse_params("page=ban-do&layer=gi")
+
+
+@pytest.mark.parametrize("name", list(ANALYSIS_VIEWS))
+def test_hotspot_exports_are_slides_and_a4_pages(analysis_exports, name):
+    briefing, png, pdf, text = analysis_exports[name]
+    assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    flat = _flat(text)
+    assert _flat(SM.default_title(briefing.spec)) in flat
+    for credit in CREDITS:
+        assert credit in flat, credit
+    # demo data: watermark
+    assert briefing.spec.demo
+    assert S.DEMO_LABEL in text
+
+
+@pytest.mark.parametrize("name", ["gi-national", "gi-nghe-an"])
+def test_gi_export_title_note_and_classes(analysis_exports, name):
+    from geo import hotspots
+
+    briefing, _, _, text = analysis_exports[name]
+    flat = _flat(text)
+    assert "Điểm nóng thống kê (Gi*)" in flat
+    assert "dân số 2009" in flat
+    assert "Gi*: " in flat  # the one-sentence note on what Gi* means
+    place = "Toàn quốc" if name == "gi-national" else "Tỉnh Nghệ An"
+    assert f"Điểm nóng thống kê (Gi*): Nạn nhân — {place}" in flat
+    # colours and labels of the page (geo.hotspots.legend), only the classes present in the legend
+    legend = hotspots.legend("vi").set_index("class")
+    cls = briefing.spec.classification
+    present = set(briefing.spec.values.values())
+    assert set(cls.order) == present
+    for key in present:
+        assert cls.colour_of(key) == legend.at[key, "colour"]
+        assert legend.at[key, "label"] in flat
+    if name == "gi-nghe-an":
+        assert all(code.startswith("40") for code in briefing.spec.values)
+
+
+@pytest.mark.parametrize("name", list(ANALYSIS_VIEWS))
+def test_no_small_count_in_hotspot_exports(analysis_exports, name):
+    briefing, _, _, text = analysis_exports[name]
+    small = {"1", "2", "3", "4"}
+    counts = briefing.table[list(briefing.table_status.columns)]
+    assert not counts.isin(small).any().any(), counts
+    assert not [v for _, v in briefing.kpis if v in small]
+    assert not small & set(briefing.spec.value_labels.values())
+    scrubbed = text.replace("1–4", "")
+    assert not SMALL_NUMBER.findall(scrubbed), [m.group(0) for m in SMALL_NUMBER.finditer(scrubbed)][:5]
+    # no total under the listed districts: it would give a hidden count away
+    assert "total" not in briefing.table.index
+    assert not [label for label, _ in briefing.kpis if label in ("Tổng", "Total")]
+
+
+def test_hotspot_counts_are_protected_against_the_exact_values(analysis_exports, demo_store):
+    from geo import hotspots
+
+    briefing, *_ = analysis_exports["gi-national"]
+    exact = store.aggregate_cases("district", "all", filters={"start": date(2024, 1, 1), "end": date(2024, 12, 31)},
+                                  engine=demo_store)
+    table = hotspots.hotspot_table(exact, metric="victims", covered="all").set_index("code")
+    listed = [k for k in briefing.table.index if k.startswith("u:")]
+    assert listed, "the demo data should have hot districts nationally in 2024"
+    assert set(k[2:] for k in listed) <= hotspots.hot_codes(table.reset_index())
+    for key in listed:
+        value = table.at[key[2:], "victims"]
+        shown = briefing.table.at[key, "Nạn nhân"]
+        assert shown == ("<5" if 0 < value < 5 else str(int(value)))
+
+
+def test_change_export(analysis_exports):
+    from geo import change
+
+    briefing, _, _, text = analysis_exports["change-national"]
+    flat = _flat(text)
+    assert "Thay đổi so với kỳ trước: Nạn nhân — Toàn quốc" in flat
+    assert "6 tháng cuối năm 2024 so với 6 tháng đầu năm 2024" in flat
+    legend = change.legend("vi").set_index("class")
+    for key in set(briefing.spec.values.values()):
+        assert briefing.spec.classification.colour_of(key) == legend.at[key, "colour"]
+        assert legend.at[key, "label"] in flat
+    assert list(briefing.table.columns[-2:]) == ["Kỳ trước", "Kỳ này"]
+    assert B.briefing_filename(briefing.request, "png", TODAY) == "thay-doi-nan-nhan_toan-quoc_2024-H2_20261123.png"
