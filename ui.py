@@ -11,7 +11,6 @@ from geo.boundaries import BoundaryDataMissing
 from geo.i18n import LANGS, t
 
 LANG_LABELS = {"vi": "Tiếng Việt", "en": "English"}
-ALL = ""  # selector value meaning "no filter" (whole country, all districts)
 
 
 def _query_default(name: str, allowed: tuple | list | None = None, default=None):
@@ -57,35 +56,6 @@ def require_boundaries() -> None:
     except BoundaryDataMissing as exc:
         st.error(f"**{t('boundaries_missing', lang())}.** {exc}")
         st.stop()
-
-
-def era_filter() -> str:
-    """Sidebar era selector (pre-2025 units or 2025 units), kept in the URL as ?era=2025."""
-    lg = lang()
-    options = ("pre2025", "2025")
-    if "era" not in st.session_state:
-        st.session_state["era"] = _query_default("era", options, "pre2025")
-    era = st.sidebar.radio(t("era", lg), options, key="era",
-                           format_func=lambda e: t("era_pre2025" if e == "pre2025" else "era_2025", lg))
-    _set_query("era", era, default="pre2025")
-    return era
-
-
-def province_filter(era: str) -> str | None:
-    """Sidebar province selector for the era; None means the whole country. Kept in ?prov=40."""
-    from geo.maps import province_options
-
-    lg = lang()
-    frame = province_options(era)
-    codes = [ALL] + frame["code"].tolist()
-    names = dict(zip(frame["code"], frame["prov_name_vi"]))
-    key = f"province_{era}"
-    if key not in st.session_state:
-        st.session_state[key] = _query_default("prov", names, ALL)
-    code = st.sidebar.selectbox(t("province", lg), codes, key=key,
-                                format_func=lambda c: t("whole_country", lg) if c == ALL else names[c])
-    _set_query("prov", code, default=ALL)
-    return None if code == ALL else code
 
 
 def reference_filter() -> tuple[str, ...]:

@@ -10,8 +10,8 @@ from geo.maps import MapView, admin_map, border_units_table
 
 lg = ui.lang()
 ui.require_boundaries()
-era = ui.era_filter()
-province = ui.province_filter(era)
+f = ui.filter_panel(("era", "province"))
+era, province = f.era, f.province or None
 reference = ui.reference_filter()
 ui.briefing_panel("ban-do")
 view = MapView(era=era, province=province, lang=lg, reference=reference)

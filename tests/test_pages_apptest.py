@@ -133,10 +133,10 @@ def test_overview_survives_a_map_layer_that_fails(monkeypatch):
 # --- Bản đồ (administrative map) -------------------------------------------------------------------------------
 def test_map_page_reads_and_writes_the_url():
     at = run("pages/ban_do.py", prov="40")
-    assert sidebar_value(at, "province_pre2025") == "40"
+    assert sidebar_value(at, "_w_province") == "40"
     assert "Huyện biên giới (6)" in text(at)
     assert set(frame_with(at, "Huyện")["Huyện"]) >= {"Huyện Kỳ Sơn", "Huyện Quế Phong"}
-    at.sidebar.radio(key="era").set_value("2025").run()
+    at.sidebar.radio(key="_w_era").set_value("2025").run()
     assert not at.exception
     assert query(at).get("era") == "2025"
 
