@@ -269,11 +269,13 @@ def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
 def test_filters_survive_moving_between_pages(browser, app_url):
     page, watch = open_page(browser, app_url + "/?prov=40&period=2024-H1&metric=cases")
     expect(sidebar_combo(page, "Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
+    wait_for_features(page, features_sent(MapView(province="40")))  # let the map load before leaving
     page.get_by_role("link", name="Biên giới & tuyến").click()
     page.wait_for_function("() => window.location.pathname.endsWith('/bien-gioi')", timeout=30_000)
     expect(sidebar_combo(page, "Kỳ")).to_have_value("6 tháng đầu năm 2024", timeout=30_000)
     expect(sidebar_combo(page, "Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
     page.wait_for_function("() => window.location.search.includes('period=2024-H1')", timeout=30_000)
+    wait_for_features(page, features_sent(MapView(province="40", reference=KINDS)), exact=True)
     assert watch.failed == [] and watch.errors == []
     page.close()
 
