@@ -51,7 +51,7 @@ def metric_choropleth(f: Filters, values, lang: str = "vi") -> Choropleth:
 def gi_layer(f: Filters, lang: str = "vi", engine=None) -> AnalysisLayer:
     """Gi* classes of the filters' metric and period (rates per 100,000, EB-smoothed, FDR)."""
     table = hotspots.hotspot_table(_aggregate(f, f.dates(), engine), metric=analysis_metric(f), covered="all")
-    classes = CategoryClasses.from_legend(hotspots.legend("vi"), hotspots.legend("en"))
+    classes = CategoryClasses.from_table(hotspots.CLASSES)
     values = dict(zip(table["code"], table["class"]))
     label = "Điểm nóng thống kê (Gi*)" if lang == "vi" else "Statistical hotspots (Gi*)"
     return AnalysisLayer(Choropleth(values, classes, label, key=f"gi|{f}"), table)
@@ -65,7 +65,7 @@ def change_layer(f: Filters, lang: str = "vi", engine=None) -> AnalysisLayer | N
     current = _aggregate(f, dates, engine)
     previous = _aggregate(f, previous_period(*dates), engine)
     table = change.district_change(current, previous, covered="all", metric=analysis_metric(f))
-    classes = CategoryClasses.from_legend(change.legend("vi"), change.legend("en"))
+    classes = CategoryClasses.from_table(change.CLASSES)
     values = dict(zip(table["code"], table["class"]))
     label = "Thay đổi so với kỳ trước" if lang == "vi" else "Change vs previous period"
     return AnalysisLayer(Choropleth(values, classes, label, key=f"change|{f}"), table)

@@ -1141,18 +1141,18 @@ def _analysis_briefing(req: BriefingRequest, engine, made_on: date) -> Briefing:
     previous_words = ""
     if req.layer == "gi":
         table = hotspots.hotspot_table(current, metric=metric, covered="all")
-        legend_vi, legend_en = hotspots.legend("vi"), hotspots.legend("en")
+        class_table = hotspots.CLASSES
     else:
         p_start, p_end = previous_period(req.period.start, req.period.end)
         previous = _analysis_aggregate(req, p_start, p_end, engine)
         frames.append(previous)
         table = change.district_change(current, previous, covered="all", metric=metric)
-        legend_vi, legend_en = change.legend("vi"), change.legend("en")
+        class_table = change.CLASSES
         previous_words = parse_period(f"{p_start.isoformat()}/{p_end.isoformat()}").words(lang)
     table = table.assign(code=table["code"].astype(str))
     view = table[table["code"].isin(in_view)].copy()
     values = dict(zip(view["code"], view["class"]))
-    full = CategoryClasses.from_legend(legend_vi, legend_en)
+    full = CategoryClasses.from_table(class_table)
     present = set(values.values())
     cls = dc_replace(full, order=tuple(k for k in full.order if k in present))  # legend: the classes present
 

@@ -70,9 +70,10 @@ def class_colour(cls: str) -> str:
 
 
 def legend(lang: str = "vi", include: Iterable[str] | None = None) -> pd.DataFrame:
-    keys = list(CLASSES) if include is None else [k for k in CLASSES if k in set(include)]
-    return pd.DataFrame({"class": keys, "label": [class_label(k, lang) for k in keys],
-                         "colour": [class_colour(k) for k in keys]})
+    """The classes in legend order: ``class``, ``label``, ``colour``."""
+    from geo.hotspots import table_legend
+
+    return table_legend(CLASSES, lang, include)
 
 
 # --------------------------------------------------------------------------------------------------

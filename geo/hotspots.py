@@ -83,9 +83,15 @@ HOT_CLASSES = ("hot_99", "hot_95", "hot_90")
 COLD_CLASSES = ("cold_99", "cold_95", "cold_90")
 
 
+def table_legend(table: dict, lang: str = "vi", include: Iterable[str] | None = None) -> pd.DataFrame:
+    """Legend of a ``{class: (order, colour, vi, en)}`` table: ``class``, ``label``, ``colour``."""
+    keys = list(table) if include is None else [k for k in table if k in set(include)]
+    return pd.DataFrame({"class": keys, "label": [table[k][3 if lang == "en" else 2] for k in keys],
+                         "colour": [table[k][1] for k in keys]})
+
+
 def class_label(cls: str, lang: str = "vi") -> str:
-    order, colour, vi, en = CLASSES[cls]
-    return en if lang == "en" else vi
+    return CLASSES[cls][3 if lang == "en" else 2]
 
 
 def class_colour(cls: str) -> str:
@@ -94,9 +100,7 @@ def class_colour(cls: str) -> str:
 
 def legend(lang: str = "vi", include: Iterable[str] | None = None) -> pd.DataFrame:
     """The classes in legend order: ``class``, ``label``, ``colour``."""
-    keys = list(CLASSES) if include is None else [k for k in CLASSES if k in set(include)]
-    return pd.DataFrame({"class": keys, "label": [class_label(k, lang) for k in keys],
-                         "colour": [class_colour(k) for k in keys]})
+    return table_legend(CLASSES, lang, include)
 
 
 # --------------------------------------------------------------------------------------------------

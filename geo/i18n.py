@@ -135,3 +135,14 @@ def t(key: str, lang: str = "vi") -> str:
     """The string ``key`` in ``lang`` ('vi' or 'en'); falls back to Vietnamese."""
     vi, en = STRINGS[key]
     return en if lang == "en" else vi
+
+
+def translator(table: dict[str, tuple[str, str]], lang: str = "vi"):
+    """``tr(key, **values)`` for a page's own ``{key: (vi, en)}`` table, with ``str.format`` values."""
+
+    def tr(key: str, **values) -> str:
+        vi, en = table[key]
+        text = en if lang == "en" else vi
+        return text.format(**values) if values else text
+
+    return tr

@@ -1089,7 +1089,7 @@ class _Validator:
         dtext = codes["district"] or names["district"]
         if dtext:
             if era == "2025":
-                why = ((f"cột thời kỳ ghi 2025", "the era column says 2025") if explicit else
+                why = (("cột thời kỳ ghi 2025", "the era column says 2025") if explicit else
                        (f"thời gian là {when_text}", f"its time is {when_text}"))
                 errors.append(("district", dtext, "district_in_2025", {"why": why}))
                 return None, errors

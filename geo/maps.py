@@ -96,9 +96,11 @@ class CategoryClasses:
     integer: bool = False
 
     @classmethod
-    def from_legend(cls, legend_vi: pd.DataFrame, legend_en: pd.DataFrame) -> "CategoryClasses":
-        return cls(tuple(legend_vi["class"]), dict(zip(legend_vi["class"], legend_vi["colour"])),
-                   dict(zip(legend_vi["class"], legend_vi["label"])), dict(zip(legend_en["class"], legend_en["label"])))
+    def from_table(cls, table: dict[str, tuple[int, str, str, str]]) -> "CategoryClasses":
+        """From a ``{class: (order, colour, vi label, en label)}`` table (geo.hotspots / geo.change)."""
+        keys = tuple(sorted(table, key=lambda k: table[k][0]))
+        return cls(keys, {k: table[k][1] for k in keys}, {k: table[k][2] for k in keys},
+                   {k: table[k][3] for k in keys})
 
     def colour_of(self, value) -> str:
         return self.colours.get(value, self.missing_colour) if isinstance(value, str) else self.missing_colour

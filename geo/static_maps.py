@@ -428,7 +428,6 @@ def build_scene(spec: MapSpec) -> _Scene:
             threshold = spec.threshold or threshold_from_env()
             cls = classify(values, "natural_breaks", 5, protect=threshold if spec.suppress else None)
     faces, edges, widths = [], [], []
-    touch_col = _touch_column(spec.border)
     for row in unit_rows:
         code = str(frame["code"].iat[row])
         if cls is not None:
@@ -1189,7 +1188,6 @@ def _slide(spec: MapSpec, size: tuple[int, int]) -> Figure:
     arrow = draw_north_arrow(ax, fs, lang)
     ax._tdn_obstacles = [scale.get_window_extent(renderer), arrow.get_window_extent(renderer)]
     if scene.inset_codes:
-        b = ax.get_position()
         inset_ax = fig.add_axes(_inset_rect(ax, scene, 0.3, 0.32, 0.006, 0.01))
         draw_archipelago_inset(inset_ax, scene, lw, fs)
         ax._tdn_obstacles.append(inset_ax.get_window_extent(renderer).expanded(1.05, 1.05))

@@ -9,7 +9,7 @@ import ui
 from geo import change, corridors, hotspots, named_vs_computed, store
 from geo.analysis_layers import analysis_metric, change_layer, gi_layer
 from geo.filters import metric_label, period_words
-from geo.i18n import t
+from geo.i18n import t, translator
 from geo.maps import MapView, admin_map
 from geo.metrics import case_filter
 
@@ -34,12 +34,10 @@ TEXT = {
 }
 
 
-def tr(key: str) -> str:
-    vi, en = TEXT[key]
-    return en if lg == "en" else vi
 
 
 lg = ui.lang()
+tr = translator(TEXT, lg)
 ui.require_boundaries()
 f = ui.filter_panel(("province", "period", "form", "group", "metric"))
 if f.era != "pre2025":

@@ -16,7 +16,7 @@ import streamlit as st
 import ui
 from geo import schema, store
 from geo.filters import RATE_SUFFIX, metric_label, period_words
-from geo.i18n import t
+from geo.i18n import t, translator
 from geo.maps import MapView
 from geo.metrics import case_filter, kpis, value_column
 
@@ -77,6 +77,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer_map_hint": ("Bấm vào một huyện trên bản đồ để chọn.", "Click a district on the map to choose it."),
     "store_error": ("Không đọc được dữ liệu vụ việc", "The case data could not be read"),
 }
+tr = translator(TEXT, lg)
 #: destination countries as stored (Vietnamese) -> English
 DESTINATIONS_EN = {"Trung Quốc": "China", "Lào": "Laos", "Campuchia": "Cambodia", "Myanmar": "Myanmar",
                    "Thái Lan": "Thailand", "Malaysia": "Malaysia", "Hàn Quốc": "South Korea", "Nhật Bản": "Japan",
@@ -85,10 +86,6 @@ GRAINS = ("month", "quarter")
 SUMS = ("cases", "victims", "victims_children", "victims_women", "victims_rescued", "suspects_arrested")
 
 
-def tr(key: str, **values) -> str:
-    vi, en = TEXT[key]
-    text = en if lg == "en" else vi
-    return text.format(**values) if values else text
 
 
 def number(value) -> str:

@@ -22,7 +22,7 @@ import streamlit as st
 import ui
 from geo import schema, store
 from geo.classify import classify
-from geo.i18n import t
+from geo.i18n import t, translator
 from geo.maps import Choropleth, MapView
 
 lg = ui.lang()
@@ -115,12 +115,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_province": ("Chọn một tỉnh ở thanh bên để xem tiến độ theo huyện và các xã trọng điểm.",
                       "Choose a province in the sidebar to see progress by district and the key-area communes."),
 }
+tr = translator(TEXT, lg)
 
 
-def tr(key: str, **values) -> str:
-    vi, en = TEXT[key]
-    text = en if lg == "en" else vi
-    return text.format(**values) if values else text
 
 
 def pct(value) -> str:
