@@ -8,7 +8,7 @@ changed the denominator).
 
 The commune-level rule is the one of :func:`geo.store.coverage_frame` (a model counts when it started on
 or before 31 December of the year and had not ended by then), so the district figures add up to the
-province figure. ``_key_communes`` and ``_coverage_breaks`` should move to ``geo.store`` / ``geo.classify``.
+province figure (:mod:`geo.prevention`, shared with the briefing export).
 """
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import schema, store
-from geo.classify import classify
+from geo import prevention, store
 from geo.i18n import t, translator
 from geo.maps import Choropleth, MapView
 
@@ -121,110 +120,11 @@ tr = translator(TEXT, lg)
 
 
 def pct(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    text = f"{float(value):.1f}"
-    return (text.replace(".", ",") if lg == "vi" else text) + "%"
-
-
-COMPARATOR_SIGN = {"at_least": "≥", "over": ">", "at_most": "≤", "equal": "="}
+    return prevention.pct_text(value, lg)
 
 
 def target_words(value, comparator) -> str:
-    if value is None or pd.isna(value):
-        return tr("no_target")
-    number = f"{float(value):g}".replace(".", "," if lg == "vi" else ".")
-    return f"{COMPARATOR_SIGN.get(comparator or 'at_least', '≥')} {number}%"
-
-
-def meets(value, comparator, target) -> bool | None:
-    if value is None or pd.isna(value) or target is None or pd.isna(target):
-        return None
-    return bool(store._compare(float(value), comparator, float(target)))
-
-
-# --- data ------------------------------------------------------------------------------------------
-def _key_communes(year: int | None, era: str, province: str) -> pd.DataFrame:
-    """One row per key-area commune of the scope and year, with ``covered`` and the models in place.
-
-    Same rule as :func:`geo.store.coverage_frame` (move there as ``key_commune_status``).
-    """
-    ka = store.key_areas_frame()
-    if year is not None:
-        ka = ka[ka["year"] == int(year)]
-    if province:
-        ka = ka[ka["prov_code_pre2025" if era == "pre2025" else "prov_code_2025"] == province]
-    ka = ka.drop_duplicates(["province_code", "year", "place_era", "commune_code"]).copy()
-    if ka.empty:
-        return ka.assign(covered=pd.Series(dtype=bool), models=pd.Series(dtype=object))
-    models = store.prevention_frame()
-    covered, names = [], []
-    for y, grp in ka.groupby("year", sort=False):
-        active = models[store._active_at(models, pd.Timestamp(date(int(y), 12, 31)))] if len(models) else models
-        legacy: dict[str, list[str]] = {}
-        new: dict[str, list[str]] = {}
-        for _, m in active.iterrows():
-            label = m["name"] if isinstance(m["name"], str) and m["name"] else \
-                schema.MODEL_TYPES.label(m["model_type"], lg)
-            if m["place_era"] == "pre2025" and isinstance(m["commune_code"], str):
-                legacy.setdefault(m["commune_code"], []).append(label)
-            if isinstance(m["commune_code_2025"], str):
-                new.setdefault(m["commune_code_2025"], []).append(label)
-        for index, r in grp.iterrows():
-            if r["place_era"] == "pre2025":
-                hits = legacy.get(r["commune_code"], [])
-            else:
-                hits = new.get(r["commune_code_2025"], []) if isinstance(r["commune_code_2025"], str) else []
-            covered.append((index, bool(hits)))
-            names.append((index, "; ".join(hits)))
-    ka["covered"] = pd.Series(dict(covered)).astype(bool)
-    ka["models"] = pd.Series(dict(names))
-    return ka
-
-
-def _summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    out = frame.groupby(by, dropna=False).agg(key_communes=("covered", "size"), covered_communes=("covered", "sum"),
-                                              is_demo=("is_demo", "any")).reset_index()
-    out["coverage_pct"] = (100.0 * out["covered_communes"] / out["key_communes"]).round(1)
-    return out
-
-
-def _coverage_breaks(target: float | None) -> tuple[float, ...]:
-    """Fixed class breaks around the target (inclusive uppers): for 30 %: 1–14, 15–29, 30–49, ≥ 50."""
-    target = 30.0 if target is None or pd.isna(target) else float(target)
-    t_int = max(3, int(math.ceil(target)))
-    high = t_int + 19 if t_int + 19 < 100 else t_int + max(1, (100 - t_int) // 2)
-    return tuple(sorted({max(1, int(round(t_int / 2)) - 1), t_int - 1, high}))
-
-
-#: below the target: reds (darkest = lowest); at or above: blues (darkest = highest). Higher is better here,
-#: so the usual YlOrRd ramp (dark = more) would read the wrong way round.
-BELOW_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a")
-ABOVE_COLOURS = ("#9ecae1", "#4292c6", "#08519c")
-
-
-def _coverage_classes(values: dict, target: float | None):
-    """Fixed classes around the target, coloured red below it and blue from it on."""
-    import dataclasses
-
-    classification = classify(values, "fixed", 5, breaks=_coverage_breaks(target), integer=True)
-    target = 30.0 if target is None or pd.isna(target) else float(target)
-    lowers = classification.lowers()
-    below = [i for i, low in enumerate(lowers) if low < target]
-    above = [i for i, low in enumerate(lowers) if low >= target]
-    colours = [""] * len(lowers)
-    for rank, i in enumerate(below):
-        colours[i] = BELOW_COLOURS[min(rank, len(BELOW_COLOURS) - 1)]
-    for rank, i in enumerate(reversed(above)):
-        colours[i] = ABOVE_COLOURS[max(len(ABOVE_COLOURS) - 1 - rank, 0)]
-    return dataclasses.replace(classification, colours=tuple(colours))
-
-
-def _class_value(value) -> float | None:
-    """Whole percentages for the classes; any coverage above zero stays above zero."""
-    if value is None or pd.isna(value):
-        return None
-    return 0.0 if value <= 0 else float(max(1, math.floor(value)))
+    return prevention.target_text(value, comparator, lg, none=tr("no_target"))
 
 
 # --- page --------------------------------------------------------------------------------------------
@@ -246,7 +146,7 @@ years = sorted(int(y) for y in in_scope["year"].dropna().unique())
 dates = f.dates()
 year = dates[1].year if dates else (years[-1] if years else date.today().year)
 
-key = _key_communes(year, f.era, f.province) if year in years else pd.DataFrame()
+key = prevention.key_commune_status(year, f.era, f.province, lg) if year in years else pd.DataFrame()
 if key.empty:
     missing = tr("no_list", place=place, year=year) if years else tr("no_list_any", place=place)
     st.info(f"**{t('no_data_for_filters', lg)}.** {missing}")
@@ -290,7 +190,7 @@ def _targets_range(frame: pd.DataFrame) -> str:
     if known.empty:
         return tr("no_target")
     low, high = known["target_value"].min(), known["target_value"].max()
-    sign = COMPARATOR_SIGN.get(known["target_comparator"].iloc[0] or "at_least", "≥")
+    sign = prevention.COMPARATOR_SIGN.get(known["target_comparator"].iloc[0] or "at_least", "≥")
     if low == high or known["target_comparator"].nunique() > 1:
         return target_words(low, known["target_comparator"].iloc[0]) if low == high else tr("targets_differ")
     fmt = lambda v: f"{float(v):g}".replace(".", "," if lg == "vi" else ".")  # noqa: E731
@@ -335,8 +235,8 @@ elif f.province:
 else:
     unit_column = "prov_code_2025"
 placed = key[key[unit_column].notna() & (key[unit_column] != "")]
-units = _summary(placed, unit_column)
-values = {c: _class_value(v) for c, v in zip(units[unit_column], units["coverage_pct"])}
+units = prevention.coverage_summary(placed, unit_column)
+values = {c: prevention.class_value(v) for c, v in zip(units[unit_column], units["coverage_pct"])}
 texts = {}
 try:  # units of the map without key-area communes say so in their tooltip (instead of "no data")
     from geo.cache import load_layer
@@ -400,7 +300,7 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
 def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
     from geo import maps
 
-    classification = _coverage_classes(values, target_value)
+    classification = prevention.coverage_classes(values, target_value)
     label = tr("coverage") + " (%)"
     if single:
         target_text = f"{tr('target').lower()} {target_words(target_value, target_cmp)}"
@@ -445,7 +345,7 @@ st.caption(" ".join(notes))
 
 # --- progress bars -----------------------------------------------------------------------------------------
 def _district_table() -> pd.DataFrame:
-    table = _summary(key, "district_code5")
+    table = prevention.coverage_summary(key, "district_code5")
     names = key.drop_duplicates("district_code5").set_index("district_code5")["district_name"]
     table["name"] = table["district_code5"].map(names).fillna(tr("unknown_district"))
     # each district is measured against the target of the list (province) it belongs to
@@ -475,7 +375,8 @@ else:
 
 for index, (heading, table, name_column) in enumerate(progress):
     st.subheader(heading)
-    table["meets"] = [meets(v, c, tv) for v, c, tv in zip(table["coverage_pct"], table["comparator"], table["target"])]
+    table["meets"] = [prevention.meets_target(v, c, tv)
+                      for v, c, tv in zip(table["coverage_pct"], table["comparator"], table["target"])]
     table = table.sort_values(["coverage_pct", "name"], na_position="first").reset_index(drop=True)
     shown = pd.DataFrame({
         name_column: table["name"].astype(str),
