@@ -8,6 +8,8 @@ Pages call :func:`build_briefing` (or :func:`export_briefing`); a scheduled job 
 
     python -m geo briefing --page border --border laos --prov 40 --period 2024-H1 --format png,pdf --out DIR
     python -m geo briefing --url "page=choropleth&metric=victims&prov=40&period=last-month" --out DIR
+    python -m geo briefing --page phong-ngua --prov 40 --period 2024 --out DIR
+    python -m geo briefing --page huyen --dist 40417 --period 2024 --out DIR
 
 File names: ``{view}_{place}_{period}_{yyyymmdd}.{ext}`` in ASCII, e.g.
 ``bien-gioi-lao_nghe-an_2024-H1_20261123.png`` (English exports end in ``_en``; a 2025-era place ends in
@@ -29,6 +31,15 @@ Data rules:
   whole country as the hotspot page does (:mod:`geo.analysis_layers`, same classes, colours and labels),
   the legend lists the classes present; the table lists the hot (or most increased) districts of the view
   with their counts protected ("<5") and no total; the key figures count districts only.
+- *District page* (``page=huyen&dist=40417``): the province's districts coloured by the metric with the
+  district outlined in black; key figures of the district; its figures by form of exploitation with the
+  district's total. Forms, districts and the district's own figures are suppressed together (the forms
+  add up to the district), and the province total is not printed.
+- *Prevention page* (``page=phong-ngua``): the share of key-area communes with a prevention model at the
+  end of the year of ``period`` (latest year with a list when none), in the page's classes around the
+  target (:mod:`geo.prevention`), per district (per 2025 commune or province in the 2025 era; ``border``
+  keeps the units on that border); a progress table against the target with its source. Commune counts
+  only, so nothing is suppressed there.
 """
 from __future__ import annotations
 
@@ -69,11 +80,15 @@ from geo.static_maps import (
 PAGES = {
     "admin": "admin", "ban-do": "admin", "ban_do": "admin", "map": "admin",
     "choropleth": "choropleth", "tong-quan": "choropleth", "tong_quan": "choropleth", "overview": "choropleth",
-    "huyen": "choropleth", "diem-nong": "choropleth", "diem_nong": "choropleth",
+    "diem-nong": "choropleth", "diem_nong": "choropleth",
     "border": "border", "bien-gioi": "border", "bien_gioi": "border", "borders": "border",
+    "prevention": "prevention", "phong-ngua": "prevention", "phong_ngua": "prevention",
+    "district": "district", "huyen": "district",
 }
-#: pages whose map is not a count choropleth yet (prevention coverage): refused with a clear message
-NOT_EXPORTABLE = {"phong-ngua", "phong_ngua", "du-lieu", "du_lieu"}
+#: pages without a map: refused with a clear message
+NOT_EXPORTABLE = {"du-lieu", "du_lieu", "data"}
+PAGE_CHOICES = "admin (ban-do), choropleth (tong-quan), border (bien-gioi), hotspots (diem-nong), " \
+               "prevention (phong-ngua) or district (huyen)"
 #: map layers (``layer=``): the counts, Gi* hotspot classes, change classes against the previous period
 LAYERS = ("metric", "gi", "change")
 LAYER_ALIASES = {"hotspots": "gi", "gi*": "gi", "counts": "metric", "choropleth": "metric"}
@@ -142,6 +157,10 @@ _TEXT = {
                          "Only rows placed in a unit on the border are counted."),
     "no_data_rule": ("“Không có dữ liệu”: tỉnh không có bản ghi nào trong kỳ; “0”: tỉnh có báo cáo, đơn vị không có vụ việc.",
                      "“No data”: the province has no record in the period; “0”: the province reports, the unit has none."),
+    "by_form": ("Theo hình thức bóc lột — {name}", "By form of exploitation — {name}"),
+    "form_col": ("Hình thức bóc lột", "Form of exploitation"),
+    "form_unknown": ("Không rõ", "Not stated"),
+    "district_total": ("Tổng ({name})", "Total ({name})"),
     "top_lines": ("Xếp theo {metric}; các đơn vị còn lại gộp một dòng.", "Sorted by {metric}; the others on one line."),
 }
 
@@ -271,6 +290,7 @@ class BriefingRequest:
     k: int = 5
     breaks: tuple[float, ...] | None = None
     layer: str = "metric"  # metric (the counts) | gi (Gi* hotspot classes) | change (vs previous period)
+    district: str | None = None  # pre-2025 district code of ``page=district`` (its province is ``province``)
 
 
 def _one(params: Mapping, *names: str, default=None):
@@ -313,9 +333,10 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     """A request from URL-like filters: a dict of query parameters (values may be lists, as
     ``st.query_params`` or ``parse_qs`` give them) or a query string (``page=border&border=laos``).
 
-    Parameters: ``page`` (admin | choropleth | border, also the page's URL path such as ``ban-do`` or
-    ``bien-gioi``), ``era`` (pre2025 | 2025), ``prov`` (province code of the era), ``border`` (laos |
+    Parameters: ``page`` (admin | choropleth | border | prevention | district, also the page's URL path
+    such as ``ban-do``, ``bien-gioi``, ``phong-ngua`` or ``huyen``), ``era`` (pre2025 | 2025), ``prov`` (province code of the era), ``border`` (laos |
     china | cambodia | all), ``period`` (see :func:`parse_period`; or ``start``/``end`` dates),
+    ``dist`` (``page=huyen``: a pre-2025 district code; its province is implied),
     ``metric`` (:data:`METRICS`), ``lang`` (vi | en), ``demo`` (include | exclude | only), ``form``,
     ``agency``, ``suppress`` (on | off), ``threshold``, ``method`` (quantiles | natural_breaks |
     fixed), ``k``, ``breaks`` (e.g. ``4,9,19``), ``layer`` (metric | gi | change: the counts, the Gi*
@@ -333,12 +354,10 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         raise BriefingError(f"lang must be vi or en, not {lang!r}")
     page_raw = _one(params, "page", default="admin").lower().strip("/")
     if page_raw in NOT_EXPORTABLE:
-        raise BriefingError(f"page {page_raw!r} has no briefing export yet: use admin (ban-do), choropleth "
-                            "(tong-quan), border (bien-gioi) or hotspots (diem-nong)")
+        raise BriefingError(f"page {page_raw!r} has no map to export: use {PAGE_CHOICES}")
     page = PAGES.get(page_raw)
     if page is None:
-        raise BriefingError(f"unknown page {page_raw!r}: use admin (ban-do), choropleth (tong-quan) or "
-                            "border (bien-gioi)")
+        raise BriefingError(f"unknown page {page_raw!r}: use {PAGE_CHOICES}")
     era = _one(params, "era", default="pre2025")
     if era not in ("pre2025", "2025"):
         raise BriefingError(f"era must be pre2025 or 2025, not {era!r}")
@@ -352,6 +371,18 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     border = _one(params, "border")
     if border is not None and border not in BORDER_KEYS:
         raise BriefingError(f"border must be one of {', '.join(BORDER_KEYS)}, not {border!r}")
+    district = _one(params, "dist", "district") if page == "district" else None
+    if page == "district":
+        if era != "pre2025":
+            raise BriefingError("page=huyen shows a district before 2025 (since 1 July 2025 there are no districts): "
+                                "use era=pre2025")
+        if district is None:
+            page = "choropleth"  # the District page before a district is chosen: the province's districts
+        else:
+            prov_of = _district_province(district)
+            if prov is not None and prov != prov_of:
+                raise BriefingError(f"district {district} is not in province {prov}")
+            prov, border = prov_of, None
     if page == "border" and border is None:
         border = "all"
     if page == "choropleth" and border is not None:
@@ -427,6 +458,9 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     if layer not in LAYERS:
         raise BriefingError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
     if layer != "metric":
+        if page in ("prevention", "district"):
+            raise BriefingError(f"layer={layer} is not shown on the {page} page: use page=diem-nong, tong-quan "
+                                "or bien-gioi")
         if page == "admin":
             raise BriefingError(f"layer={layer} is not shown on the administrative map: use page=diem-nong, "
                                 "tong-quan or bien-gioi")
@@ -439,7 +473,7 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         if layer == "gi" and ((period.start is None) != (period.end is None)):
             raise BriefingError("layer=gi needs a whole period (e.g. period=2024-H1) or none")
     return BriefingRequest(page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
-                           rate=rate, layer=layer,
+                           rate=rate, layer=layer, district=district,
                            lang=lang, demo=demo, forms=forms, agencies=agencies,
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
                            k=k, breaks=breaks)
@@ -457,6 +491,13 @@ def slugify(text: str) -> str:
 
 
 def view_slug(req: BriefingRequest) -> str:
+    if req.page == "prevention":
+        return (BORDER_SLUGS[req.border] + "-" if req.border else "") + "phong-ngua"
+    if req.page == "district":
+        base = "huyen-" + slugify(_district_row(req.district)["name_vi"])
+        if req.metric != DEFAULT_METRIC or req.rate:
+            base = f"{base}-{METRICS[req.metric][4]}" + ("-ty-le" if req.rate else "")
+        return base
     if req.layer in LAYER_SLUGS:
         base = LAYER_SLUGS[req.layer] + "-" + METRICS[_analysis_metric(req)][4]
         return (BORDER_SLUGS[req.border or "all"] + "-" + base) if req.page == "border" else base
@@ -472,7 +513,7 @@ def view_slug(req: BriefingRequest) -> str:
 
 def place_slug(req: BriefingRequest) -> str:
     if req.province is None:
-        base = "toan-tuyen" if req.page == "border" else "toan-quoc"
+        base = "toan-tuyen" if (req.page == "border" or req.border) else "toan-quoc"
     else:
         base = slugify(short_province(province_name(req.era, req.province)))
     return base + ("-2025" if req.era == "2025" else "")
@@ -760,8 +801,10 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
     made_on = today or date.today()
     if req.layer != "metric":
         return _analysis_briefing(req, engine, made_on)
+    if req.page == "prevention":
+        return _prevention_briefing(req, engine, made_on)
     lang = req.lang
-    kind = req.page
+    kind = "choropleth" if req.page == "district" else req.page
     base = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang)
     units = view_units(base)
     if units.empty:
@@ -786,11 +829,16 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
         cls = classify(metric_values, req.method, req.k, req.breaks,
                        protect=req.threshold if (req.suppress and not req.rate) else None,
                        integer=False if req.rate else None)
+    form_keys: list[str] = []
+    if req.district:  # the district's figures by form of exploitation, tied to the district's own figures
+        form_keys = _add_district_forms(req, engine, values, groups)
 
     # suppression on one frame holding every element (units, provinces, lines, totals)
     frame = pd.DataFrame.from_dict(values, orient="index")[list(SUMS)]
     if kind == "admin":  # the administrative map prints only the totals of the view
         withheld = {k for k in values if k != "total"}
+    elif req.district:  # the map labels (districts) and the district's form table; no province total
+        withheld = {k for k in values if not k.startswith(("u:", "f:"))}
     map_labels_shown = mapped and not (req.province is None and kind != "border")
 
     def known(column: str, row: str, value: float):
@@ -836,9 +884,13 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
             value_labels[code] = "" if (not map_labels_shown or text in ("0", "0,0", "0.0", sup.NO_DATA)) else text
 
     # the table
-    table, table_status = _table(req, kind, units, unit_layer, lines, suppressed, by_province, level_word, has_rows,
-                                 rates)
-    kpis = _kpis(req, kind, units, suppressed, has_rows, rates)
+    if req.district:
+        table, table_status = _district_table(req, form_keys, suppressed)
+        kpis = _kpis(req, kind, units, suppressed, has_rows, rates, key=f"u:{req.district}")
+    else:
+        table, table_status = _table(req, kind, units, unit_layer, lines, suppressed, by_province, level_word,
+                                     has_rows, rates)
+        kpis = _kpis(req, kind, units, suppressed, has_rows, rates)
     notes = []
     mark_notes = {}
     if has_rows:
@@ -852,12 +904,18 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
         notes.append(_tx("no_data_rule", lang))
     if kind == "border" and has_rows:
         notes.append(_tx("only_border_rows", lang))
+    district_name = unit_full_name(_district_row(req.district), "districts_pre2025") if req.district else None
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
                    metric=req.metric if mapped else None, metric_label=_display_label(req) if mapped else None,
+                   title=(f"{_display_label(req)} — {district_name}, {province_name(req.era, req.province)}"
+                          if req.district else None),
+                   highlight={req.district} if req.district else (), highlight_label=district_name,
                    protected=protected,
                    values=metric_values if mapped else None, value_labels=value_labels, classification=cls,
                    period_label=req.period.words(lang), filters_text=_filters_text(req), demo=in_scope_demo,
-                   kpis=kpis, table=table, table_title=_table_title(req, kind, level_word, by_province),
+                   kpis=kpis, table=table,
+                   table_title=(_tx("by_form", lang, name=district_name) if req.district else
+                                _table_title(req, kind, level_word, by_province)),
                    notes=notes, mark_notes=mark_notes, data_source=_data_source(req, engine, in_scope_demo, real_rows > 0),
                    made_on=made_on, suppress=req.suppress, threshold=req.threshold)
     return Briefing(request=req, spec=spec, table=table, table_status=table_status, kpis=kpis, made_on=made_on,
@@ -1011,7 +1069,8 @@ def _admin_table(req, units: pd.DataFrame, unit_layer: str) -> pd.DataFrame:
     return frame[keep]
 
 
-def _kpis(req, kind, units, suppressed, has_rows, rates=None) -> list[tuple[str, str]]:
+def _kpis(req, kind, units, suppressed, has_rows, rates=None, key: str = "total") -> list[tuple[str, str]]:
+    """Key figures of the view (``key``: the element they are of, the view's total by default)."""
     lang = req.lang
     out: list[tuple[str, str]] = []
     if kind == "admin":
@@ -1035,11 +1094,257 @@ def _kpis(req, kind, units, suppressed, has_rows, rates=None) -> list[tuple[str,
     if not has_rows:
         return out
     if req.rate:
-        out.append((_display_label(req), _rate_text(req, "total", suppressed, rates or {})))
+        out.append((_display_label(req), _rate_text(req, key, suppressed, rates or {})))
     order = [req.metric] + [m for m in KPI_METRICS if m != req.metric]
     for m in order[: 6 - len(out)]:
-        out.append((_kpi_label(m, lang), suppressed.display.at["total", m]))
+        out.append((_kpi_label(m, lang), suppressed.display.at[key, m]))
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# District page: the district on its province's map, its figures by form of exploitation
+# --------------------------------------------------------------------------------------------------
+def _district_row(code: str) -> pd.Series:
+    from geo.cache import load_layer
+
+    frame = load_layer("districts_pre2025", "national")
+    match = frame[frame["code"] == str(code)]
+    if match.empty:
+        raise BriefingError(f"no district with code {code!r} before 2025 (5 digits, e.g. 40417 = Kỳ Sơn, Nghệ An)")
+    return match.iloc[0]
+
+
+def _district_province(code: str) -> str:
+    return str(_district_row(code)["prov_code"])
+
+
+def _add_district_forms(req: BriefingRequest, engine, values: dict, groups: list) -> list[str]:
+    """Add one element per form of exploitation of the district (``f:{form}``, ``f:`` for rows without a
+    form) and the group tying them to the district's element; returns their keys, largest first."""
+    from geo import store
+
+    f = _case_filter(req)
+    f["districts"] = [req.district]
+    try:
+        agg = store.aggregate_cases("district", "all", filters=f, engine=engine, extra_by=("form",))
+    except ValueError as exc:
+        raise BriefingError(str(exc)) from None
+    if agg.empty:
+        return []
+    form = agg["form"].where(agg["form"].notna(), "").astype(str)
+    sums = agg.assign(form=form).groupby("form")[list(SUMS)].sum()
+    keys = []
+    for code, row in sums.iterrows():
+        values[f"f:{code}"] = {m: float(pd.to_numeric(row[m], errors="coerce") or 0) for m in SUMS}
+        keys.append(f"f:{code}")
+    keys.sort(key=lambda k: (-(values[k][req.metric] or 0), k == "f:", k))
+    groups.append((f"u:{req.district}", keys))
+    return keys
+
+
+def _district_table(req: BriefingRequest, form_keys: list[str], suppressed) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One line per form of exploitation, then the district's total (protected display strings)."""
+    lang = req.lang
+    name = unit_full_name(_district_row(req.district), "districts_pre2025")
+    metrics = [req.metric] + [m for m in SUMS if m != req.metric and m != "victims_supported"]
+    columns = [_tx("form_col", lang)] + [_metric_header(m, lang) for m in metrics]
+    keys = form_keys + [f"u:{req.district}"]
+    rows = []
+    for key in keys:
+        if key.startswith("f:"):
+            code = key[2:]
+            label = S.FORMS.label(code, lang) if code else _tx("form_unknown", lang)
+        else:
+            label = _tx("district_total", lang, name=name)
+        rows.append([label] + [suppressed.display.at[key, m] for m in metrics])
+    table = pd.DataFrame(rows, columns=columns, index=keys)
+    status = pd.DataFrame([[suppressed.status.at[k, m] for m in metrics] for k in keys],
+                          columns=[_metric_header(m, lang) for m in metrics], index=keys)
+    return table, status
+
+
+# --------------------------------------------------------------------------------------------------
+# Prevention page: share of key-area communes with a prevention model, against the plan target
+# --------------------------------------------------------------------------------------------------
+_PTEXT = {
+    "table_units": ("Tiến độ theo {level}", "Progress by {level}"),
+    "table_lists": ("Tiến độ theo danh sách xã trọng điểm (tỉnh lập danh sách)",
+                    "Progress by key-area list (the province that drew it up)"),
+    "others": ("Các đơn vị khác ({n})", "Other units ({n})"),
+    "total": ("Tổng — {place}", "Total — {place}"),
+    "meets_yes": ("Đạt", "Meets"),
+    "meets_no": ("Chưa đạt", "Below"),
+    "kpi_covered": ("Xã có mô hình", "Communes with a model"),
+    "kpi_meets_districts": ("Huyện đạt chỉ tiêu", "Districts on target"),
+    "kpi_meets_lists": ("Tỉnh đạt chỉ tiêu", "Provinces on target"),
+    "no_victims": ("Bản này chỉ có số xã, không có số nạn nhân.", "This export holds commune counts only, no victims."),
+    "source_lists": ("danh sách xã trọng điểm, mô hình phòng ngừa và chỉ tiêu trong kho Tuyến & Điểm nóng",
+                     "key-area lists, prevention models and targets in the Routes & Hotspots data store"),
+    "targets_by_list": ("theo từng danh sách", "per list"),
+}
+
+
+def _ptx(key: str, lang: str, **kw) -> str:
+    vi, en = _PTEXT[key]
+    return (en if lang == "en" else vi).format(**kw)
+
+
+def _prevention_briefing(req: BriefingRequest, engine, made_on: date) -> Briefing:
+    """Coverage of key-area communes by a prevention model (:mod:`geo.prevention`): the map of the page
+    (districts before 2025; 2025 communes in a province, 2025 provinces nationally; the units on a border
+    with ``border``) in the page's classes around the target, the progress table, the key figures, and
+    where the target comes from. Commune counts only: nothing to suppress."""
+    from dataclasses import replace as dc_replace
+
+    from geo import prevention as P
+    from geo import store
+    from geo.static_maps import _unit_layer_name
+
+    lang = req.lang
+    tr = lambda key, **kw: P.TEXT[key][1 if lang == "en" else 0].format(**kw)  # noqa: E731
+    kind = "border" if req.border else "choropleth"
+    base = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang)
+    place = place_text(base)
+    years = P.list_years(req.era, req.province, engine)
+    year = req.period.end.year if req.period.end is not None else (years[-1] if years else None)
+    if year is None or year not in years:
+        listed = f" (years with a list: {', '.join(map(str, years))})" if years else " (none at all)"
+        raise BriefingError(f"no key-area commune list for {place_text(dc_replace(base, lang='en'))}, "
+                            f"{year or 'any year'}{listed}. Import one (python -m geo import FILE) or load the "
+                            "demo data (python -m geo demo).")
+    req = dc_replace(req, period=parse_period(str(year)))
+    units = view_units(base)
+    if units.empty:
+        raise BriefingError("this view has no units (no unit of that province lies on that border)")
+    unit_layer = _unit_layer_name(req.era, req.province, kind, req.border)
+    unit_column = {"districts_pre2025": "district_code5", "communes_2025": "commune_code_2025",
+                   "provinces_2025": "prov_code_2025"}[unit_layer]
+    codes = [str(c) for c in units["code"]]
+    key = P.key_commune_status(year, req.era, req.province, lang, engine)
+    if req.border:  # only the key-area communes in the units on the border
+        key = key[key[unit_column].isin(codes)]
+        if key.empty:
+            raise BriefingError(f"no key-area commune of the {year} list lies in {place_text(dc_replace(base, lang='en'))}")
+    placed = key[key[unit_column].isin(codes)]
+    per_unit = P.coverage_summary(placed, unit_column) if len(placed) else pd.DataFrame(
+        columns=[unit_column, "key_communes", "covered_communes", "coverage_pct", "is_demo"])
+    values = {str(c): P.class_value(v) for c, v in zip(per_unit[unit_column], per_unit["coverage_pct"])}
+
+    # the lists (provinces of the list's era) of the scope, with their targets
+    lists = store.coverage_frame(year, engine=engine)
+    lists = lists[lists["province_code"].isin(key["province_code"])].reset_index(drop=True)
+    single = len(lists) == 1
+    target = float(lists["target_value"].iloc[0]) if single and pd.notna(lists["target_value"].iloc[0]) else None
+    comparator = lists["target_comparator"].iloc[0] if single else None
+    targets = lists.set_index("province_code")
+    cls = P.coverage_classes(values, target)
+
+    # the table, lowest coverage first, as on the page: districts with key-area communes (a province or
+    # a border before 2025), else the lists (the provinces that drew them up, before the 2025 reform)
+    national = req.province is None and not req.border
+    by_units = req.era == "pre2025" and not national
+    if not by_units:
+        lines = pd.DataFrame({
+            "label": lists["province_name"].astype(str) + ("" if req.era == "pre2025" else " " + t("historical", lang)),
+            "key_communes": lists["key_communes"], "covered_communes": lists["covered_communes"],
+            "coverage_pct": lists["coverage_pct"], "target": lists["target_value"],
+            "comparator": lists["target_comparator"]})
+        table_title = _ptx("table_lists", lang)
+        first = _tx("province", lang)
+    else:
+        names = units.set_index(units["code"].astype(str))
+        summary = per_unit.copy()
+        summary["label"] = [unit_full_name(names.loc[str(c)], unit_layer) for c in summary[unit_column]]
+        one_list = placed.groupby(unit_column)["province_code"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
+        list_of = summary[unit_column].map(one_list)
+        summary["target"] = list_of.map(targets["target_value"]) if len(targets) else None
+        summary["comparator"] = list_of.map(targets["target_comparator"]) if len(targets) else None
+        lines = summary[["label", "key_communes", "covered_communes", "coverage_pct", "target", "comparator"]]
+        table_title = _ptx("table_units", lang, level=_tx("level_district", lang))
+        first = t("district", lang)
+    lines = lines.assign(meets=[P.meets_target(v, c, tv) for v, c, tv in
+                                zip(lines["coverage_pct"], lines["comparator"], lines["target"])])
+    lines = lines.sort_values(["coverage_pct", "label"], na_position="first").reset_index(drop=True)
+    meets_known = [m for m in lines["meets"] if m is not None]
+
+    def meets_words(m) -> str:
+        return "—" if m is None else _ptx("meets_yes" if m else "meets_no", lang)
+
+    def row_of(label, n_key, n_cov, share, tv, tc, m) -> list[str]:
+        return [label, format_number(n_key, lang), format_number(n_cov, lang), P.pct_text(share, lang),
+                P.target_text(tv, tc, lang), meets_words(m)]
+
+    shown = lines
+    rows = []
+    if len(lines) > MAX_TABLE_LINES + 1:
+        shown, rest = lines.iloc[:MAX_TABLE_LINES], lines.iloc[MAX_TABLE_LINES:]
+    for r in shown.itertuples():
+        rows.append(row_of(r.label, r.key_communes, r.covered_communes, r.coverage_pct, r.target, r.comparator, r.meets))
+    if len(shown) < len(lines):
+        n_k, n_c = int(rest["key_communes"].sum()), int(rest["covered_communes"].sum())
+        rows.append(row_of(_ptx("others", lang, n=len(rest)), n_k, n_c, 100.0 * n_c / n_k if n_k else None,
+                           None, None, None)[:4] + ["", ""])
+    n_key, n_cov = len(key), int(key["covered"].sum())
+    total_pct = round(100.0 * n_cov / n_key, 1) if n_key else None
+    rows.append(row_of(_ptx("total", lang, place=short_province(place)), n_key, n_cov, total_pct, target, comparator,
+                       P.meets_target(total_pct, comparator, target)))
+    header = [first, tr("key_communes"), tr("covered"), tr("coverage_short"), tr("target"), tr("meets")]
+    table = pd.DataFrame(rows, columns=header)
+
+    # key figures, as the page's cards
+    target_words = P.target_text(target, comparator, lang, none=tr("no_target")) if single else (
+        tr("no_target") if lists["target_value"].isna().all() else _ptx("targets_by_list", lang))
+    kpis = [(f"{tr('province_coverage')}", P.pct_text(total_pct, lang)),
+            (tr("target"), target_words),
+            (_ptx("kpi_covered", lang), f"{n_cov}/{n_key}"),
+            (_ptx("kpi_meets_districts" if by_units else "kpi_meets_lists", lang),
+             f"{sum(meets_known)}/{len(meets_known)}" if meets_known else "—")]
+
+    # notes: the denominator's era, the counting rule, the target's source
+    n_pre = int((key["place_era"] == "pre2025").sum())
+    n_new = n_key - n_pre
+    notes = []
+    if n_pre:
+        notes.append(tr("era_pre", n=n_pre, year=year).replace("**", ""))
+        successors = key.loc[key["place_era"] == "pre2025", "commune_code_2025"].dropna().nunique()
+        if req.era == "2025" or year >= 2025:
+            notes.append(tr("era_change", n=n_pre, m=successors))
+    if n_new:
+        notes.append(tr("era_new", n=n_new, year=year).replace("**", ""))
+    notes.append(tr("model_rule"))
+    sources: dict[tuple[str, str], list[str]] = {}  # (kind, source) -> provinces
+    for r in lists[lists["target_source"].notna()].itertuples():
+        what = tr("target_published") if r.target_is_published else (
+            tr("target_demo") if r.target_is_demo else tr("target_imported"))
+        sources.setdefault((what, str(r.target_source)), []).append(short_province(str(r.province_name)))
+    for (what, text), provinces in list(sources.items())[:4]:
+        notes.append(f"{tr('target_source')} ({', '.join(provinces)}; {what}): {text}")
+    unplaced = n_key - len(placed)
+    if unplaced and not req.border:
+        notes.append(f"{unplaced} " + ("xã trọng điểm không xác định được đơn vị trên bản đồ."
+                                       if lang == "vi" else "key-area communes could not be placed on this map."))
+    notes.append(_ptx("no_victims", lang))
+
+    demo_used = bool(key["is_demo"].any()) or bool(lists["is_demo"].any()) or bool(
+        lists["target_is_demo"].fillna(False).astype(bool).any())
+    list_era = (tr("era_pre_short") if n_pre and not n_new else
+                tr("era_new_short") if n_new and not n_pre else f"{tr('era_pre_short')} + {tr('era_new_short')}")
+    filters = " · ".join([t("era_pre2025" if req.era == "pre2025" else "era_2025", lang),
+                          f"{tr('list_era_col')}: {list_era}", _tx(f"demo_{req.demo}", lang)])
+    source = f"{_tx('data_source', lang)}: {_ptx('source_lists', lang)}"
+    if demo_used:
+        source += " · " + _tx("source_demo", lang, label=S.DEMO_LABEL)
+    map_labels = {} if national else {str(c): P.pct_text(v, lang) for c, v in
+                                      zip(per_unit[unit_column], per_unit["coverage_pct"])}
+    spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
+                   metric="coverage", metric_label=f"{tr('coverage')} (%)", values=values,
+                   value_labels={c: map_labels.get(c, "") for c in codes}, classification=cls,
+                   no_data_label=tr("not_key_area"),
+                   period_label=tr("year_words", year=year), filters_text=filters, demo=demo_used,
+                   kpis=kpis, table=table, table_title=table_title, notes=notes, data_source=source,
+                   made_on=made_on, suppress=req.suppress, threshold=req.threshold)
+    return Briefing(request=req, spec=spec, table=table, table_status=None, kpis=kpis, made_on=made_on,
+                    has_data=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1274,7 +1579,9 @@ def _parser() -> argparse.ArgumentParser:
                     "as the page URL. Small counts are hidden unless --no-suppress.")
     p.add_argument("--url", help="filters as a URL query string, e.g. 'page=border&border=laos&prov=40&period=2024-H1' "
                                  "(options given below override it)")
-    p.add_argument("--page", help="admin | choropleth | border (or the page path: ban-do, bien-gioi...)")
+    p.add_argument("--page", help="admin | choropleth | border | prevention | district (or the page path: ban-do, "
+                                  "tong-quan, bien-gioi, diem-nong, phong-ngua, huyen)")
+    p.add_argument("--dist", help="district code before 2025 for --page huyen (e.g. 40417 = Kỳ Sơn)")
     p.add_argument("--era", help="pre2025 (default) | 2025")
     p.add_argument("--prov", help="province code of the era (e.g. 40 = Nghệ An); none = whole country")
     p.add_argument("--border", help="laos | china | cambodia | all")
@@ -1317,7 +1624,7 @@ def main_briefing(argv: list[str] | None = None) -> int:
             print(f"python -m geo briefing: --date must be YYYY-MM-DD, not {args.date!r}", file=sys.stderr)
             return 2
     params: dict = {k: v for k, v in parse_qs((args.url or "").lstrip("?")).items()} if args.url else {}
-    for name in ("page", "era", "prov", "border", "period", "metric", "layer", "lang", "demo", "method", "k", "breaks",
+    for name in ("page", "era", "prov", "dist", "border", "period", "metric", "layer", "lang", "demo", "method", "k", "breaks",
                  "threshold"):
         value = getattr(args, name)
         if value is not None:

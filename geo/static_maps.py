@@ -75,6 +75,7 @@ CHOROPLETH_OPACITY = 0.9  # fill opacity of choropleth units in geo.maps
 PROTECTED_FACE = "#eeeeee"
 PROTECTED_HATCH = "////"
 VIEW_BOX_COLOUR = "#d32f2f"
+HIGHLIGHT_COLOUR = "#111111"
 #: units of the two archipelagos (pre-2025 district codes and 2025 commune codes)
 ARCHIPELAGO_CODES = {"48498": "hoang_sa", "56576": "truong_sa", "20333": "hoang_sa", "22736": "truong_sa"}
 #: label colours and weights of geo/webmap.py's CSS (.tdn-label.*)
@@ -151,6 +152,9 @@ class MapSpec:
     table_title: str | None = None
     table_total_rows: int = 1  # trailing rows of ``table`` drawn in bold (the total)
     protected: Collection[str] = ()  # unit codes hatched instead of coloured (rate maps, small counts)
+    highlight: Collection[str] = ()  # unit codes outlined boldly (the district a page is about)
+    highlight_label: str | None = None  # legend text of the bold outline
+    no_data_label: str | None = None  # legend text of the "no data" class (e.g. "no key-area commune")
     notes: Sequence[str] = ()
     mark_notes: Mapping[str, str] | None = None  # e.g. {"<5": "...", "x": "..."}: shown when the mark is
     data_source: str = ""
@@ -508,7 +512,9 @@ def _legend_items(scene: _Scene, units_ll: gpd.GeoDataFrame) -> list[_LegendItem
     if cls is not None:
         items.append(_LegendItem(spec.metric_label or spec.metric or "", "header"))
         for entry in cls.legend(lang):
-            items.append(_LegendItem(entry.label, "fill", _blend(entry.colour, CHOROPLETH_OPACITY, "#ffffff"),
+            no_data = getattr(entry, "kind", "") == "no_data"  # (category classes have no kinds)
+            label = spec.no_data_label if (no_data and spec.no_data_label) else entry.label
+            items.append(_LegendItem(label, "fill", _blend(entry.colour, CHOROPLETH_OPACITY, "#ffffff"),
                                      OUTLINE_COLOUR, 0.6))
         if spec.protected:
             threshold = spec.threshold or threshold_from_env()
@@ -539,6 +545,8 @@ def _legend_items(scene: _Scene, units_ll: gpd.GeoDataFrame) -> list[_LegendItem
                     items.append(_LegendItem(f"{t('legend_border_unit', lang)} ({name})", "fill",
                                              _blend(BORDER_UNIT[key].fill, BORDER_UNIT[key].fill_opacity),
                                              BORDER_UNIT[key].colour, 1.0))
+    if spec.highlight:
+        items.append(_LegendItem(spec.highlight_label or "", "fill", "none", HIGHLIGHT_COLOUR, 2.6))
     if scene.edge_rows:
         items.append(_LegendItem(t("legend_province", lang), "line", edge=PROVINCE_EDGE.colour, width=1.4))
     if scene.context_rows:
@@ -631,6 +639,11 @@ def draw_map(ax, scene: _Scene, lw: float = 1.0, fs: float = 10.0, labels: bool 
         edges = _layer(*scene.edge_layer.split("@"))
         ax.add_collection(_collection([edges.paths[r] for r in scene.edge_rows], "none", PROVINCE_EDGE.colour,
                                       _style_width(PROVINCE_EDGE.weight) * lw, 4))
+    # the unit the view is about, outlined boldly over the province edges
+    marked = [r for r, *_ in main_rows if str(layer.frame["code"].iat[r]) in spec.highlight]
+    if marked:
+        ax.add_collection(_collection([layer.paths[r] for r in marked], "none", HIGHLIGHT_COLOUR,
+                                      _style_width(4.0) * lw, 5))
     # land borders on top, by neighbour
     for i, key in enumerate(seg.frame["border"]):
         style = BORDER_LINE[key]
@@ -1106,17 +1119,28 @@ def _place_legend(fig, rect, items, fs: float, lw: float, title: str) -> None:
     """The legend in ``rect`` (figure fraction), in two columns when one is too tall."""
     x, y, w, h = rect
     fig_h_pt = fig.get_size_inches()[1] * 72
+    fig_w_pt = fig.get_size_inches()[0] * 72
     need = legend_height(len(items), fs) / fig_h_pt
     if need <= h or len(items) < 6:
+        fs = _fit_legend_font(items, fs, w * fig_w_pt)
         ax = fig.add_axes((x, y + h - min(need, h), w, min(need, h)))
         draw_legend(ax, items, fs, title, lw)
         return
     half = math.ceil(len(items) / 2)
+    fs = _fit_legend_font(items, fs, w * 0.5 * fig_w_pt)
     need2 = legend_height(half, fs) / fig_h_pt
     left = fig.add_axes((x, y + h - need2, w * 0.5, need2))
     draw_legend(left, items[:half], fs, title, lw)
     right = fig.add_axes((x + w * 0.5, y + h - need2, w * 0.5, need2))
     draw_legend(right, items[half:], fs, "", lw)
+
+
+def _fit_legend_font(items, fs: float, column_pt: float) -> float:
+    """A font size (down to 75 % of ``fs``) at which the longest legend row fits its column (the swatch,
+    a gap and the label at about 0.55 em per character)."""
+    longest = max((len(i.label) for i in items if i.kind != "header"), default=0)
+    need = fs * (2.4 + 0.6 + 0.55 * longest) * 1.03
+    return fs if need <= column_pt else max(fs * 0.75, fs * column_pt / need)
 
 
 def _texts_shown(spec: MapSpec, ax, with_table: bool) -> set[str]:

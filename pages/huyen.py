@@ -202,6 +202,7 @@ def _breakdown(cf: store.CaseFilter, by: str, column: str, population: float | N
 # --- page ---------------------------------------------------------------------------------------------------------
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric"))
+ui.briefing_panel("huyen")
 st.title(t("page_district", lg))
 ui.demo_notice()
 

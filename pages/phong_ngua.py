@@ -26,23 +26,9 @@ from geo.maps import Choropleth, MapView
 
 lg = ui.lang()
 
-#: strings of this page only (vi, en); shared ones come from geo.i18n
+#: strings of this page only (vi, en); shared ones come from geo.prevention and geo.i18n
 TEXT: dict[str, tuple[str, str]] = {
-    "coverage": ("Tỷ lệ xã trọng điểm có mô hình", "Key-area communes with a model"),
-    "coverage_short": ("Tỷ lệ có mô hình", "Coverage"),
-    "province_coverage": ("Độ bao phủ", "Coverage"),
-    "covered_of": ("Xã trọng điểm có mô hình", "Key-area communes with a model"),
-    "target": ("Chỉ tiêu", "Target"),
-    "no_target": ("Chưa có chỉ tiêu", "No target"),
-    "targets_differ": ("chỉ tiêu khác nhau theo tỉnh", "targets differ by province"),
-    "districts_meeting": ("Huyện đạt chỉ tiêu", "Districts meeting the target"),
-    "provinces_meeting": ("Tỉnh đạt chỉ tiêu", "Provinces meeting the target"),
     "points_vs_target": ("điểm % so với chỉ tiêu", "points vs target"),
-    "target_source": ("Nguồn chỉ tiêu", "Target source"),
-    "target_published": ("chỉ tiêu đã công bố", "published target"),
-    "target_demo": ("chỉ tiêu minh họa, không phải chỉ tiêu thật", "demo target, not a real one"),
-    "target_imported": ("chỉ tiêu đã nhập", "imported target"),
-    "year_words": ("Năm {year} — tình trạng tại 31/12/{year}", "{year} — situation on 31 Dec {year}"),
     "year_latest": ("(năm mới nhất có danh sách xã trọng điểm; chọn Kỳ ở thanh bên để xem năm khác)",
                     "(latest year with a key-area list; choose a Period in the sidebar for another year)"),
     "years_available": ("Các năm có danh sách xã trọng điểm", "Years with a key-area list"),
@@ -50,25 +36,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_list": ("Chưa có danh sách xã trọng điểm cho {place}, năm {year}.",
                 "No key-area commune list for {place}, {year}."),
     "no_list_any": ("Chưa có danh sách xã trọng điểm nào cho {place}.", "No key-area commune list for {place}."),
-    "era_pre": ("**Mẫu số:** {n} xã trọng điểm trong danh sách năm {year}, tính theo **xã/phường trước sắp xếp "
-                "1/7/2025** (đơn vị cũ, danh sách lập theo địa giới cũ).",
-                "**Denominator:** {n} key-area communes on the {year} list, counted as **communes before the "
-                "1 July 2025 reorganisation** (former units, as the list was drawn up)."),
-    "era_new": ("**Mẫu số:** {n} xã trọng điểm trong danh sách năm {year}, tính theo **xã/phường sau sắp xếp "
-                "1/7/2025**.",
-                "**Denominator:** {n} key-area communes on the {year} list, counted as **communes after the "
-                "1 July 2025 reorganisation**."),
-    "era_change": ("Từ 1/7/2025 các xã đã được sắp xếp lại: {n} xã cũ này nay thuộc {m} xã/phường mới. Danh sách "
-                   "lập lại theo xã mới sẽ có mẫu số khác, nên tỷ lệ không so sánh trực tiếp được với các năm trước.",
-                   "Since 1 July 2025 communes have been merged: these {n} former communes now lie in {m} new "
-                   "communes. A list drawn up in new communes has a different denominator, so its rate is not "
-                   "directly comparable with earlier years."),
-    "model_rule": ("Một mô hình được tính khi bắt đầu trước hoặc vào 31/12 của năm và chưa dừng vào ngày đó; "
-                   "mô hình ghi \"đã dừng\"/\"tạm dừng\" mà không có ngày dừng thì không được tính.",
-                   "A model counts when it started on or before 31 December of the year and had not ended by "
-                   "then; a model marked ended or paused without an end date is not counted."),
-    "map_grey_note": ("Màu xám: huyện/đơn vị không có xã nào trong danh sách xã trọng điểm.",
-                      "Grey: district/unit with no commune on the key-area list."),
     "map_2025_note": ("Bản đồ tô theo xã mới (2025): mỗi xã mới mang tỷ lệ các xã trọng điểm nằm trong nó.",
                       "The map is shaded by 2025 commune: each new commune shows the share of the key-area "
                       "communes inside it."),
@@ -84,27 +51,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "points_error": ("Không vẽ được lớp xã trọng điểm", "The key-area commune layer could not be drawn"),
     "has_model": ("Có mô hình", "Has a model"),
     "no_model": ("Chưa có mô hình", "No model"),
-    "not_key_area": ("Không thuộc danh sách xã trọng điểm", "Not on the key-area list"),
     "by_district": ("Tiến độ theo huyện", "Progress by district"),
     "by_province": ("Tiến độ theo tỉnh", "Progress by province"),
     "by_list": ("Tiến độ theo danh sách (tỉnh trước sắp xếp)", "Progress by list (province before the reform)"),
     "former_district": ("Huyện (trước 2025)", "District (before 2025)"),
-    "key_communes": ("Số xã trọng điểm", "Key-area communes"),
-    "covered": ("Có mô hình", "With a model"),
-    "meets": ("Đạt chỉ tiêu", "Meets target"),
-    "meets_yes": ("✔ Đạt", "✔ Meets"),
-    "meets_no": ("✘ Chưa đạt", "✘ Below"),
-    "meets_unknown": ("— (chưa có chỉ tiêu)", "— (no target)"),
-    "unknown_district": ("(không rõ huyện)", "(district unknown)"),
     "communes_of": ("Các xã trọng điểm — {place}", "Key-area communes — {place}"),
     "all_communes": ("Danh sách xã trọng điểm và mô hình", "Key-area communes and their models"),
     "commune_col": ("Xã/phường", "Commune/ward"),
     "new_commune_col": ("Xã/phường mới (2025)", "Commune/ward since 2025"),
     "models_col": ("Mô hình đang hoạt động", "Models in place"),
     "status_col": ("Tình trạng", "Status"),
-    "list_era_col": ("Danh sách theo đơn vị", "List drawn up in"),
-    "era_pre_short": ("trước 2025", "pre-2025 units"),
-    "era_new_short": ("sau 1/7/2025", "2025 units"),
     "download": ("Tải bảng tiến độ (CSV)", "Download the progress table (CSV)"),
     "by_year": ("Độ bao phủ qua các năm", "Coverage by year"),
     "year_col": ("Năm", "Year"),
@@ -113,8 +69,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "store_error": ("Không đọc được dữ liệu phòng ngừa", "The prevention data could not be read"),
     "pick_province": ("Chọn một tỉnh ở thanh bên để xem tiến độ theo huyện và các xã trọng điểm.",
                       "Choose a province in the sidebar to see progress by district and the key-area communes."),
+
 }
-tr = translator(TEXT, lg)
+tr = translator({**prevention.TEXT, **TEXT}, lg)
 
 
 
@@ -130,6 +87,7 @@ def target_words(value, comparator) -> str:
 # --- page --------------------------------------------------------------------------------------------
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "district", "period"))
+ui.briefing_panel("phong-ngua")
 st.title(t("page_prevention", lg))
 ui.demo_notice()
 place = ui.place_words(f.with_(district=""))

@@ -1,7 +1,8 @@
 """Briefing exports: PNG 1920×1080 and one A4 PDF page per map page, small counts protected.
 
 Exports are made for Nghệ An and for the Laos border, for every map page (administrative, choropleth,
-border), from a temporary store holding the demo data; one store holds only "real" (non-demo) rows.
+border, prevention coverage, district; the hotspot layers further down), from a temporary store holding the
+demo data; one store holds only "real" (non-demo) rows.
 Samples are written to artifacts/briefing-tests/ for looking at.
 """
 from __future__ import annotations
@@ -34,6 +35,10 @@ VIEWS = {
     "laos-border": "page=border&border=laos&period=2024-H1",
     "laos-border-cases-en": "page=choropleth&border=laos&period=2024&metric=cases&lang=en",
     "national-admin": "page=admin&period=2024-H1",
+    "nghe-an-prevention": "page=phong-ngua&prov=40&period=2024",
+    "laos-border-prevention": "page=phong-ngua&border=laos&period=2023",
+    "nghe-an-district": "page=huyen&prov=40&dist=40415&period=2021-01-01/2024-12-31",
+    "laos-border-district-en": "page=huyen&dist=40417&period=2022&lang=en&metric=cases",
 }
 
 
@@ -92,7 +97,7 @@ def test_pdf_is_one_a4_page_with_title_period_source_and_credits(exports, name):
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 portrait
     flat = _flat(text)
-    title = SM.default_title(briefing.spec)
+    title = briefing.spec.title or SM.default_title(briefing.spec)
     assert _flat(title) in flat
     assert briefing.request.period.words(briefing.request.lang) in flat
     assert ("Nguồn số liệu:" if briefing.request.lang == "vi" else "Data source:") in flat
@@ -115,6 +120,11 @@ def test_titles_and_periods_in_words_as_on_the_pages(exports):
 def test_no_count_below_the_threshold_in_any_export(exports, name):
     briefing, _, _, text, labels = exports[name]
     small = {"1", "2", "3", "4"}
+    if briefing.request.page == "prevention":  # counts of communes only (no people): nothing to protect
+        assert briefing.table_status is None
+        assert not set(briefing.table.columns) & {B._metric_header(m, "vi") for m in B.METRICS}
+        assert "không có số nạn nhân" in _flat(text)
+        return
     # the table the PDF prints, and its suppression status against the exact values
     if briefing.table_status is not None:
         counts = briefing.table[list(briefing.table_status.columns)]
@@ -227,8 +237,9 @@ def test_the_pages_url_parameters(demo_store):
                                                                           "victims_children", "quantiles")
     assert B.parse_params("page=tong-quan").page == "choropleth"
     assert B.parse_params("page=ban-do").page == "admin"
-    with pytest.raises(B.BriefingError, match="no briefing export"):
-        B.parse_params("page=phong-ngua")
+    assert B.parse_params("page=phong-ngua").page == "prevention"
+    with pytest.raises(B.BriefingError, match="no map to export"):
+        B.parse_params("page=du-lieu")
     # a rate: its units with small counts are hatched, not coloured, and say "<5"
     briefing = B.build_briefing("page=tong-quan&prov=40&period=2024&metric=victims_per100k", engine=demo_store,
                                 today=TODAY)
@@ -419,3 +430,96 @@ def test_change_export(analysis_exports):
         assert legend.at[key, "label"] in flat
     assert list(briefing.table.columns[-2:]) == ["Kỳ trước", "Kỳ này"]
     assert B.briefing_filename(briefing.request, "png", TODAY) == "thay-doi-nan-nhan_toan-quoc_2024-H2_20261123.png"
+
+
+# --- Prevention coverage and District pages ----------------------------------------------------------------------
+def test_district_page_parameters():
+    req = B.parse_params("page=huyen&dist=40417&period=2024")  # the province is implied by the district
+    assert (req.page, req.district, req.province, req.border) == ("district", "40417", "40", None)
+    assert B.parse_params("page=huyen&prov=40").page == "choropleth"  # no district chosen yet
+    with pytest.raises(B.BriefingError, match="not in province"):
+        B.parse_params("page=huyen&prov=42&dist=40417")
+    with pytest.raises(B.BriefingError, match="no district"):
+        B.parse_params("page=huyen&dist=99999")
+    with pytest.raises(B.BriefingError, match="era=pre2025"):
+        B.parse_params("page=huyen&era=2025&dist=40417")
+    with pytest.raises(B.BriefingError, match="layer=gi"):
+        B.parse_params("page=phong-ngua&layer=gi")
+    assert B.briefing_filename(B.parse_params("page=huyen&dist=40417&period=2024"), "png", TODAY) == \
+        "huyen-ky-son_nghe-an_2024_20261123.png"
+
+
+def test_prevention_export_matches_the_page(exports, demo_store):
+    from geo import prevention
+
+    briefing, *_ , text, _ = exports["nghe-an-prevention"]
+    assert briefing.filename("png") == "phong-ngua_nghe-an_2024_20261123.png"
+    cover = store.coverage_frame(2024, engine=demo_store)
+    nghe_an = cover[cover["province_code"] == "40"].iloc[0]
+    total = briefing.table.iloc[-1]
+    assert total.iloc[0] == "Tổng — Nghệ An"
+    assert (int(total["Số xã trọng điểm"]), int(total["Có mô hình"])) == (nghe_an["key_communes"],
+                                                                          nghe_an["covered_communes"])
+    lines = briefing.table.iloc[:-1]
+    assert lines["Số xã trọng điểm"].astype(int).sum() == nghe_an["key_communes"]  # districts add up
+    assert lines["Có mô hình"].astype(int).sum() == nghe_an["covered_communes"]
+    assert dict(briefing.kpis)["Xã có mô hình"] == f"{nghe_an['covered_communes']}/{nghe_an['key_communes']}"
+    assert dict(briefing.kpis)["Chỉ tiêu"] == prevention.target_text(nghe_an["target_value"],
+                                                                     nghe_an["target_comparator"])
+    # the page's classes and colours (red below the target, blue from it), every district of the province
+    spec = briefing.spec
+    same = prevention.coverage_classes(dict(spec.values), nghe_an["target_value"])
+    assert (spec.classification.bins, spec.classification.colours) == (same.bins, same.colours)
+    assert spec.classification.colour_of(nghe_an["target_value"]) in prevention.ABOVE_COLOURS
+    flat = _flat(text)
+    assert "Năm 2024 — tình trạng tại 31/12/2024" in flat and "Nguồn chỉ tiêu" in flat
+    assert "Không có xã trọng điểm" in flat  # the grey class says what it means
+    # a year with the published target (Báo Nghệ An, 2021)
+    published = B.build_briefing("page=phong-ngua&prov=40&period=2021", engine=demo_store, today=TODAY)
+    assert "chỉ tiêu đã công bố" in " ".join(published.spec.notes)
+
+
+def test_prevention_export_on_the_laos_border(exports, demo_store):
+    briefing, *_ = exports["laos-border-prevention"]
+    assert briefing.filename("pdf") == "bien-gioi-lao-phong-ngua_toan-tuyen_2023_20261123.pdf"
+    units = SM.view_units(SM.MapSpec(kind="border", border="laos"))
+    assert set(briefing.spec.values) <= set(units["code"])  # only the districts on the Laos border
+    assert "Biên giới Việt – Lào" in SM.default_title(briefing.spec)
+    with pytest.raises(B.BriefingError, match="2021, 2022"):
+        B.build_briefing("page=phong-ngua&prov=40&period=2019", engine=demo_store, today=TODAY)
+
+
+def test_district_export_protects_its_forms_against_the_exact_values(exports, demo_store):
+    briefing, *_ , text, labels = exports["nghe-an-district"]
+    assert briefing.filename("png") == "huyen-que-phong_nghe-an_2021-01-01_2024-12-31_20261123.png"
+    assert briefing.spec.highlight == {"40415"} and briefing.spec.title == "Nạn nhân — Huyện Quế Phong, Tỉnh Nghệ An"
+    assert "Theo hình thức bóc lột — Huyện Quế Phong" in _flat(text)
+    exact = store.aggregate_cases("district", "all", engine=demo_store, extra_by=("form",), filters={
+        "districts": ["40415"], "start": date(2021, 1, 1), "end": date(2024, 12, 31)})
+    by_form = exact.groupby(exact["form"].fillna(""))["victims"].sum()
+    assert ((by_form > 0) & (by_form < 5)).any(), "the demo data should have a small form here"
+    table, status = briefing.table, briefing.table_status
+    for form, value in by_form.items():
+        shown = table.at[f"f:{form}", "Nạn nhân"]
+        if 0 < value < 5:
+            assert shown in ("<5", "x")
+        elif shown not in ("x",):
+            assert shown == str(int(value))
+    total = table.at["u:40415", "Nạn nhân"]
+    assert total in (str(int(by_form.sum())), "x")
+    # the district's figure on the map and in the table are the same protected text
+    assert briefing.spec.value_labels["40415"] == total
+    # a single "<5" next to a shown total is never left alone in a column
+    for column in status.columns:
+        cells = status.loc[[k for k in status.index if k.startswith("f:")], column]
+        if (cells == "small").sum() == 1 and status.at["u:40415", column] == "shown":
+            assert (cells == "hidden").any(), column
+
+
+def test_cli_district_and_prevention(demo_store, tmp_path, capsys):
+    assert B.main_briefing(["--page", "huyen", "--dist", "40417", "--period", "2022", "--date", "2026-11-23",
+                            "--format", "png", "--out", str(tmp_path)]) == 0
+    assert B.main_briefing(["--page", "phong-ngua", "--prov", "40", "--period", "2024", "--date", "2026-11-23",
+                            "--format", "pdf", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huyen-ky-son_nghe-an_2022_20261123.png",
+                                                          "phong-ngua_nghe-an_2024_20261123.pdf"]
