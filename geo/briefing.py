@@ -291,6 +291,7 @@ class BriefingRequest:
     breaks: tuple[float, ...] | None = None
     layer: str = "metric"  # metric (the counts) | gi (Gi* hotspot classes) | change (vs previous period)
     district: str | None = None  # pre-2025 district code of ``page=district`` (its province is ``province``)
+    highlight: str | None = None  # pre-2025 district outlined on the map (``dist`` of the page's filters)
 
 
 def _one(params: Mapping, *names: str, default=None):
@@ -371,7 +372,15 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     border = _one(params, "border")
     if border is not None and border not in BORDER_KEYS:
         raise BriefingError(f"border must be one of {', '.join(BORDER_KEYS)}, not {border!r}")
-    district = _one(params, "dist", "district") if page == "district" else None
+    district = _one(params, "dist", "district")
+    highlight = None  # the district chosen in the filters, outlined on a pre-2025 map of its province
+    if district is not None and page != "district" and era == "pre2025" and prov is not None:
+        try:
+            highlight = district if _district_province(district) == prov else None
+        except BriefingError:
+            highlight = None  # a stale district in a shared link does not stop the export
+    if page != "district":
+        district = None
     if page == "district":
         if era != "pre2025":
             raise BriefingError("page=huyen shows a district before 2025 (since 1 July 2025 there are no districts): "
@@ -382,7 +391,7 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
             prov_of = _district_province(district)
             if prov is not None and prov != prov_of:
                 raise BriefingError(f"district {district} is not in province {prov}")
-            prov, border = prov_of, None
+            prov, border, highlight = prov_of, None, district
     if page == "border" and border is None:
         border = "all"
     if page == "choropleth" and border is not None:
@@ -473,7 +482,7 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         if layer == "gi" and ((period.start is None) != (period.end is None)):
             raise BriefingError("layer=gi needs a whole period (e.g. period=2024-H1) or none")
     return BriefingRequest(page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
-                           rate=rate, layer=layer, district=district,
+                           rate=rate, layer=layer, district=district, highlight=highlight,
                            lang=lang, demo=demo, forms=forms, agencies=agencies,
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
                            k=k, breaks=breaks)
@@ -905,11 +914,12 @@ def build_briefing(params: Mapping | str | BriefingRequest, engine=None, today: 
     if kind == "border" and has_rows:
         notes.append(_tx("only_border_rows", lang))
     district_name = unit_full_name(_district_row(req.district), "districts_pre2025") if req.district else None
+    highlight, highlight_label = _highlight(req, kind)
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
                    metric=req.metric if mapped else None, metric_label=_display_label(req) if mapped else None,
                    title=(f"{_display_label(req)} — {district_name}, {province_name(req.era, req.province)}"
                           if req.district else None),
-                   highlight={req.district} if req.district else (), highlight_label=district_name,
+                   highlight=highlight, highlight_label=highlight_label,
                    protected=protected,
                    values=metric_values if mapped else None, value_labels=value_labels, classification=cls,
                    period_label=req.period.words(lang), filters_text=_filters_text(req), demo=in_scope_demo,
@@ -1116,6 +1126,16 @@ def _district_row(code: str) -> pd.Series:
 
 def _district_province(code: str) -> str:
     return str(_district_row(code)["prov_code"])
+
+
+def _highlight(req: BriefingRequest, kind: str) -> tuple[set[str], str | None]:
+    """The district to outline and its legend text, when it is one of the map's units."""
+    if not req.highlight or kind == "admin":
+        return set(), None
+    units = view_units(MapSpec(kind=kind, era=req.era, province=req.province, border=req.border))
+    if req.highlight not in set(units["code"].astype(str)):
+        return set(), None
+    return {req.highlight}, unit_full_name(_district_row(req.highlight), "districts_pre2025")
 
 
 def _add_district_forms(req: BriefingRequest, engine, values: dict, groups: list) -> list[str]:
@@ -1339,7 +1359,7 @@ def _prevention_briefing(req: BriefingRequest, engine, made_on: date) -> Briefin
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
                    metric="coverage", metric_label=f"{tr('coverage')} (%)", values=values,
                    value_labels={c: map_labels.get(c, "") for c in codes}, classification=cls,
-                   no_data_label=tr("not_key_area"),
+                   no_data_label=tr("not_key_area"), label_low_first=True,
                    period_label=tr("year_words", year=year), filters_text=filters, demo=demo_used,
                    kpis=kpis, table=table, table_title=table_title, notes=notes, data_source=source,
                    made_on=made_on, suppress=req.suppress, threshold=req.threshold)
@@ -1541,8 +1561,10 @@ def _analysis_briefing(req: BriefingRequest, engine, made_on: date) -> Briefing:
     period_label = req.period.words(lang)
     if previous_words:
         period_label += " " + _atx("versus", lang, p=previous_words[:1].lower() + previous_words[1:])
+    highlight, highlight_label = _highlight(req, kind)
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
                    metric=req.layer, metric_label=f"{label}: {_display_metric(metric, lang)}",
+                   highlight=highlight, highlight_label=highlight_label,
                    values=values, value_labels={c: "" for c in values}, classification=cls,
                    period_label=period_label, filters_text=" · ".join(filters), demo=demo_used,
                    kpis=kpis, table=out_table, table_total_rows=0,

@@ -41,6 +41,8 @@ CONTEXT_UNIT = Style(colour="#9e9e9e", weight=0.8, fill="#f7f6f1", fill_opacity=
 PROVINCE_EDGE = Style(colour="#4a4a4a", weight=1.3)
 PROVINCE_UNIT = Style(colour="#4a4a4a", weight=1.0, fill="#fdfcf7", fill_opacity=1.0)
 HIGHLIGHT = Style(colour="#0d47a1", weight=2.5, fill="#bbdefb", fill_opacity=0.5)
+#: the chosen unit (e.g. the district of the District page): a black outline over everything but borders
+SELECTED_UNIT = Style(colour="#111111", weight=4.0)
 BORDER_LINE = {k: Style(colour=b.colour, weight=4.5) for k, b in BORDERS.items()}
 BORDER_UNIT = {k: Style(colour=b.colour, weight=1.6, fill=b.colour, fill_opacity=0.16) for k, b in BORDERS.items()}
 
@@ -62,6 +64,7 @@ class MapView:
     lang: str = "vi"
     reference: tuple[str, ...] = ()  # reference layers to draw: "gates", "routes", "hotspots"
     border: str | None = None  # without a province: frame the units on this border ("all" for every border)
+    highlight: str | None = None  # unit code outlined boldly (the district chosen in the filters)
 
 
 @dataclass(frozen=True)
@@ -407,6 +410,12 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         edges = province_frame if view.province is None else province_frame[province_frame["code"] == view.province]
         _layer(("edges",) + key, PolygonLayer("province_edges", edges, {"p": PROVINCE_EDGE}, interactive=False,
                                               id_column=None)).add_to(fmap)
+
+    chosen = units[units["code"] == view.highlight] if view.highlight else units.iloc[0:0]
+    if len(chosen):
+        _layer(("selected", view.highlight) + key, PolygonLayer("selected", chosen[["code", "geometry"]],
+                                                               {"s": SELECTED_UNIT}, interactive=False,
+                                                               id_column=None)).add_to(fmap)
 
     segments = clip_to_bounds(load_layer("border_segments", level), clip)
     if not segments.empty:

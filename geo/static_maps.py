@@ -39,7 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
-from matplotlib.patches import FancyBboxPatch, Polygon as MplPolygon, Rectangle
+from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon as MplPolygon, Rectangle
 from shapely.geometry import box
 
 from geo import attribution
@@ -155,6 +155,7 @@ class MapSpec:
     highlight: Collection[str] = ()  # unit codes outlined boldly (the district a page is about)
     highlight_label: str | None = None  # legend text of the bold outline
     no_data_label: str | None = None  # legend text of the "no data" class (e.g. "no key-area commune")
+    label_low_first: bool = False  # when labels collide, keep the lowest values (coverage) instead of the highest
     notes: Sequence[str] = ()
     mark_notes: Mapping[str, str] | None = None  # e.g. {"<5": "...", "x": "..."}: shown when the mark is
     data_source: str = ""
@@ -640,10 +641,13 @@ def draw_map(ax, scene: _Scene, lw: float = 1.0, fs: float = 10.0, labels: bool 
         ax.add_collection(_collection([edges.paths[r] for r in scene.edge_rows], "none", PROVINCE_EDGE.colour,
                                       _style_width(PROVINCE_EDGE.weight) * lw, 4))
     # the unit the view is about, outlined boldly over the province edges
-    marked = [r for r, *_ in main_rows if str(layer.frame["code"].iat[r]) in spec.highlight]
-    if marked:
-        ax.add_collection(_collection([layer.paths[r] for r in marked], "none", HIGHLIGHT_COLOUR,
-                                      _style_width(4.0) * lw, 5))
+    # (an inner stroke: the line is clipped to the unit, so it stays visible inside a land border line)
+    for r in [r for r, *_ in main_rows if str(layer.frame["code"].iat[r]) in spec.highlight]:
+        clip = PathPatch(layer.paths[r], transform=ax.transData, facecolor="none", edgecolor="none")
+        stroke = PathPatch(layer.paths[r], facecolor="none", edgecolor=HIGHLIGHT_COLOUR,
+                           linewidth=_style_width(12.0) * lw, zorder=5, joinstyle="round")
+        ax.add_patch(stroke)
+        stroke.set_clip_path(clip)
     # land borders on top, by neighbour
     for i, key in enumerate(seg.frame["border"]):
         style = BORDER_LINE[key]
@@ -724,7 +728,8 @@ def _scene_labels(scene: _Scene, ext_ll, layer: _Layer) -> list[_Label]:
             number = values.get(code)
             number = float(number) if isinstance(number, (int, float)) and not math.isnan(float(number)) else 0.0
             # the biggest figures are labelled first, then the largest units
-            ranked.append((0 if value else 1, -number, -size, _Label(p[0], p[1], text, "unit", 2, value)))
+            rank = number if spec.label_low_first else -number
+            ranked.append((0 if value else 1, rank, -size, _Label(p[0], p[1], text, "unit", 2, value)))
         ranked.sort(key=lambda x: x[:3])
         out.extend(x[3] for x in ranked)
         # neighbouring provinces' names, lowest priority

@@ -25,7 +25,8 @@ st.title(t("page_borders", lg))
 ui.demo_notice()
 
 border = None if f.province else f.border
-view = MapView(era=f.era, province=f.province or None, lang=lg, reference=KINDS, border=border)
+view = MapView(era=f.era, province=f.province or None, lang=lg, reference=KINDS, border=border,
+               highlight=f.district or None)
 values = unit_values(f)
 label = metric_label(f.metric, lg)
 where = ui.place_words(f) if f.province else (t("all_borders", lg) if f.border == "all"

@@ -51,7 +51,7 @@ ui.demo_notice()
 metric = analysis_metric(f)
 st.caption(f"{metric_label(metric, lg)} · {period_words(f.period, lg)} · {t('population_note', lg)}")
 
-view = MapView(era="pre2025", province=f.province or None, lang=lg)
+view = MapView(era="pre2025", province=f.province or None, lang=lg, highlight=f.district or None)
 
 try:
     layer = gi_layer(f, lg) if view_choice == "gi" else change_layer(f, lg)

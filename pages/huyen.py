@@ -18,7 +18,7 @@ from geo import schema, store
 from geo.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t, translator
 from geo.maps import MapView
-from geo.metrics import case_filter, kpis, value_column
+from geo.metrics import case_filter, kpis, unit_values, value_column
 
 lg = ui.lang()
 
@@ -74,6 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "suspects_arrested": ("Đối tượng bị bắt", "Suspects arrested"),
     "destination": ("Nơi đến", "Destination"),
     "form": ("Hình thức bóc lột", "Form of exploitation"),
+    "map_of_province": ("Bản đồ {province}", "Map of {province}"),
     "layer_map_hint": ("Bấm vào một huyện trên bản đồ để chọn.", "Click a district on the map to choose it."),
     "store_error": ("Không đọc được dữ liệu vụ việc", "The case data could not be read"),
 }
@@ -264,6 +265,19 @@ for col, kpi in zip(st.columns(len(cards)), cards):
     delta = None if kpi.change_pct is None else f"{kpi.change_pct:+.0f}% {t('vs_previous', lg)}"
     col.metric(t(f"kpi_{kpi.key}", lg), number(kpi.current), delta,
                delta_color="inverse" if kpi.key != "victims_rescued" else "normal")
+
+
+@st.fragment
+def district_map() -> None:
+    """The province's districts shaded by the metric, this district outlined (as in the briefing export)."""
+    province = str(row["prov_code"].iloc[0]) if len(row) else f.province
+    pf = f.with_(province=province)
+    ui.draw_metric_map(MapView(era="pre2025", province=province, lang=lg, highlight=f.district), pf,
+                       unit_values(pf), "metric", province_name, context, key="huyen_district_map", height=460)
+
+
+with st.expander(tr("map_of_province", province=province_name), expanded=True):
+    district_map()
 
 if rows.empty:
     st.info(f"**{t('no_data_for_filters', lg)}** — {name}, {context}.")

@@ -35,7 +35,7 @@ subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f
 
 @st.fragment
 def draw(f, values) -> None:
-    view = MapView(era=f.era, province=f.province or None, lang=lg)
+    view = MapView(era=f.era, province=f.province or None, lang=lg, highlight=f.district or None)
     ui.draw_metric_map(view, f, values, layer_choice, place, subtitle, key="overview")
 
 

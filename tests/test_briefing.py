@@ -523,3 +523,14 @@ def test_cli_district_and_prevention(demo_store, tmp_path, capsys):
                             "--format", "pdf", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huyen-ky-son_nghe-an_2022_20261123.png",
                                                           "phong-ngua_nghe-an_2024_20261123.pdf"]
+
+
+def test_the_district_of_the_filters_is_outlined_on_every_export(demo_store):
+    for query in ("page=tong-quan&prov=40&dist=40417&period=2024", "page=bien-gioi&border=laos&prov=40&dist=40417",
+                  "page=diem-nong&prov=40&dist=40417&period=2024"):
+        briefing = B.build_briefing(query, engine=demo_store, today=TODAY)
+        assert briefing.spec.highlight == {"40417"}, query
+        assert "Huyện Kỳ Sơn" in [item.label for item in SM.build_scene(briefing.spec).legend], query
+    # a district of another province, or an unknown one, in a shared link: no outline, the export goes on
+    for query in ("page=tong-quan&prov=42&dist=40417", "page=tong-quan&prov=40&dist=99999"):
+        assert not B.build_briefing(query, engine=demo_store, today=TODAY).spec.highlight

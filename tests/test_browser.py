@@ -303,3 +303,19 @@ def test_briefing_mode_shows_the_export_and_offers_downloads(browser, app_url):
     page.wait_for_function("() => !window.location.search.includes('briefing=1')", timeout=30_000)
     assert watch.failed == [] and watch.errors == []
     page.close()
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/phong-ngua?prov=40&period=2024&briefing=1", "phong-ngua_nghe-an_2024_"),
+    ("/huyen?prov=40&dist=40415&period=2024&briefing=1", "huyen-que-phong_nghe-an_2024_"),
+])
+def test_briefing_mode_on_the_prevention_and_district_pages(browser, app_url, path, name):
+    page, watch = open_page(browser, app_url + path)
+    expect(page.locator("[data-testid='stImage'] img")).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải PDF A4").click()
+    assert download_info.value.suggested_filename.startswith(name)
+    page.screenshot(path=str(ARTIFACTS / f"briefing-mode-{name.split('_')[0]}.png"), full_page=True)
+    assert watch.failed == [] and watch.errors == []
+    page.close()

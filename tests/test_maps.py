@@ -71,6 +71,26 @@ def test_province_view_is_the_province():
     assert "Huyện Kỳ Sơn" in names and any(n.startswith("Thị xã Cửa Lò") for n in names)
 
 
+def test_the_chosen_district_is_outlined():
+    import folium
+
+    def selected(view):
+        fmap = admin_map(view).fmap
+        return [c for c in fmap._children.values() if isinstance(c, folium.GeoJson) and c.layer_name == "selected"]
+
+    layers = selected(MapView(province="40", highlight="40417"))
+    assert len(layers) == 1 and len(layers[0].data["features"]) == 1  # Kỳ Sơn, in its own layer over the units
+    from shapely.geometry import shape
+
+    from geo.cache import load_layer
+
+    ky_son = load_layer("districts_pre2025", "province").set_index("code").geometry["40417"]
+    outline = shape(layers[0].data["features"][0]["geometry"])
+    assert abs(outline.area - ky_son.area) / ky_son.area < 0.01
+    assert not selected(MapView(province="40"))
+    assert not selected(MapView(province="42", highlight="40417"))  # not a unit of Hà Tĩnh: nothing drawn
+
+
 def test_tooltips_carry_vietnamese_names_and_border_facts():
     html = _html(MapView(province="40"))
     assert "Huyện Kỳ Sơn" in html and "Việt – Lào: 187" in html

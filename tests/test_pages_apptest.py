@@ -155,6 +155,7 @@ def test_district_page_shows_the_district_of_the_url():
     at = run("pages/huyen.py", prov="40", dist="40417")
     words = text(at)
     assert "Huyện Kỳ Sơn — Tỉnh Nghệ An" in words and "Toàn bộ thời gian" in words
+    assert [e.label for e in at.expander][:1] == ["Bản đồ Tỉnh Nghệ An"]  # the district on its province's map
     expected = kpi_values(Filters(province="40", district="40417"))
     shown = {m.label: shown_number(m.value) for m in at.metric}
     assert shown["Số vụ"] == expected["cases"] and shown["Nạn nhân"] == expected["victims"]
