@@ -25,6 +25,9 @@ VIEWS = [
     ("Nghệ An (choropleth)", "page=choropleth&prov=40&metric=victims&period=2024-H1"),
     ("Laos border (border view)", "page=border&border=laos&period=2024-H1"),
     ("Nghệ An (administrative)", "page=admin&prov=40&period=2024-H1"),
+    ("Nghệ An (prevention coverage)", "page=phong-ngua&prov=40&period=2024"),
+    ("Laos border (prevention coverage)", "page=phong-ngua&border=laos&period=2023"),
+    ("Kỳ Sơn (district page)", "page=huyen&dist=40417&period=2022"),
 ]
 TARGET_PNG_S = 3.0
 
