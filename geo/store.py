@@ -21,7 +21,7 @@ import io
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -649,13 +649,19 @@ def escape_cell(value):
     return text
 
 
-def export_csv_bytes(df: pd.DataFrame, lang: str = "vi", demo: bool | None = None, title: str | None = None) -> bytes:
+def export_csv_bytes(df: pd.DataFrame, lang: str = "vi", demo: bool | None = None, title: str | None = None,
+                     protect: Sequence[str] = (), threshold: int | None = None) -> bytes:
     """CSV (UTF-8 with BOM, opens correctly in Excel) with risky cells escaped.
 
     When the frame holds demo rows (``is_demo``/``demo_rows``) or ``demo`` is true, the first line says
     ``# DỮ LIỆU MINH HỌA / DEMO DATA`` so the file cannot be mistaken for real figures; the importer
-    skips such ``#`` lines.
+    skips such ``#`` lines. ``protect``: count columns of a row-level table whose small counts are written
+    ``"<5"`` (:func:`geo.suppression.protect_columns`), with a ``#`` line saying so.
     """
+    from geo import suppression
+
+    if protect:
+        df = suppression.protect_columns(df, protect, threshold, lang)
     if demo is None:
         demo = bool(("is_demo" in df.columns and df["is_demo"].fillna(False).astype(bool).any())
                     or ("demo_rows" in df.columns and (pd.to_numeric(df["demo_rows"], errors="coerce").fillna(0) > 0).any()))
@@ -666,6 +672,9 @@ def export_csv_bytes(df: pd.DataFrame, lang: str = "vi", demo: bool | None = Non
                   + "\n")
     if title:
         buf.write("# " + str(title).replace("\n", " ") + "\n")
+    if protect:
+        index = 1 if lang == "en" else 0
+        buf.write("# " + suppression.NOTES["small"][index].format(t=suppression._resolve(threshold)) + "\n")
     safe = df.copy()
     for col in safe.columns:
         if pd.api.types.is_object_dtype(safe[col]) or pd.api.types.is_string_dtype(safe[col]):

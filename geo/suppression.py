@@ -42,6 +42,7 @@ import pandas as pd
 
 DEFAULT_THRESHOLD = 5
 ENV_THRESHOLD = "TDN_SUPPRESSION_THRESHOLD"
+ENV_EXACT_EXPORTS = "TDN_EXACT_EXPORTS"
 HIDDEN = "x"
 NO_DATA = "–"
 #: stored count columns that are protected in exports
@@ -96,6 +97,24 @@ def label_count(n, threshold: int | None = None, lang: str = "vi", suppress: boo
     if suppress and is_small(n, threshold):
         return f"<{_resolve(threshold)}"
     return format_count(n, lang)
+
+
+def exact_exports_allowed() -> bool:
+    """Whether this deployment lets its users download exact small counts (``TDN_EXACT_EXPORTS=1``, for a
+    server whose every user is allowed to see them). Off by default: exports show "<5"."""
+    return os.environ.get(ENV_EXACT_EXPORTS, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def protect_columns(df: pd.DataFrame, columns: Sequence[str], threshold: int | None = None,
+                    lang: str = "vi") -> pd.DataFrame:
+    """A copy of a row-level table (e.g. case rows, no totals in it) whose count ``columns`` are display
+    strings: ``"<5"`` for 1..threshold-1, the number otherwise, ``""`` when empty. A table that also
+    prints totals needs :func:`suppress_counts` instead."""
+    out = df.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = [("" if _missing(v) else label_count(v, threshold, lang)) for v in out[column]]
+    return out
 
 
 def note_lines(statuses: Iterable[str], threshold: int | None = None, lang: str = "vi",

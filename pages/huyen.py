@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import schema, store
+from geo import schema, store, suppression
 from geo.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t, translator
 from geo.maps import MapView
@@ -51,6 +51,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_stated": ("Không rõ", "Not stated"),
     "cases_table": ("Các vụ việc và số liệu", "Cases and aggregate rows"),
     "download": ("Tải bảng vụ việc (CSV)", "Download the cases (CSV)"),
+    "download_protected": ("Trong tệp tải về, số từ 1 đến {t}−1 được ghi “<{t}” để bảo vệ nạn nhân.",
+                           "In the downloaded file, counts from 1 to {t}−1 are written “<{t}” to protect victims."),
+    "exact_export": ("Tải số chính xác (chỉ người được phép)", "Download exact counts (authorised users only)"),
     "compare": ("So sánh với huyện khác", "Compare with other districts"),
     "compare_pick": ("Chọn tối đa 3 huyện để so sánh", "Choose up to 3 districts to compare"),
     "compare_hint": ("Chọn huyện để so sánh cạnh nhau (cùng bộ lọc kỳ và hình thức).",
@@ -349,11 +352,19 @@ else:
     })
     st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
     stamp = f"{f.period or ('tat-ca' if lg == 'vi' else 'all')}_{date.today():%Y%m%d}"
+    # the file leaves the app: small counts are written "<5" unless this deployment allows exact exports
+    exact = suppression.exact_exports_allowed() and st.toggle(tr("exact_export"), value=False,
+                                                              key="huyen_exact_export")
+    counts = [tr(k) for k in ("cases", "victims", "victims_children", "victims_women", "victims_rescued",
+                              "suspects_arrested")]
     st.download_button(tr("download"),
                        store.export_csv_bytes(table, lg, demo=bool(rows["is_demo"].any()),
-                                              title=f"{name} — {province_name} · {context}"),
-                       file_name=f"vu-viec_{f.district}-{slug(name)}_{stamp}.csv", mime="text/csv",
-                       key="huyen_download")
+                                              title=f"{name} — {province_name} · {context}",
+                                              protect=() if exact else counts),
+                       file_name=f"vu-viec_{f.district}-{slug(name)}_{stamp}{'_chinh-xac' if exact else ''}.csv",
+                       mime="text/csv", key="huyen_download")
+    if not exact:
+        st.caption(tr("download_protected", t=suppression.threshold_from_env()))
 
 # --- comparison ---------------------------------------------------------------------------------------------------
 st.subheader(tr("compare"))

@@ -177,3 +177,18 @@ def test_random_tables_cannot_be_worked_out(seed):
 def test_protect_raises_on_unknown_group_key():
     with pytest.raises(KeyError):
         sup.protect({"a": 1}, [("t", ["a"])], 5)
+
+
+def test_row_level_exports_write_small_counts_as_less_than_five(monkeypatch):
+    from geo import store
+
+    monkeypatch.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
+    rows = pd.DataFrame({"Mã vụ việc": ["A", "B", "C"], "Nạn nhân": [3, 12, None], "Số vụ": [1, 0, 5]})
+    data = store.export_csv_bytes(rows, "vi", demo=False, protect=["Nạn nhân", "Số vụ"]).decode("utf-8-sig")
+    lines = data.splitlines()
+    assert lines[0].startswith("# “<5”: nhỏ hơn 5")
+    assert lines[2:] == ["A,<5,<5", "B,12,0", "C,,5"]
+    assert rows["Nạn nhân"].iloc[0] == 3  # the frame shown on the page keeps its exact numbers
+    assert not sup.exact_exports_allowed()
+    monkeypatch.setenv("TDN_EXACT_EXPORTS", "1")
+    assert sup.exact_exports_allowed()
