@@ -315,6 +315,7 @@ ANALYSIS_VIEWS = {
     "gi-nghe-an": "page=diem-nong&prov=40&period=2024-H1",
     "change-national": "page=diem-nong&layer=change&period=2024-H2",
     "gi-laos-border-en": "page=bien-gioi&border=laos&layer=gi&period=2024&lang=en",
+    "gi-hotspot-page-laos-border": "page=diem-nong&border=laos&period=2024-H1",
 }
 
 
