@@ -99,7 +99,7 @@ def unit_values(f: Filters, dates: tuple[date, date] | None = None, engine=None)
         in_reporting = frame["code"].map(districts).isin(reporting)
         frame.loc[in_reporting, list(SUMS)] = frame.loc[in_reporting, list(SUMS)].fillna(0.0)
     frame["population_2009"] = frame["code"].map(population)
-    frame["is_demo"] = frame["code"].map(demo).fillna(False).astype(bool)
+    frame["is_demo"] = frame["code"].map(lambda c: bool(demo.get(c, False)))
     column = value_column(f.metric, f.group)
     frame["count"] = frame[column]
     if f.metric.endswith(RATE_SUFFIX):

@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 
 from geo import schema, store
+from geo.store import meets_target, model_active_at  # noqa: F401  (part of this module's interface)
 from geo.classify import Classification, classify
 
 #: below the target: reds (darkest = lowest); at or above: blues (darkest = highest). Higher is better
@@ -76,18 +77,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "era_pre_short": ("trước 2025", "pre-2025 units"),
     "era_new_short": ("sau 1/7/2025", "2025 units"),
 }
-
-
-def model_active_at(models: pd.DataFrame, when: date | pd.Timestamp) -> pd.Series:
-    """Which rows of :func:`geo.store.prevention_frame` were in place on ``when`` (boolean Series)."""
-    return store._active_at(models, pd.Timestamp(when))
-
-
-def meets_target(value, comparator: str | None, target) -> bool | None:
-    """Whether a coverage (%) meets the target; None when either is unknown."""
-    if value is None or target is None or pd.isna(value) or pd.isna(target):
-        return None
-    return bool(store._compare(float(value), comparator, float(target)))
 
 
 def key_commune_status(year: int | None, era: str, province: str | None = None, lang: str = "vi",

@@ -516,7 +516,10 @@ def targets_frame(include_published: bool = True, demo: str = "include", engine:
     return df
 
 
-def _active_at(models: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
+def model_active_at(models: pd.DataFrame, when: date | pd.Timestamp) -> pd.Series:
+    """Which rows of :func:`prevention_frame` were in place on ``when`` (boolean Series): started on or
+    before it, not ended by it; a model marked ended or paused without an end date does not count."""
+    when = pd.Timestamp(when)
     start_ok = models["start_date"] <= when
     end = models["end_date"]
     not_ended = end.isna() | (end > when)
@@ -550,7 +553,7 @@ def coverage_frame(year: int | None = None, province_2025: str | None = None, de
     rows = []
     for (pcode, y), grp in ka.groupby(["province_code", "year"], sort=True):
         when = pd.Timestamp(date(int(y), 12, 31))
-        active = models[_active_at(models, when)] if len(models) else models
+        active = models[model_active_at(models, when)] if len(models) else models
         covered_keys = set()
         demo_used = bool(grp["is_demo"].any())
         if len(active):
@@ -585,15 +588,18 @@ def coverage_frame(year: int | None = None, province_2025: str | None = None, de
         m = m.sort_values("is_published", ascending=False).iloc[0]  # published target first
         t_val.append(float(m["value"])); t_cmp.append(m["comparator"]); t_src.append(m["source"])
         t_pub.append(bool(m["is_published"])); t_demo.append(bool(m["is_demo"]))
-        meets.append(_compare(r["coverage_pct"], m["comparator"], float(m["value"])))
+        meets.append(meets_target(r["coverage_pct"], m["comparator"], float(m["value"])))
     out["target_value"], out["target_comparator"], out["target_source"] = t_val, t_cmp, t_src
     out["target_is_published"], out["target_is_demo"], out["meets_target"] = t_pub, t_demo, meets
     return out[cols]
 
 
-def _compare(value, comparator, target) -> bool | None:
-    if value is None or pd.isna(value):
+def meets_target(value, comparator: str | None, target) -> bool | None:
+    """Whether a value (e.g. a coverage in %) meets a target (``at_least`` by default, ``over``,
+    ``at_most``, ``equal``); None when either is unknown."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
         return None
+    value, target = float(value), float(target)
     if comparator == "over":
         return value > target
     if comparator == "at_most":
