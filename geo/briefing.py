@@ -1197,6 +1197,8 @@ _PTEXT = {
     "kpi_covered": ("Xã có mô hình", "Communes with a model"),
     "kpi_meets_districts": ("Huyện đạt chỉ tiêu", "Districts on target"),
     "kpi_meets_lists": ("Tỉnh đạt chỉ tiêu", "Provinces on target"),
+    "points_note": ("Điểm: xã trọng điểm, vị trí gần đúng (trong xã mới mà xã cũ đã sáp nhập vào).",
+                    "Dots: key-area communes, approximate positions (inside the 2025 commune each was merged into)."),
     "no_victims": ("Bản này chỉ có số xã, không có số nạn nhân.", "This export holds commune counts only, no victims."),
     "source_lists": ("danh sách xã trọng điểm, mô hình phòng ngừa và chỉ tiêu trong kho Tuyến & Điểm nóng",
                      "key-area lists, prevention models and targets in the Routes & Hotspots data store"),
@@ -1354,12 +1356,19 @@ def _prevention_briefing(req: BriefingRequest, engine, made_on: date) -> Briefin
     source = f"{_tx('data_source', lang)}: {_ptx('source_lists', lang)}"
     if demo_used:
         source += " · " + _tx("source_demo", lang, label=S.DEMO_LABEL)
+    points, point_legend = (), ()
+    if req.era == "pre2025" and req.province and not req.border:  # as the page shows them (approximate)
+        placed_points = P.key_commune_points(key)
+        points = [(r.lon, r.lat, *P.POINT_STYLES[bool(r.covered)]) for r in placed_points.itertuples()]
+        point_legend = [(tr("key_communes"), "", "")] + [(tr(k), *P.POINT_STYLES[c]) for k, c in
+                                                         (("has_model", True), ("no_model", False))]
+        notes.append(_ptx("points_note", lang))
     map_labels = {} if national else {str(c): P.pct_text(v, lang) for c, v in
                                       zip(per_unit[unit_column], per_unit["coverage_pct"])}
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
                    metric="coverage", metric_label=f"{tr('coverage')} (%)", values=values,
                    value_labels={c: map_labels.get(c, "") for c in codes}, classification=cls,
-                   no_data_label=tr("not_key_area"), label_low_first=True,
+                   no_data_label=tr("not_key_area"), label_low_first=True, points=points, point_legend=point_legend,
                    period_label=tr("year_words", year=year), filters_text=filters, demo=demo_used,
                    kpis=kpis, table=table, table_title=table_title, notes=notes, data_source=source,
                    made_on=made_on, suppress=req.suppress, threshold=req.threshold)

@@ -66,6 +66,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "map_grey_note": ("Màu xám: huyện/đơn vị không có xã nào trong danh sách xã trọng điểm.",
                       "Grey: district/unit with no commune on the key-area list."),
     "not_key_area": ("Không có xã trọng điểm", "No key-area commune"),
+    "has_model": ("Có mô hình", "Has a model"),
+    "no_model": ("Chưa có mô hình", "No model"),
     "key_communes": ("Số xã trọng điểm", "Key-area communes"),
     "covered": ("Có mô hình", "With a model"),
     "meets": ("Đạt chỉ tiêu", "Meets target"),
@@ -117,6 +119,38 @@ def key_commune_status(year: int | None, era: str, province: str | None = None, 
     ka["covered"] = pd.Series(covered).astype(bool)
     ka["models"] = pd.Series(names)
     return ka
+
+
+#: key-area commune points, as on the page: (fill, outline) with a model and without one
+POINT_STYLES = {True: ("#2e7d32", "#1b5e20"), False: ("#ffffff", "#b71c1c")}
+
+
+def key_commune_points(frame: pd.DataFrame, spread_deg: float = 0.012) -> pd.DataFrame:
+    """Where to draw each key-area commune of :func:`key_commune_status` (``lon``/``lat``, EPSG:4326).
+
+    Communes before 2025 have no boundaries of their own, so each is placed at a point inside the 2025
+    commune it was merged into; several in the same 2025 commune sit on a small ring (``spread_deg``
+    degrees). Positions are approximate; rows without a known 2025 commune are left out.
+    """
+    from geo import cache
+
+    polygons = cache.load_layer("communes_2025", "province")
+    polygons = polygons[polygons["code"].isin(frame["commune_code_2025"].dropna())]
+    anchor = {c: g.representative_point() for c, g in zip(polygons["code"], polygons.geometry)}
+    parts = []
+    for new_code, grp in frame.groupby("commune_code_2025"):
+        point = anchor.get(new_code)
+        if point is None:
+            continue
+        grp = grp.sort_values("commune_code")
+        n = len(grp)
+        angles = [2 * math.pi * i / n for i in range(n)]
+        spread = spread_deg if n > 1 else 0.0
+        parts.append(grp.assign(lon=[point.x + spread * math.cos(a) for a in angles],
+                                lat=[point.y + spread * math.sin(a) for a in angles]))
+    if not parts:
+        return frame.iloc[0:0].assign(lon=pd.Series(dtype=float), lat=pd.Series(dtype=float))
+    return pd.concat(parts)
 
 
 def coverage_summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:

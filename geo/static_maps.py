@@ -156,6 +156,8 @@ class MapSpec:
     highlight_label: str | None = None  # legend text of the bold outline
     no_data_label: str | None = None  # legend text of the "no data" class (e.g. "no key-area commune")
     label_low_first: bool = False  # when labels collide, keep the lowest values (coverage) instead of the highest
+    points: Sequence[tuple[float, float, str, str]] = ()  # (lon, lat, fill, outline) drawn as small circles
+    point_legend: Sequence[tuple[str, str, str]] = ()  # (label, fill, outline) of the points, with a header first
     notes: Sequence[str] = ()
     mark_notes: Mapping[str, str] | None = None  # e.g. {"<5": "...", "x": "..."}: shown when the mark is
     data_source: str = ""
@@ -294,7 +296,7 @@ class _Label:
 @dataclass
 class _LegendItem:
     label: str
-    kind: str  # fill | line | header
+    kind: str  # fill | line | header | point
     face: str = "none"
     edge: str = "#777777"
     width: float = 1.0
@@ -548,6 +550,10 @@ def _legend_items(scene: _Scene, units_ll: gpd.GeoDataFrame) -> list[_LegendItem
                                              BORDER_UNIT[key].colour, 1.0))
     if spec.highlight:
         items.append(_LegendItem(spec.highlight_label or "", "fill", "none", HIGHLIGHT_COLOUR, 2.6))
+    if spec.points and spec.point_legend:
+        header, *rows = spec.point_legend
+        items.append(_LegendItem(header[0], "header"))
+        items += [_LegendItem(label, "point", face, edge, 1.2) for label, face, edge in rows]
     if scene.edge_rows:
         items.append(_LegendItem(t("legend_province", lang), "line", edge=PROVINCE_EDGE.colour, width=1.4))
     if scene.context_rows:
@@ -648,6 +654,11 @@ def draw_map(ax, scene: _Scene, lw: float = 1.0, fs: float = 10.0, labels: bool 
                            linewidth=_style_width(12.0) * lw, zorder=5, joinstyle="round")
         ax.add_patch(stroke)
         stroke.set_clip_path(clip)
+    # points (e.g. key-area communes) over the units and the province edge, under the border lines
+    if spec.points:
+        xy = _merc_xy(np.array([(p[0], p[1]) for p in spec.points], dtype=float))
+        ax.scatter(xy[:, 0], xy[:, 1], s=(fs * 0.62) ** 2, c=[p[2] for p in spec.points],
+                   edgecolors=[p[3] for p in spec.points], linewidths=1.1 * lw, zorder=5.5)
     # land borders on top, by neighbour
     for i, key in enumerate(seg.frame["border"]):
         style = BORDER_LINE[key]
@@ -981,6 +992,9 @@ def draw_legend(ax, items: list[_LegendItem], fs: float, title: str, lw: float =
             with matplotlib.rc_context({"hatch.color": "#9e9e9e", "hatch.linewidth": 0.6 * lw}):
                 ax.add_patch(Rectangle((0, y - sw_h / 2), sw_w, sw_h, facecolor=item.face, edgecolor=item.edge,
                                        linewidth=max(item.width, 0.5) * lw, hatch=item.hatch))
+        elif item.kind == "point":
+            ax.plot([sw_w / 2], [y], marker="o", markersize=fs * 0.75, markerfacecolor=item.face,
+                    markeredgecolor=item.edge, markeredgewidth=item.width * lw, linestyle="none")
         else:
             ax.plot([0, sw_w], [y, y], color=item.edge, linewidth=item.width * lw, solid_capstyle="butt")
         ax.text(sw_w + 0.03, y, item.label, fontsize=fs, va="center", ha="left", color="#222222")

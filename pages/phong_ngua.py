@@ -13,7 +13,6 @@ province figure (:mod:`geo.prevention`, shared with the briefing export).
 from __future__ import annotations
 
 import html
-import math
 from datetime import date
 
 import pandas as pd
@@ -49,8 +48,6 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Point positions are approximate: each lies in the 2025 commune its former commune was merged "
                     "into (pre-2025 communes have no boundaries of their own)."),
     "points_error": ("Không vẽ được lớp xã trọng điểm", "The key-area commune layer could not be drawn"),
-    "has_model": ("Có mô hình", "Has a model"),
-    "no_model": ("Chưa có mô hình", "No model"),
     "by_district": ("Tiến độ theo huyện", "Progress by district"),
     "by_province": ("Tiến độ theo tỉnh", "Progress by province"),
     "by_list": ("Tiến độ theo danh sách (tỉnh trước sắp xếp)", "Progress by list (province before the reform)"),
@@ -218,37 +215,26 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
     """Key-area communes as points in their 2025 commune (green: model, white: none)."""
     import folium
 
-    from geo import cache
     from geo.layers import LegendItem, Style, legend_html
     from geo.webmap import MapPanel, finish_map
 
-    polygons = cache.load_layer("communes_2025", "province")
-    polygons = polygons[polygons["code"].isin(frame["commune_code_2025"].dropna())]
-    anchor = {c: g.representative_point() for c, g in zip(polygons["code"], polygons.geometry)}
     group = folium.FeatureGroup(name="key_communes", control=False)
     drawn = 0
-    for new_code, grp in frame.groupby("commune_code_2025"):
-        point = anchor.get(new_code)
-        if point is None:
-            continue
-        n = len(grp)
-        for i, (_, r) in enumerate(grp.sort_values("commune_code").iterrows()):
-            angle = 2 * math.pi * i / n
-            dy, dx = (0.012 * math.sin(angle), 0.012 * math.cos(angle)) if n > 1 else (0.0, 0.0)
-            status = tr("has_model") if r["covered"] else tr("no_model")
-            where = html.escape(str(r["district_name"] or ""))
-            tip = f"<b>{html.escape(str(r['commune_name']))}</b> ({where})<br>{status}"
-            if r["covered"]:
-                tip += f"<br>{html.escape(r['models'])}"
-            folium.CircleMarker([point.y + dy, point.x + dx], radius=6, weight=1.5,
-                                color="#1b5e20" if r["covered"] else "#b71c1c", fill=True,
-                                fill_color="#2e7d32" if r["covered"] else "#ffffff", fill_opacity=0.95,
-                                tooltip=folium.Tooltip(tip)).add_to(group)
-            drawn += 1
+    for _, r in prevention.key_commune_points(frame).iterrows():
+        status = tr("has_model") if r["covered"] else tr("no_model")
+        where = html.escape(str(r["district_name"] or ""))
+        tip = f"<b>{html.escape(str(r['commune_name']))}</b> ({where})<br>{status}"
+        if r["covered"]:
+            tip += f"<br>{html.escape(r['models'])}"
+        fill, outline = prevention.POINT_STYLES[bool(r["covered"])]
+        folium.CircleMarker([r["lat"], r["lon"]], radius=6, weight=1.5, color=outline, fill=True, fill_color=fill,
+                            fill_opacity=0.95, tooltip=folium.Tooltip(tip)).add_to(group)
+        drawn += 1
     group.add_to(fmap)
     legend = legend_html(tr("key_communes"), [
-        LegendItem(tr("has_model"), Style(colour="#1b5e20", weight=1.5, fill="#2e7d32", fill_opacity=0.95)),
-        LegendItem(tr("no_model"), Style(colour="#b71c1c", weight=1.5, fill="#ffffff", fill_opacity=0.95))])
+        LegendItem(tr(key), Style(colour=prevention.POINT_STYLES[covered][1], weight=1.5,
+                                  fill=prevention.POINT_STYLES[covered][0], fill_opacity=0.95))
+        for key, covered in (("has_model", True), ("no_model", False))])
     fmap.add_child(MapPanel(legend, "topright"))
     finish_map(fmap)
     return drawn

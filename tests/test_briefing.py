@@ -475,6 +475,10 @@ def test_prevention_export_matches_the_page(exports, demo_store):
     flat = _flat(text)
     assert "Năm 2024 — tình trạng tại 31/12/2024" in flat and "Nguồn chỉ tiêu" in flat
     assert "Không có xã trọng điểm" in flat  # the grey class says what it means
+    # the key-area communes as on the page: one dot each, green with a model, white without
+    fills = [p[2] for p in spec.points]
+    assert len(fills) == nghe_an["key_communes"]
+    assert fills.count(prevention.POINT_STYLES[True][0]) == nghe_an["covered_communes"]
     # a year with the published target (Báo Nghệ An, 2021)
     published = B.build_briefing("page=phong-ngua&prov=40&period=2021", engine=demo_store, today=TODAY)
     assert "chỉ tiêu đã công bố" in " ".join(published.spec.notes)
