@@ -76,6 +76,7 @@ class Choropleth:
     label: str  # metric name for the tooltip and legend title
     texts: dict | None = None  # unit code -> display text (e.g. "<5" when suppressed); default class label
     key: str = ""  # identifies the values for caching the prepared GeoJSON
+    no_data_label: str | None = None  # legend text of the "no data" class (e.g. "no key-area commune")
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,9 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         cls = choropleth.classification
         entries = (cls.legend(lang, set(choropleth.values.values())) if isinstance(cls, CategoryClasses)
                    else cls.legend(lang))
-        rows = [LegendItem(entry.label, Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
+        rows = [LegendItem(choropleth.no_data_label if (getattr(entry, "kind", "") == "no_data" and
+                                                        choropleth.no_data_label) else entry.label,
+                           Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
                 for entry in entries]
         legend = legend_html(choropleth.label, rows) + "<hr style='margin:4px 0'>" + legend
     fmap.add_child(MapPanel(legend, "bottomleft"))

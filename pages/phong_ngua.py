@@ -260,6 +260,7 @@ def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
     try:
         result = maps.admin_map(MapView(era=f.era, province=f.province or None, lang=lg),
                                 choropleth=Choropleth(values, classification, label, texts=texts,
+                                                      no_data_label=tr("not_key_area"),
                                                       key=f"prevention|{f.era}|{f.province}|{year}|"
                                                           f"{sorted(texts.items())}|{classification.bins}|"
                                                           f"{classification.colours}"),

@@ -174,3 +174,15 @@ def test_map_with_reference_layers_is_offline():
     links = LINK.findall(html)
     assert links and all(u.startswith("/app/static/") for u in links)
     assert (STATIC_DIR / "vendor/jquery/jquery.min.js").is_file()
+
+
+def test_a_choropleth_can_name_its_grey_class():
+    from geo import prevention
+    from geo.maps import Choropleth
+
+    values = {"40417": 66.0, "40415": None}
+    cls = prevention.coverage_classes(values, 40)
+    fmap = admin_map(MapView(province="40"), choropleth=Choropleth(values, cls, "Tỷ lệ (%)",
+                                                                   no_data_label="Không có xã trọng điểm")).fmap
+    html = fmap.get_root().render()
+    assert "Không có xã trọng điểm" in html and "Không có dữ liệu" not in html
