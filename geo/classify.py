@@ -94,6 +94,8 @@ class Classification:
     colours: tuple[str, ...]
     integer: bool = True
     open_top: bool = True  # the top class is labelled "≥ lower" (its upper bound is not shown)
+    zero_colour: str = ZERO_COLOUR  # e.g. a dark red where zero is the worst value (coverage)
+    zero_label: str = "0"
 
     @property
     def k(self) -> int:
@@ -124,7 +126,7 @@ class Classification:
         if c is None:
             return NO_DATA_COLOUR
         if c < 0:
-            return ZERO_COLOUR
+            return self.zero_colour
         return self.colours[c]
 
     def interval_of(self, value) -> tuple[float, float]:
@@ -167,7 +169,7 @@ class Classification:
             upper = None if (self.open_top and c == len(self.bins) - 1) else float(self.bins[c])
             rows.append(LegendEntry(self.label_of_class(c, lang), self.colours[c], "class", float(lowers[c]), upper))
         if zero:
-            rows.append(LegendEntry("0", ZERO_COLOUR, "zero", 0.0, 0.0))
+            rows.append(LegendEntry(self.zero_label, self.zero_colour, "zero", 0.0, 0.0))
         if no_data:
             rows.append(LegendEntry(_text("no_data", lang), NO_DATA_COLOUR, "no_data"))
         return rows

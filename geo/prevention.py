@@ -26,6 +26,8 @@ from geo.classify import Classification, classify
 #: here, so the usual YlOrRd ramp (dark = more) would read the wrong way round.
 BELOW_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a")
 ABOVE_COLOURS = ("#9ecae1", "#4292c6", "#08519c")
+#: no key-area commune with a model at all: the worst case, darker than every other class
+ZERO_COVERAGE_COLOUR = "#7f0000"
 #: the target used for the classes when a view has none (the national plan's 30 %)
 DEFAULT_TARGET = 30.0
 COMPARATOR_SIGN = {"at_least": "≥", "over": ">", "at_most": "≤", "equal": "="}
@@ -170,7 +172,8 @@ def coverage_breaks(target: float | None) -> tuple[float, ...]:
 
 
 def coverage_classes(values: dict, target: float | None) -> Classification:
-    """Fixed classes around the target, coloured red below it and blue from it on."""
+    """Fixed classes around the target, coloured red below it and blue from it on; 0 % (key-area communes
+    but no model in any) darkest red."""
     classification = classify(values, "fixed", 5, breaks=coverage_breaks(target), integer=True)
     target = DEFAULT_TARGET if target is None or pd.isna(target) else float(target)
     lowers = classification.lowers()
@@ -181,7 +184,8 @@ def coverage_classes(values: dict, target: float | None) -> Classification:
         colours[i] = BELOW_COLOURS[min(rank, len(BELOW_COLOURS) - 1)]
     for rank, i in enumerate(reversed(above)):
         colours[i] = ABOVE_COLOURS[max(len(ABOVE_COLOURS) - 1 - rank, 0)]
-    return dataclasses.replace(classification, colours=tuple(colours))
+    return dataclasses.replace(classification, colours=tuple(colours), zero_colour=ZERO_COVERAGE_COLOUR,
+                               zero_label="0%")
 
 
 def class_value(value) -> float | None:

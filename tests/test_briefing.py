@@ -472,6 +472,7 @@ def test_prevention_export_matches_the_page(exports, demo_store):
     same = prevention.coverage_classes(dict(spec.values), nghe_an["target_value"])
     assert (spec.classification.bins, spec.classification.colours) == (same.bins, same.colours)
     assert spec.classification.colour_of(nghe_an["target_value"]) in prevention.ABOVE_COLOURS
+    assert spec.classification.colour_of(0) == prevention.ZERO_COVERAGE_COLOUR  # no model at all: the worst
     flat = _flat(text)
     assert "Năm 2024 — tình trạng tại 31/12/2024" in flat and "Nguồn chỉ tiêu" in flat
     assert "Không có xã trọng điểm" in flat  # the grey class says what it means
