@@ -289,11 +289,14 @@ def _label_point(geom, tolerance: float):
 
 
 def _legend(era: str, lang: str, units_shown: gpd.GeoDataFrame, province_view: bool,
-            compact: bool = False) -> str:
-    """Legend of the base map; ``compact`` (under a choropleth legend) keeps only lines and neighbours."""
+            compact: bool = False, chosen: str | None = None) -> str:
+    """Legend of the base map; ``compact`` (under a choropleth legend) keeps only lines and neighbours;
+    ``chosen``: the name of the unit outlined in black."""
     unit_label = t("legend_district" if era == "pre2025" else
                    ("legend_commune" if province_view else "legend_province"), lang)
     items = [] if compact else [LegendItem(unit_label, UNIT)]
+    if chosen:
+        items.append(LegendItem(chosen, SELECTED_UNIT))
     if era == "pre2025" or not province_view:
         items.append(LegendItem(t("legend_province", lang), PROVINCE_EDGE, "line"))
     for key, border in BORDERS.items():
@@ -445,7 +448,8 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     title = title or f"{t('page_map', lang)} — {province_name}"
     era_text = subtitle or t("era_pre2025" if era == "pre2025" else "era_2025", lang)
     fmap.add_child(MapPanel(_title_html(title, era_text), "topleft"))
-    legend = _legend(era, lang, units, focused, compact=choropleth is not None)
+    legend = _legend(era, lang, units, focused, compact=choropleth is not None,
+                     chosen=str(chosen["unit_name"].iloc[0]) if len(chosen) and "unit_name" in chosen else None)
     if choropleth is not None:
         cls = choropleth.classification
         entries = (cls.legend(lang, set(choropleth.values.values())) if isinstance(cls, CategoryClasses)

@@ -87,6 +87,8 @@ def test_the_chosen_district_is_outlined():
     ky_son = load_layer("districts_pre2025", "province").set_index("code").geometry["40417"]
     outline = shape(layers[0].data["features"][0]["geometry"])
     assert abs(outline.area - ky_son.area) / ky_son.area < 0.01
+    html = admin_map(MapView(province="40", highlight="40417")).fmap.get_root().render()
+    assert re.search(r"border-color:#111111;[^>]*></span><span>Huyện Kỳ Sơn</span>", html)  # named in the legend
     assert not selected(MapView(province="40"))
     assert not selected(MapView(province="42", highlight="40417"))  # not a unit of Hà Tĩnh: nothing drawn
 
