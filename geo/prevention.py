@@ -211,12 +211,6 @@ def target_text(value, comparator: str | None, lang: str = "vi", none: str = "â€
     return f"{COMPARATOR_SIGN.get(comparator or 'at_least', 'â‰¥')} {number}%"
 
 
-def latest_year(era: str, province: str | None = None, engine=None) -> int | None:
-    """The latest year with a key-area list in the scope (None: no list at all)."""
-    years = list_years(era, province, engine)
-    return years[-1] if years else None
-
-
 def list_years(era: str, province: str | None = None, engine=None) -> list[int]:
     """Years with a key-area list in the scope, ascending."""
     ka = store.key_areas_frame(engine=engine)

@@ -96,8 +96,7 @@ except Exception as exc:  # the store may be unreachable: say so, keep the page
     st.stop()
 
 scope_column = "prov_code_pre2025" if f.era == "pre2025" else "prov_code_2025"
-in_scope = all_lists[all_lists[scope_column] == f.province] if f.province else all_lists
-years = sorted(int(y) for y in in_scope["year"].dropna().unique())
+years = prevention.list_years(f.era, f.province)
 dates = f.dates()
 year = dates[1].year if dates else (years[-1] if years else date.today().year)
 
