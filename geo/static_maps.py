@@ -578,6 +578,24 @@ def _fit_extent(extent, ax_w: float, ax_h: float) -> tuple[float, float, float, 
     return x0, y0, x1, y1
 
 
+def _map_axes(ax, extent, frame_colour: str, frame_width: float) -> tuple[float, float, float, float]:
+    """Set up an axes as a map of ``extent`` (Web Mercator metres, grown to the axes' shape): sea
+    background, no ticks, a thin frame. Returns the extent shown."""
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    extent = _fit_extent(extent, bbox.width * fig_w, bbox.height * fig_h)
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_facecolor(SEA_COLOUR)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_edgecolor(frame_colour)
+        side.set_linewidth(frame_width)
+    return extent
+
+
 def _collection(paths, faces, edges, widths, zorder, **kw) -> PathCollection:
     return PathCollection(paths, facecolors=faces, edgecolors=edges, linewidths=widths, zorder=zorder,
                           joinstyle="round", capstyle="round", **kw)
@@ -597,18 +615,7 @@ def draw_map(ax, scene: _Scene, lw: float = 1.0, fs: float = 10.0, labels: bool 
     """Draw the scene into ``ax`` (already placed); ``lw`` scales line widths, ``fs`` is the base
     font size in points. Returns the label artists kept."""
     spec = scene.spec
-    bbox = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
-    extent = _fit_extent(scene.extent, bbox.width * fig_w, bbox.height * fig_h)
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_facecolor(SEA_COLOUR)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_edgecolor("#555555")
-        side.set_linewidth(0.8 * lw)
+    extent = _map_axes(ax, scene.extent, "#555555", 0.8 * lw)
     ext_ll = _extent_lonlat(extent)
     level = scene.level
 
@@ -902,18 +909,7 @@ def draw_locator(ax, scene: _Scene, main_extent, lw: float, fs: float) -> None:
     (s, w), (n, e) = NATIONAL_BOUNDS
     x0, y0 = to_mercator(w + 0.2, s + 0.2)
     x1, y1 = to_mercator(e + 0.2, n + 0.2)
-    bbox = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
-    ext = _fit_extent((x0, y0, x1, y1), bbox.width * fig_w, bbox.height * fig_h)
-    ax.set_xlim(ext[0], ext[2])
-    ax.set_ylim(ext[1], ext[3])
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_facecolor(SEA_COLOUR)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_edgecolor("#777777")
-        side.set_linewidth(0.6)
+    _map_axes(ax, (x0, y0, x1, y1), "#777777", 0.6)
     vn, nb = _vietnam_outline()
     ax.add_collection(_collection(nb, NEIGHBOUR.fill, NEIGHBOUR.colour, 0.3 * lw, 1))
     ax.add_collection(_collection(vn, "#fbf3dc", "#9a8f7a", 0.2 * lw, 2))
@@ -941,18 +937,7 @@ def draw_archipelago_inset(ax, scene: _Scene, lw: float, fs: float) -> None:
     geoms = [layer.merc[r] for r, *_ in rows]
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     pad = max(x1 - x0, y1 - y0) * 0.12
-    bbox = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
-    ext = _fit_extent((x0 - pad, y0 - pad, x1 + pad, y1 + pad * 2.2), bbox.width * fig_w, bbox.height * fig_h)
-    ax.set_xlim(ext[0], ext[2])
-    ax.set_ylim(ext[1], ext[3])
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_facecolor(SEA_COLOUR)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_edgecolor("#555555")
-        side.set_linewidth(0.8)
+    ext = _map_axes(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad * 2.2), "#555555", 0.8)
     # islands are tiny: draw their outline thicker so they show
     ax.add_collection(_collection([layer.paths[r] for r, *_ in rows], [f for _, f, _, _ in rows],
                                   [e for *_, e, _ in rows], [max(w * lw, 0.8) for *_, w in rows], 3))
