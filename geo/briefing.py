@@ -1349,8 +1349,7 @@ def _prevention_briefing(req: BriefingRequest, engine, made_on: date) -> Briefin
 
     demo_used = bool(key["is_demo"].any()) or bool(lists["is_demo"].any()) or bool(
         lists["target_is_demo"].fillna(False).astype(bool).any())
-    list_era = (tr("era_pre_short") if n_pre and not n_new else
-                tr("era_new_short") if n_new and not n_pre else f"{tr('era_pre_short')} + {tr('era_new_short')}")
+    list_era = P.list_era_words(key, lang)
     filters = " · ".join([t("era_pre2025" if req.era == "pre2025" else "era_2025", lang),
                           f"{tr('list_era_col')}: {list_era}", _tx(f"demo_{req.demo}", lang)])
     source = f"{_tx('data_source', lang)}: {_ptx('source_lists', lang)}"

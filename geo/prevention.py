@@ -195,6 +195,17 @@ def class_value(value) -> float | None:
     return 0.0 if value <= 0 else float(max(1, math.floor(value)))
 
 
+def list_era_words(key_communes: pd.DataFrame, lang: str = "vi") -> str:
+    """Which units the key-area list was drawn up in: "trước 2025", "sau 1/7/2025" or both."""
+    tr = lambda k: TEXT[k][1 if lang == "en" else 0]  # noqa: E731
+    eras = set(key_communes["place_era"])
+    if eras == {"pre2025"}:
+        return tr("era_pre_short")
+    if eras == {"2025"}:
+        return tr("era_new_short")
+    return f"{tr('era_pre_short')} + {tr('era_new_short')}"
+
+
 def pct_text(value, lang: str = "vi") -> str:
     """``35,7%`` (vi) / ``35.7%`` (en); ``—`` when unknown."""
     if value is None or pd.isna(value):

@@ -355,12 +355,10 @@ else:
     # the file leaves the app: small counts are written "<5" unless this deployment allows exact exports
     exact = suppression.exact_exports_allowed() and st.toggle(tr("exact_export"), value=False,
                                                               key="huyen_exact_export")
-    counts = [tr(k) for k in ("cases", "victims", "victims_children", "victims_women", "victims_rescued",
-                              "suspects_arrested")]
     st.download_button(tr("download"),
                        store.export_csv_bytes(table, lg, demo=bool(rows["is_demo"].any()),
                                               title=f"{name} — {province_name} · {context}",
-                                              protect=() if exact else counts),
+                                              protect=() if exact else [tr(k) for k in SUMS]),
                        file_name=f"vu-viec_{f.district}-{slug(name)}_{stamp}{'_chinh-xac' if exact else ''}.csv",
                        mime="text/csv", key="huyen_download")
     if not exact:

@@ -250,9 +250,7 @@ def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
     else:
         target_text = tr("targets_differ")
     title = f"{label} — {place}, {year} ({target_text})"
-    subtitle = tr("era_pre_short") if n_pre and not n_new else (tr("era_new_short") if n_new and not n_pre else
-                                                                  f"{tr('era_pre_short')} + {tr('era_new_short')}")
-    subtitle = f"{tr('list_era_col')}: {subtitle} · 31/12/{year}"
+    subtitle = f"{tr('list_era_col')}: {prevention.list_era_words(points, lg)} · 31/12/{year}"
     show_points = False
     if f.era == "pre2025" and f.province:
         show_points = st.toggle(tr("show_points"), value=True, key="_prevention_points")
