@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import attribution
-from geo.boundaries import BoundaryDataMissing
+from geo.admin import attribution
+from geo.admin.boundaries import BoundaryDataMissing
 from geo.i18n import LANGS, t
 
 LANG_LABELS = {"vi": "Tiếng Việt", "en": "English"}
@@ -49,7 +49,7 @@ def _set_query(name: str, value: str | None, default: str | None = None) -> None
 
 def require_boundaries() -> None:
     """Build the boundary cache if needed; stop the page with one clear message if files are missing."""
-    from geo.cache import ensure_cache
+    from geo.admin.cache import ensure_cache
 
     try:
         ensure_cache()
@@ -60,7 +60,7 @@ def require_boundaries() -> None:
 
 def reference_filter() -> tuple[str, ...]:
     """Sidebar toggles for the reference layers (gates, routes, named hotspots), kept in ?ref=gates,routes."""
-    from geo.reference_layers import KINDS, tr
+    from geo.render.reference_layers import KINDS, tr
 
     lg = lang()
     if "reference" not in st.session_state:
@@ -82,8 +82,7 @@ def show_map(fmap, key: str, height: int = 700) -> dict:
 
 def demo_notice() -> None:
     """A plain banner whenever the store holds demonstration data."""
-    from geo import schema, store
-
+    from geo.data import schema, store
     try:
         if store.has_demo():
             st.warning(schema.DEMO_NOTICE[lang()], icon="⚠️")
@@ -117,7 +116,7 @@ def _period_options() -> list[str]:
 
 def current_filters():
     """The shared filters of this session (first read from the URL)."""
-    from geo.filters import Filters
+    from geo.views.filters import Filters
 
     if "filters" not in st.session_state:
         st.session_state["filters"] = Filters.from_query(st.query_params.to_dict())
@@ -150,14 +149,14 @@ def _sync_url(f) -> None:
 
 
 def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period", "form", "group", "metric")):
-    """Sidebar filters shared by every page; returns the current :class:`geo.filters.Filters`.
+    """Sidebar filters shared by every page; returns the current :class:`geo.views.filters.Filters`.
 
     Values live in ``st.session_state['filters']`` (not in widget state), so they survive moving
     between pages, and in the URL, so a copied link opens the same view.
     """
-    from geo import schema
-    from geo.filters import BORDER_CHOICES, CLASS_METHODS, GROUPS, metric_label, metric_options, period_words
-    from geo.maps import province_options
+    from geo.data import schema
+    from geo.views.filters import BORDER_CHOICES, CLASS_METHODS, GROUPS, metric_label, metric_options, period_words
+    from geo.render.maps import province_options
 
     lg = lang()
     f = current_filters()
@@ -173,7 +172,7 @@ def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period
     if "era" in show:
         widget("era", sb.radio, ["pre2025", "2025"], lambda e: t("era_pre2025" if e == "pre2025" else "era_2025", lg))
     if "border" in show:
-        from geo.borders import BORDERS
+        from geo.admin.borders import BORDERS
 
         widget("border", sb.selectbox, list(BORDER_CHOICES),
                lambda b: t("all_borders", lg) if b == "all" else BORDERS[b].label(lg))
@@ -224,8 +223,8 @@ def draw_metric_map(view, f, values, layer: str, place: str, subtitle: str, key:
 
     Empty results say so in words; a map that fails to build shows a message and the page goes on.
     """
-    from geo.analysis_layers import gi_layer, metric_choropleth
-    from geo.maps import admin_map
+    from geo.views.analysis_layers import gi_layer, metric_choropleth
+    from geo.render.maps import admin_map
 
     lg = lang()
     if not values.frame["value"].notna().any():
@@ -245,7 +244,7 @@ def draw_metric_map(view, f, values, layer: str, place: str, subtitle: str, key:
 
 def place_words(f) -> str:
     """'Tỉnh Nghệ An', 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
-    from geo.maps import province_options
+    from geo.render.maps import province_options
 
     lg = lang()
     if f.district:
@@ -258,8 +257,7 @@ def place_words(f) -> str:
 
 def filter_words(f) -> str:
     """The filters other than place and period, in words (for map titles and exports)."""
-    from geo import schema
-
+    from geo.data import schema
     lg = lang()
     parts = []
     if f.form:
@@ -270,7 +268,7 @@ def filter_words(f) -> str:
 
 
 def _district_names(province: str) -> dict[str, str]:
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     frame = load_layer("districts_pre2025", "national")
     if province:
@@ -290,7 +288,7 @@ def select_clicked_unit(map_state: dict) -> None:
         return
     f = current_filters()
     if f.era == "pre2025" and len(code) >= 5 and code != f.district:
-        from geo.cache import load_layer
+        from geo.admin.cache import load_layer
 
         districts = load_layer("districts_pre2025", "national")
         row = districts[districts["code"] == code]
@@ -312,7 +310,7 @@ def _briefing_params(page: str, extra: dict | None = None) -> dict:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _briefing_files(params_items: tuple) -> tuple[bytes, bytes, str, str] | str:
     """PNG and PDF bytes with their file names, or the reason no export can be made."""
-    from geo.briefing import BriefingError, build_briefing
+    from geo.render.briefing import BriefingError, build_briefing
 
     try:
         briefing = build_briefing(dict(params_items))

@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     folder = tempfile.mkdtemp(prefix="tdn-bench-")
     os.environ["TDN_DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite"
-    from geo import demo, store
-    from geo.briefing import build_briefing
-    from geo.cache import ensure_cache
+    from geo.data import demo, store
+    from geo.render.briefing import build_briefing
+    from geo.admin.cache import ensure_cache
 
     ensure_cache()
     demo.load_demo(engine=store.get_engine())

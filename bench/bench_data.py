@@ -5,7 +5,7 @@
 Targets (issue 4): import <= 30 s, aggregation <= 1 s. Uses a temporary SQLite file (never the real store).
 The 100,000 rows go through the full importer (CSV parsing, registry look-ups, validation, one transaction).
 The 1,000,000 rows for the aggregation are bulk-inserted directly (they are synthetic, already valid), then
-:func:`geo.store.aggregate_cases` runs on them. Only timings and row counts are printed.
+:func:`geo.data.store.aggregate_cases` runs on them. Only timings and row counts are printed.
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import importer, store  # noqa: E402
-from geo import schema as S  # noqa: E402
-from geo.registry import load_registry  # noqa: E402
+from geo.data import importer, store  # noqa: E402
+from geo.data import schema as S  # noqa: E402
+from geo.admin.registry import load_registry  # noqa: E402
 
 HEAD = ["Mã vụ việc", "Ngày", "Tỉnh/Thành phố", "Quận/Huyện", "Xã/Phường", "Hình thức bóc lột", "Số nạn nhân",
         "Trong đó trẻ em", "Trong đó nữ", "Nạn nhân được giải cứu, tiếp nhận", "Nạn nhân được hỗ trợ",

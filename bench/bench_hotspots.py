@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from geo import hotspots as H  # noqa: E402
-from geo.cache import ensure_cache, load_layer  # noqa: E402
+from geo.stats import hotspots as H  # noqa: E402
+from geo.admin.cache import ensure_cache, load_layer  # noqa: E402
 
 TARGET_S = 2.0
 REPEATS = 5

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import folium  # noqa: E402
 
-from geo.cache import ensure_cache  # noqa: E402
-from geo.maps import MapView, admin_map  # noqa: E402
+from geo.admin.cache import ensure_cache  # noqa: E402
+from geo.render.maps import MapView, admin_map  # noqa: E402
 
 PROVINCES = {"40": "Nghệ An", "10": "Lào Cai", "31": "Hải Phòng", "01": "Hà Nội", "79": "TP Hồ Chí Minh",
              "56": "Khánh Hòa"}
@@ -64,10 +64,10 @@ def main() -> int:
             worst["ms"] = max(worst["ms"], ms)
     print()
     print("changed filter -> province choropleth redrawn (server side: query, classes, map, render):")
-    from geo.classify import classify
-    from geo.filters import Filters
-    from geo.maps import Choropleth
-    from geo.metrics import unit_values
+    from geo.stats.classify import classify
+    from geo.views.filters import Filters
+    from geo.render.maps import Choropleth
+    from geo.stats.metrics import unit_values
 
     timings = []
     for period in ("2023", "2023-H1", "2024", "2024-Q2", "2022", "2021-H2"):

@@ -8,11 +8,11 @@ import importlib
 import sys
 
 COMMANDS = {
-    "build-cache": ("geo.cache", "build the prepared boundary layers into data/cache (rebuilt only when sources change)"),
-    "import": ("geo.importer", "validate and import a CSV/XLSX file of cases, prevention models, targets or reference points"),
-    "imports": ("geo.importer", "list recorded imports, or undo one: python -m geo imports [--undo ID]"),
-    "demo": ("geo.demo", "generate the labelled demonstration data and load it into the store"),
-    "briefing": ("geo.briefing", "export a briefing map (PNG 1920x1080 and/or A4 PDF) with the same filters as the URL"),
+    "build-cache": ("geo.admin.cache", "build the prepared boundary layers into data/cache (rebuilt only when sources change)"),
+    "import": ("geo.data.importer", "validate and import a CSV/XLSX file of cases, prevention models, targets or reference points"),
+    "imports": ("geo.data.importer", "list recorded imports, or undo one: python -m geo imports [--undo ID]"),
+    "demo": ("geo.data.demo", "generate the labelled demonstration data and load it into the store"),
+    "briefing": ("geo.render.briefing", "export a briefing map (PNG 1920x1080 and/or A4 PDF) with the same filters as the URL"),
 }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.borders import BORDERS
+from geo.admin.borders import BORDERS
 from geo.i18n import t
-from geo.maps import MapView, admin_map, border_units_table
+from geo.render.maps import MapView, admin_map, border_units_table
 
 lg = ui.lang()
 ui.require_boundaries()

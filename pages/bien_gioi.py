@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.borders import BORDERS
-from geo.filters import metric_label, period_words
+from geo.admin.borders import BORDERS
+from geo.views.filters import metric_label, period_words
 from geo.i18n import t
-from geo.maps import MapView, border_units_table
-from geo.metrics import unit_values
-from geo.reference_layers import KINDS
+from geo.render.maps import MapView, border_units_table
+from geo.stats.metrics import unit_values
+from geo.render.reference_layers import KINDS
 
 lg = ui.lang()
 ui.require_boundaries()

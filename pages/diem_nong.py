@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import change, corridors, hotspots, named_vs_computed, store
-from geo.analysis_layers import analysis_metric, change_layer, gi_layer
-from geo.filters import metric_label, period_words
+from geo.stats import change, corridors, hotspots, named_vs_computed
+from geo.data import store
+from geo.views.analysis_layers import analysis_metric, change_layer, gi_layer
+from geo.views.filters import metric_label, period_words
 from geo.i18n import t, translator
-from geo.maps import MapView, admin_map
-from geo.metrics import case_filter
+from geo.render.maps import MapView, admin_map
+from geo.stats.metrics import case_filter
 
 TEXT = {
     "title": ("Phân tích điểm nóng", "Hotspot analytics"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import attribution, facts, importer, store
-from geo import schema as S
+from geo.admin import attribution
+from geo.data import facts, importer, store
+from geo.data import schema as S
 from geo.i18n import t
 
 ERRORS_SHOWN = 200

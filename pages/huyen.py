@@ -14,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import schema, store, suppression
-from geo.filters import RATE_SUFFIX, metric_label, period_words
+from geo.data import schema, store
+from geo.stats import suppression
+from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t, translator
-from geo.maps import MapView
-from geo.metrics import case_filter, kpis, unit_values, value_column
+from geo.render.maps import MapView
+from geo.stats.metrics import case_filter, kpis, unit_values, value_column
 
 lg = ui.lang()
 
@@ -127,7 +128,7 @@ def _write_url(param: str, value: str | None) -> None:
 @st.cache_data(show_spinner=False)
 def _districts() -> pd.DataFrame:
     """Pre-2025 districts: code, name, province, 2009 population (from the boundary layer)."""
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     frame = load_layer("districts_pre2025", "national")
     out = pd.DataFrame({"code": frame["code"], "name": frame["full_name_vi"], "prov_code": frame["prov_code"],
@@ -228,8 +229,7 @@ if not f.district:
 
     @st.fragment
     def pick_on_map() -> None:
-        from geo import maps
-
+        from geo.render import maps
         try:
             result = maps.admin_map(MapView(era="pre2025", province=f.province or None, lang=lg),
                                     title=f"{tr('pick')} — {ui.place_words(f)}", subtitle=tr("layer_map_hint"))

@@ -6,9 +6,9 @@ coloured by whether they have a model, a progress bar per district (per province
 against the province's target with its source, and which era's communes are counted (the 2025 reform
 changed the denominator).
 
-The commune-level rule is the one of :func:`geo.store.coverage_frame` (a model counts when it started on
+The commune-level rule is the one of :func:`geo.data.store.coverage_frame` (a model counts when it started on
 or before 31 December of the year and had not ended by then), so the district figures add up to the
-province figure (:mod:`geo.prevention`, shared with the briefing export).
+province figure (:mod:`geo.stats.prevention`, shared with the briefing export).
 """
 from __future__ import annotations
 
@@ -19,13 +19,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import prevention, store
+from geo.stats import prevention
+from geo.data import store
 from geo.i18n import t, translator
-from geo.maps import Choropleth, MapView
+from geo.render.maps import Choropleth, MapView
 
 lg = ui.lang()
 
-#: strings of this page only (vi, en); shared ones come from geo.prevention and geo.i18n
+#: strings of this page only (vi, en); shared ones come from geo.stats.prevention and geo.i18n
 TEXT: dict[str, tuple[str, str]] = {
     "points_vs_target": ("điểm % so với chỉ tiêu", "points vs target"),
     "year_latest": ("(năm mới nhất có danh sách xã trọng điểm; chọn Kỳ ở thanh bên để xem năm khác)",
@@ -107,7 +108,7 @@ if key.empty:
     if years:
         st.caption(f"{tr('years_available')}: {', '.join(map(str, years))}")
     if len(all_lists):
-        from geo.maps import province_options
+        from geo.render.maps import province_options
 
         names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
         listed = sorted({names.get(c, c) for c in all_lists[scope_column].dropna()})
@@ -193,7 +194,7 @@ units = prevention.coverage_summary(placed, unit_column)
 values = {c: prevention.class_value(v) for c, v in zip(units[unit_column], units["coverage_pct"])}
 texts = {}
 try:  # units of the map without key-area communes say so in their tooltip (instead of "no data")
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     if f.era == "pre2025":
         shown_units = load_layer("districts_pre2025", "national")
@@ -214,8 +215,8 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
     """Key-area communes as points in their 2025 commune (green: model, white: none)."""
     import folium
 
-    from geo.layers import LegendItem, Style, legend_html
-    from geo.webmap import MapPanel, finish_map
+    from geo.render.layers import LegendItem, Style, legend_html
+    from geo.render.webmap import MapPanel, finish_map
 
     group = folium.FeatureGroup(name="key_communes", control=False)
     drawn = 0
@@ -241,8 +242,7 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
 
 @st.fragment
 def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
-    from geo import maps
-
+    from geo.render import maps
     classification = prevention.coverage_classes(values, target_value)
     label = tr("coverage") + " (%)"
     if single:

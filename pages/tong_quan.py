@@ -4,11 +4,11 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import facts
-from geo.filters import RATE_SUFFIX, metric_label, period_words
+from geo.data import facts
+from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
-from geo.maps import MapView
-from geo.metrics import kpis, unit_values
+from geo.render.maps import MapView
+from geo.stats.metrics import kpis, unit_values
 
 lg = ui.lang()
 ui.require_boundaries()
@@ -48,7 +48,7 @@ if not values.unplaced.empty:
 st.subheader(t("published_figures", lg))
 figures = facts.figures()
 if f.province:
-    from geo.maps import province_options
+    from geo.render.maps import province_options
 
     names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
     short = names.get(f.province, "").replace("Tỉnh ", "").replace("Thành phố ", "")

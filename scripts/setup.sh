@@ -45,7 +45,7 @@ fi
 # 3. Boundary caches (rebuilt only when a source file changes) and the demo data
 say "Boundary caches (data/cache)"
 "$VENV/bin/python" -m geo build-cache
-if "$VENV/bin/python" -c "import geo.demo" 2>/dev/null; then
+if "$VENV/bin/python" -c "import geo.data.demo" 2>/dev/null; then
   say "Demonstration data (labelled DỮ LIỆU MINH HỌA / DEMO DATA)"
   "$VENV/bin/python" -m geo demo
 fi

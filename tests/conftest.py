@@ -6,7 +6,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def reg():
-    from geo.registry import load_registry
+    from geo.admin.registry import load_registry
 
     return load_registry()
 
@@ -14,8 +14,7 @@ def reg():
 @pytest.fixture()
 def engine(tmp_path, monkeypatch):
     """A fresh, migrated SQLite file for one test; also the default store (``TDN_DATABASE_URL``)."""
-    from geo import store
-
+    from geo.data import store
     url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     monkeypatch.setenv("TDN_DATABASE_URL", url)
     eng = store.get_engine(url)
@@ -28,8 +27,7 @@ def snapshot(engine):
     """``snapshot()`` returns every row of every table, to prove that a failed import changed nothing."""
     from sqlalchemy import select
 
-    from geo import schema as S
-
+    from geo.data import schema as S
     def take():
         out = {}
         with engine.connect() as conn:

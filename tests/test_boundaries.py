@@ -1,4 +1,4 @@
-"""The real boundary files, read through geo.boundaries and the prepared cache."""
+"""The real boundary files, read through geo.admin.boundaries and the prepared cache."""
 from __future__ import annotations
 
 import unicodedata
@@ -7,9 +7,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import boundaries, cache, config
-from geo.boundaries import METRIC_CRS, BoundaryDataMissing, check_sources
-from geo.cache import load_layer
+from geo.admin import boundaries, cache
+
+from geo import config
+from geo.admin.boundaries import METRIC_CRS, BoundaryDataMissing, check_sources
+from geo.admin.cache import load_layer
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geo import briefing as B
+from geo.render import briefing as B
 from geo import config
-from geo import schema as S
-from geo import static_maps as SM
-from geo import store
-
+from geo.data import schema as S
+from geo.render import static_maps as SM
+from geo.data import store
 TODAY = date(2026, 11, 23)
 ARTIFACTS = config.PROJECT_ROOT / "artifacts" / "briefing-tests"
 CREDITS = ("Open Development Mekong", "CC BY-SA 4.0", "Natural Earth")
@@ -44,8 +43,7 @@ VIEWS = {
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from geo import demo
-
+    from geo.data import demo
     folder = tmp_path_factory.mktemp("demo_store")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     mp = pytest.MonkeyPatch()
@@ -107,7 +105,7 @@ def test_pdf_is_one_a4_page_with_title_period_source_and_credits(exports, name):
 
 
 def test_titles_and_periods_in_words_as_on_the_pages(exports):
-    # "{metric} — {place}" with the pages' metric names and period words (geo.filters)
+    # "{metric} — {place}" with the pages' metric names and period words (geo.views.filters)
     assert "Nạn nhân — Tỉnh Nghệ An" in _flat(exports["nghe-an-choropleth"][3])
     assert "6 tháng đầu năm 2024" in _flat(exports["nghe-an-choropleth"][3])
     assert "Nạn nhân — Biên giới Việt – Lào, Tỉnh Nghệ An" in _flat(exports["nghe-an-border"][3])
@@ -165,8 +163,7 @@ def test_demo_watermark_on_demo_data(exports):
 
 
 def test_no_watermark_without_demo_data(tmp_path, monkeypatch, reg):
-    from geo import importer
-
+    from geo.data import importer
     url = f"sqlite:///{tmp_path / 'real.sqlite'}"
     monkeypatch.setenv("TDN_DATABASE_URL", url)
     engine = store.get_engine(url)
@@ -366,8 +363,7 @@ def test_hotspot_exports_are_slides_and_a4_pages(analysis_exports, name):
 
 @pytest.mark.parametrize("name", ["gi-national", "gi-nghe-an"])
 def test_gi_export_title_note_and_classes(analysis_exports, name):
-    from geo import hotspots
-
+    from geo.stats import hotspots
     briefing, _, _, text = analysis_exports[name]
     flat = _flat(text)
     assert "Điểm nóng thống kê (Gi*)" in flat
@@ -375,7 +371,7 @@ def test_gi_export_title_note_and_classes(analysis_exports, name):
     assert "Gi*: " in flat  # the one-sentence note on what Gi* means
     place = "Toàn quốc" if name == "gi-national" else "Tỉnh Nghệ An"
     assert f"Điểm nóng thống kê (Gi*): Nạn nhân — {place}" in flat
-    # colours and labels of the page (geo.hotspots.legend), only the classes present in the legend
+    # colours and labels of the page (geo.stats.hotspots.legend), only the classes present in the legend
     legend = hotspots.legend("vi").set_index("class")
     cls = briefing.spec.classification
     present = set(briefing.spec.values.values())
@@ -403,8 +399,7 @@ def test_no_small_count_in_hotspot_exports(analysis_exports, name):
 
 
 def test_hotspot_counts_are_protected_against_the_exact_values(analysis_exports, demo_store):
-    from geo import hotspots
-
+    from geo.stats import hotspots
     briefing, *_ = analysis_exports["gi-national"]
     exact = store.aggregate_cases("district", "all", filters={"start": date(2024, 1, 1), "end": date(2024, 12, 31)},
                                   engine=demo_store)
@@ -419,8 +414,7 @@ def test_hotspot_counts_are_protected_against_the_exact_values(analysis_exports,
 
 
 def test_change_export(analysis_exports):
-    from geo import change
-
+    from geo.stats import change
     briefing, _, _, text = analysis_exports["change-national"]
     flat = _flat(text)
     assert "Thay đổi so với kỳ trước: Nạn nhân — Toàn quốc" in flat
@@ -451,8 +445,7 @@ def test_district_page_parameters():
 
 
 def test_prevention_export_matches_the_page(exports, demo_store):
-    from geo import prevention
-
+    from geo.stats import prevention
     briefing, *_ , text, _ = exports["nghe-an-prevention"]
     assert briefing.filename("png") == "phong-ngua_nghe-an_2024_20261123.png"
     cover = store.coverage_frame(2024, engine=demo_store)

@@ -8,7 +8,7 @@ import folium
 import pytest
 from playwright.sync_api import expect
 
-from geo.maps import MapView, admin_map
+from geo.render.maps import MapView, admin_map
 
 from .browser_support import (
     ARTIFACTS,
@@ -146,8 +146,7 @@ GOOD_CASES = (
 
 
 def _case_count(store_url: str) -> int:
-    from geo import store
-
+    from geo.data import store
     return len(store.cases_frame(engine=store.get_engine(store_url)))
 
 
@@ -186,7 +185,7 @@ def test_data_page_rejects_bad_file_and_imports_good_one(browser, app_url, store
 
 # --- the dashboard pages (issue 5) -------------------------------------------------------------
 
-from geo.reference_layers import KINDS  # noqa: E402
+from geo.render.reference_layers import KINDS  # noqa: E402
 
 DASHBOARD = [
     ("/?prov=40&period=2024", MapView(province="40"), "overview-nghe-an.png"),
@@ -239,7 +238,7 @@ def _click_unit(page, code: str, lat: float, lon: float) -> None:
 
 
 def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     ky_son = load_layer("districts_pre2025", "province").set_index("code").loc["40417", "geometry"]
     inside = ky_son.representative_point()

@@ -7,9 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import change as C
-
-
+from geo.stats import change as C
 def _one(cur, prev, **kw) -> str:
     return C.change_classes(pd.Series({"x": cur}), pd.Series({"x": prev}), **kw).loc[0, "class"]
 
@@ -81,8 +79,7 @@ def test_previous_period(start, end, mode, expected):
 
 
 def test_district_change_on_demo_data(engine, reg):
-    from geo import demo, store
-
+    from geo.data import demo, store
     demo.load_demo(engine=engine, reg=reg)
     cur = store.aggregate_cases("district", "year", filters={"start": "2024-01-01", "end": "2024-12-31"}, engine=engine)
     start, end = C.previous_period("2024-01-01", "2024-12-31")

@@ -7,9 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from geo import classify as C
-
-
+from geo.stats import classify as C
 def test_count_legend_labels_vi_en_and_no_data_class():
     cls = C.classify([0, 1, 3, 7, 12, 30, 80, None, float("nan")], "fixed")
     assert [e.label for e in cls.legend("vi")] == ["≥ 50", "20–49", "10–19", "5–9", "1–4", "0", "Không có dữ liệu"]

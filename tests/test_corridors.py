@@ -5,10 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import corridors as C
-from geo import facts
-
-# NA-R01, the QL7/QL7A corridor: Diễn Châu – Đô Lương – Anh Sơn – Con Cuông – Tương Dương – Kỳ Sơn (Nậm Cắn)
+from geo.stats import corridors as C
+from geo.data import facts  # NA-R01, the QL7/QL7A corridor: Diễn Châu – Đô Lương – Anh Sơn – Con Cuông – Tương Dương – Kỳ Sơn (Nậm Cắn)
 QL7 = ["40425", "40427", "40424", "40422", "40418", "40417"]
 FAR = {"96968", "01001", "79760"}  # Cà Mau, Hà Nội (Ba Đình), TP Hồ Chí Minh (Quận 1)
 
@@ -78,8 +76,7 @@ def test_along_route_profile(ql7):
 
 
 def test_corridors_on_demo_data(engine, reg, routes):
-    from geo import demo, store
-
+    from geo.data import demo, store
     demo.load_demo(engine=engine, reg=reg)
     agg = store.aggregate_cases("district", "all", engine=engine)
     s = C.corridor_summary(agg, routes, km=10, covered="all")

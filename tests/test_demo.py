@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import config, demo, facts, importer
-from geo import schema as S
-from geo import store
+from geo import config
 
+from geo.data import demo, facts, importer
+from geo.data import schema as S
+from geo.data import store
 FOLDER = config.PROJECT_ROOT / "data" / "demo"
 
 

@@ -9,15 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import config, hotspots as H
+from geo import config
 
+from geo.stats import hotspots as H
 ISLANDS = {"22203", "22207", "31318", "45471", "48498", "51536", "56576", "60602", "77755", "91911", "91912"}
 KY_SON, TUONG_DUONG, CON_CUONG = "40417", "40418", "40422"
 
 
 @pytest.fixture(scope="module")
 def districts():
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     return load_layer("districts_pre2025")
 
@@ -198,7 +199,7 @@ def test_explanation_says_what_it_is_not():
 
 
 def test_geo_modules_do_not_import_streamlit():
-    code = ("import sys; import geo.hotspots, geo.change, geo.corridors, geo.named_vs_computed; "
+    code = ("import sys; import geo.stats.hotspots, geo.stats.change, geo.stats.corridors, geo.stats.named_vs_computed; "
             "assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=config.PROJECT_ROOT)
 
@@ -208,8 +209,7 @@ def test_geo_modules_do_not_import_streamlit():
 # --------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory):
-    from geo import demo, store
-
+    from geo.data import demo, store
     url = f"sqlite:///{tmp_path_factory.mktemp('hotspots') / 'demo.sqlite'}"
     engine = store.get_engine(url)
     demo.load_demo(engine=engine)
@@ -218,9 +218,8 @@ def demo_engine(tmp_path_factory):
 
 
 def test_demo_hotspots_and_named_comparison(demo_engine, districts, w):
-    from geo import named_vs_computed as N
-    from geo import store
-
+    from geo.stats import named_vs_computed as N
+    from geo.data import store
     agg = store.aggregate_cases("district", "all", engine=demo_engine)
     table = H.hotspot_table(agg, districts, weights=w, covered="all")
     assert len(table) == 702 and table.attrs["is_demo"]

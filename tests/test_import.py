@@ -9,10 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from geo import facts, importer
-from geo import schema as S
-from geo import store
-
+from geo.data import facts, importer
+from geo.data import schema as S
+from geo.data import store
 HEAD = ("Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Xã/Phường,Hình thức bóc lột,Số nạn nhân,Trong đó trẻ em,"
         "Trong đó nữ,Nạn nhân được giải cứu,Nạn nhân được hỗ trợ,Đối tượng bị bắt,Cơ quan báo cáo,Ghi chú")
 GOOD = [
@@ -496,7 +495,6 @@ def test_templates_are_recognised(kind, lang, engine, reg):
 
 def test_committed_templates_match_code():
     from geo import config
-
     folder = config.PROJECT_ROOT / "data" / "templates"
     for kind in S.IMPORT_KINDS:
         assert (folder / f"{kind}.csv").read_bytes() == importer.template_bytes(kind, "vi")

@@ -9,9 +9,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.layers import PolygonLayer, Style
-from geo.maps import MapView, admin_map, border_units_table
-from geo.webmap import STATIC_DIR, OfflineAssetMissing, localize_assets, new_map
+from geo.render.layers import PolygonLayer, Style
+from geo.render.maps import MapView, admin_map, border_units_table
+from geo.render.webmap import STATIC_DIR, OfflineAssetMissing, localize_assets, new_map
 
 LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
 
@@ -82,7 +82,7 @@ def test_the_chosen_district_is_outlined():
     assert len(layers) == 1 and len(layers[0].data["features"]) == 1  # Kỳ Sơn, in its own layer over the units
     from shapely.geometry import shape
 
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     ky_son = load_layer("districts_pre2025", "province").set_index("code").geometry["40417"]
     outline = shape(layers[0].data["features"][0]["geometry"])
@@ -140,8 +140,8 @@ def test_localize_is_idempotent_and_per_map():
 
 
 def test_reference_layers_keep_sources_and_coordinate_quality():
-    from geo import facts
-    from geo.reference_layers import add_reference_layers
+    from geo.data import facts
+    from geo.render.reference_layers import add_reference_layers
 
     fmap = new_map([[18.5, 103.8], [20.0, 105.8]], "credits")
     result = add_reference_layers(fmap, ("gates", "routes", "hotspots"), "vi", include_user=False)
@@ -157,8 +157,8 @@ def test_reference_layers_keep_sources_and_coordinate_quality():
 
 
 def test_reference_popups_escape_text(monkeypatch):
-    from geo import facts
-    from geo.reference_layers import add_reference_layers
+    from geo.data import facts
+    from geo.render.reference_layers import add_reference_layers
 
     gates = facts.gates().head(1).copy()
     gates["gate_name_vi"] = "<script>alert('x')</script>"
@@ -179,8 +179,8 @@ def test_map_with_reference_layers_is_offline():
 
 
 def test_a_choropleth_can_name_its_grey_class():
-    from geo import prevention
-    from geo.maps import Choropleth
+    from geo.stats import prevention
+    from geo.render.maps import Choropleth
 
     values = {"40417": 66.0, "40415": None}
     cls = prevention.coverage_classes(values, 40)

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from geo import importer
-from geo.filters import Filters, parse_period, period_words, previous_period
-from geo.metrics import kpis, unit_values
+from geo.data import importer
+from geo.views.filters import Filters, parse_period, period_words, previous_period
+from geo.stats.metrics import kpis, unit_values
 
 CASES = (
     "Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Hình thức bóc lột,Số nạn nhân,Trong đó trẻ em,Cơ quan báo cáo\n"

@@ -2,7 +2,7 @@
 
 Every test runs the real entry point (``app.py`` with ``st.navigation``) on a temporary SQLite store
 holding the demo data, so nothing touches ``data/tdn.sqlite``. Maps are not drawn by AppTest (the
-folium iframe is a component), but ``geo.maps.admin_map`` runs, and patching it to fail shows the
+folium iframe is a component), but ``geo.render.maps.admin_map`` runs, and patching it to fail shows the
 page's layer error state.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.filters import Filters
+from geo.views.filters import Filters
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -26,9 +26,8 @@ def demo_store(tmp_path_factory):
     """A temporary store with the demo data (one case of Kỳ Sơn gets a formula-like source)."""
     from sqlalchemy import update
 
-    from geo import demo, store
-    from geo import schema as S
-
+    from geo.data import demo, store
+    from geo.data import schema as S
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TDN_DATABASE_URL", url)
@@ -80,8 +79,7 @@ def sidebar_value(at: AppTest, key: str):
 
 
 def fail_maps(monkeypatch) -> None:
-    from geo import maps
-
+    from geo.render import maps
     def broken(*_args, **_kwargs):
         raise OSError("boundary layer unreadable (test)")
 
@@ -89,7 +87,7 @@ def fail_maps(monkeypatch) -> None:
 
 
 def kpi_values(f: Filters) -> dict[str, float]:
-    from geo.metrics import kpis
+    from geo.stats.metrics import kpis
 
     cards, _ = kpis(f)
     return {k.key: k.current for k in cards}
@@ -150,8 +148,7 @@ def test_map_page_survives_a_map_layer_that_fails(monkeypatch):
 
 # --- Huyện (district) ------------------------------------------------------------------------------------------
 def test_district_page_shows_the_district_of_the_url():
-    from geo import store
-
+    from geo.data import store
     at = run("pages/huyen.py", prov="40", dist="40417")
     words = text(at)
     assert "Huyện Kỳ Sơn — Tỉnh Nghệ An" in words and "Toàn bộ thời gian" in words
@@ -247,8 +244,7 @@ def test_district_page_in_the_2025_era_offers_the_switch():
 
 # --- Phòng ngừa (prevention coverage) --------------------------------------------------------------------------
 def test_prevention_page_against_the_published_target():
-    from geo import store
-
+    from geo.data import store
     at = run("pages/phong_ngua.py", prov="40", period="2021")
     words = text(at)
     cover = store.coverage_frame(2021)
@@ -295,8 +291,7 @@ def test_prevention_page_survives_failing_layers(monkeypatch):
     assert len(frame_with(at, "Tỷ lệ có mô hình")) == 9  # progress bars still render
     monkeypatch.undo()
 
-    from geo import cache
-
+    from geo.admin import cache
     real = cache.load_layer
 
     def no_communes(name, level=None):

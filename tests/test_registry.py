@@ -1,4 +1,4 @@
-"""Tests of geo.text and geo.registry on the real data (boundary folder + vietnamadminunits package).
+"""Tests of geo.admin.text and geo.admin.registry on the real data (boundary folder + vietnamadminunits package).
 
 Run: /work/main/.venv/bin/python -m pytest tests/test_registry.py -q
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from geo.registry import (
+from geo.admin.registry import (
     ERAS,
     LEVELS,
     AdminRegistry,
@@ -25,7 +25,7 @@ from geo.registry import (
     load_registry,
     package_data_dir,
 )
-from geo.text import accent_key, name_key, nfc, split_prefix, strip_diacritics
+from geo.admin.text import accent_key, name_key, nfc, split_prefix, strip_diacritics
 
 pytestmark = pytest.mark.skipif(
     not (config.boundaries_dir() / "crosswalk_odm_districts_to_gso.csv").exists(),
@@ -58,7 +58,7 @@ def _crosswalk() -> list[dict[str, str]]:
 
 
 # --------------------------------------------------------------------------------------------------
-# geo.text
+# geo.admin.text
 # --------------------------------------------------------------------------------------------------
 
 

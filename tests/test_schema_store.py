@@ -10,12 +10,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from geo import facts, importer
-from geo import schema as S
-from geo import store
-
-
-# --------------------------------------------------------------------------------------------------
+from geo.data import facts, importer
+from geo.data import schema as S
+from geo.data import store  # --------------------------------------------------------------------------------------------------
 # Schema and migrations
 # --------------------------------------------------------------------------------------------------
 def test_fresh_database_is_migrated(engine):
@@ -240,8 +237,7 @@ def test_hotspots_and_figures_keep_sources():
 
 
 def test_rollup_gives_the_same_numbers_as_the_case_rows(loaded, reg):
-    from geo import demo
-
+    from geo.data import demo
     demo.load_demo(engine=loaded, reg=reg)
     cols = ["period", "n_rows", "cases", "victims", "victims_children", "victims_rescued", "suspects_arrested",
             "demo_rows"]
@@ -308,7 +304,6 @@ def test_migration_from_version_1_fills_the_rollup(tmp_path, reg):
 
 def test_schema_doc_lists_every_column_and_error_code():
     from geo import config
-
     doc = (config.PROJECT_ROOT / "data" / "SCHEMA.md").read_text(encoding="utf-8")
     for kind in S.IMPORT_KINDS.values():
         for col in kind.columns:

@@ -12,9 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import suppression as sup
-
-
+from geo.stats import suppression as sup
 def _possible_values(display: dict, groups: list, threshold: int, top: int) -> dict:
     """For every hidden cell, the set of values it can take in some table that agrees with the display."""
     hidden = [k for k, v in display.items() if not str(v).replace(".", "").isdigit()]
@@ -180,8 +178,7 @@ def test_protect_raises_on_unknown_group_key():
 
 
 def test_row_level_exports_write_small_counts_as_less_than_five(monkeypatch):
-    from geo import store
-
+    from geo.data import store
     monkeypatch.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
     rows = pd.DataFrame({"Mã vụ việc": ["A", "B", "C"], "Nạn nhân": [3, 12, None], "Số vụ": [1, 0, 5]})
     data = store.export_csv_bytes(rows, "vi", demo=False, protect=["Nạn nhân", "Số vụ"]).decode("utf-8-sig")

@@ -1,7 +1,7 @@
 """Named hotspots (places reports call hotspots) against computed Gi* hotspots.
 
-A named hotspot (:func:`geo.facts.hotspots`, with its ``source`` and ``period``) is compared through its
-pre-2025 district with the Gi* classes of :func:`geo.hotspots.hotspot_table`:
+A named hotspot (:func:`geo.data.facts.hotspots`, with its ``source`` and ``period``) is compared through its
+pre-2025 district with the Gi* classes of :func:`geo.stats.hotspots.hotspot_table`:
 
 ==================  ==========================================================================
 status              meaning
@@ -25,8 +25,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from geo.hotspots import CLASSES as GI_CLASSES
-from geo.hotspots import HOT_CLASSES
+from geo.stats.hotspots import CLASSES as GI_CLASSES
+from geo.stats.hotspots import HOT_CLASSES
 
 STATUSES: dict[str, tuple[str, str]] = {
     "hot_now": ("Đang là điểm nóng thống kê", "Statistically hot now"),
@@ -89,9 +89,9 @@ def _classes(table: pd.DataFrame) -> pd.Series:
 def named_vs_computed(current: pd.DataFrame, earlier=None, named=None, current_label: str | None = None) -> pd.DataFrame:
     """One row per named hotspot: its district's Gi* class now, in earlier periods, and a status.
 
-    ``current``: a :func:`geo.hotspots.hotspot_table` (or :func:`geo.hotspots.getis_ord`) result.
+    ``current``: a :func:`geo.stats.hotspots.hotspot_table` (or :func:`geo.stats.hotspots.getis_ord`) result.
     ``earlier``: a dict {period label: table} or a list of tables (labels from ``attrs["periods"]``),
-    e.g. from :func:`hotspot_history`. ``named``: :func:`geo.facts.hotspots` by default (pass
+    e.g. from :func:`hotspot_history`. ``named``: :func:`geo.data.facts.hotspots` by default (pass
     ``include_user=True`` there for user hotspots).
 
     Columns: ``hotspot_id``, ``name``, ``level``, ``category``, ``nature``, ``named_period`` (the period the
@@ -100,8 +100,7 @@ def named_vs_computed(current: pd.DataFrame, earlier=None, named=None, current_l
     ``status``, ``status_vi``/``status_en``, ``current_period``.
     """
     if named is None:
-        from geo import facts
-
+        from geo.data import facts
         named = facts.hotspots()
     now = _classes(current)
     names = current.set_index(current["code"].astype(str))["name_vi"] if "name_vi" in current.columns else None
@@ -187,14 +186,14 @@ def agreement_by_district(current: pd.DataFrame, earlier=None, named=None, inclu
 
 
 def hotspot_history(aggregates: pd.DataFrame, periods: Iterable[str] | None = None, **kwargs) -> dict[str, pd.DataFrame]:
-    """Run :func:`geo.hotspots.hotspot_table` on each period of a multi-period district aggregate.
+    """Run :func:`geo.stats.hotspots.hotspot_table` on each period of a multi-period district aggregate.
 
     ``aggregates``: ``store.aggregate_cases(by="district", grain="year")`` (or quarter, half...). Rows whose
     own period does not fit one bucket (``exact_grain`` false) are left out. ``periods``: which period
     labels (default all, in time order). ``kwargs`` go to ``hotspot_table`` (e.g. ``covered="all"``).
     Returns {period label: table}.
     """
-    from geo.hotspots import hotspot_table
+    from geo.stats.hotspots import hotspot_table
 
     df = aggregates
     if "exact_grain" in df.columns:

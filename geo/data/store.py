@@ -38,9 +38,7 @@ from sqlalchemy import (
 )
 
 from geo import config
-from geo import schema as S
-
-# --------------------------------------------------------------------------------------------------
+from geo.data import schema as S  # --------------------------------------------------------------------------------------------------
 # Engine and migrations
 # --------------------------------------------------------------------------------------------------
 _ENGINES: dict[str, Engine] = {}
@@ -507,8 +505,7 @@ def targets_frame(include_published: bool = True, demo: str = "include", engine:
     df["figure_id"] = None
     df["reliability"] = None
     if include_published and demo != "only":
-        from geo import facts
-
+        from geo.data import facts
         pub = facts.published_targets()
         df = pd.concat([pub, df], ignore_index=True) if len(df) else pub.copy()
     df["is_demo"] = df["is_demo"].fillna(False).astype(bool)
@@ -662,10 +659,9 @@ def export_csv_bytes(df: pd.DataFrame, lang: str = "vi", demo: bool | None = Non
     When the frame holds demo rows (``is_demo``/``demo_rows``) or ``demo`` is true, the first line says
     ``# DỮ LIỆU MINH HỌA / DEMO DATA`` so the file cannot be mistaken for real figures; the importer
     skips such ``#`` lines. ``protect``: count columns of a row-level table whose small counts are written
-    ``"<5"`` (:func:`geo.suppression.protect_columns`), with a ``#`` line saying so.
+    ``"<5"`` (:func:`geo.stats.suppression.protect_columns`), with a ``#`` line saying so.
     """
-    from geo import suppression
-
+    from geo.stats import suppression
     if protect:
         df = suppression.protect_columns(df, protect, threshold, lang)
     if demo is None:

@@ -1,6 +1,6 @@
 """Vietnamese name normalisation: Unicode form, diacritics, administrative prefixes, match keys.
 
-Pure functions, no data files. The registry (``geo.registry``) builds its look-up keys with them:
+Pure functions, no data files. The registry (``geo.admin.registry``) builds its look-up keys with them:
 
 - :func:`nfc` puts text in Unicode NFC (the form used in every data file of the project).
 - :func:`strip_diacritics` removes all marks and maps Đ/đ to D/d ("Đô Lương" -> "Do Luong").

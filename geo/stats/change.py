@@ -71,7 +71,7 @@ def class_colour(cls: str) -> str:
 
 def legend(lang: str = "vi", include: Iterable[str] | None = None) -> pd.DataFrame:
     """The classes in legend order: ``class``, ``label``, ``colour``."""
-    from geo.hotspots import table_legend
+    from geo.stats.hotspots import table_legend
 
     return table_legend(CLASSES, lang, include)
 
@@ -286,13 +286,12 @@ def district_change(aggregates_current, aggregates_previous, districts=None, cov
                     metric: str = "cases", **kwargs) -> pd.DataFrame:
     """:func:`change_classes` for all pre-2025 districts with their names.
 
-    ``covered`` as in :func:`geo.hotspots.coverage_mask`, applied to both periods together: ``None`` — a
+    ``covered`` as in :func:`geo.stats.hotspots.coverage_mask`, applied to both periods together: ``None`` — a
     district with rows in either period is taken as covered in both (no row in the other period = 0) and a
     district with rows in neither is ``no_data``; ``"all"`` — no row means 0 everywhere; ``"provinces"`` —
     no row means 0 in the provinces that report in either period; or a list of codes.
     """
-    from geo import hotspots
-
+    from geo.stats import hotspots
     if districts is None:
         districts = hotspots._default_districts()
     sums_c, info_c = hotspots.district_sums(aggregates_current, [metric])

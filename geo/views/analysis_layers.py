@@ -1,6 +1,6 @@
 """Analysis results as map layers: Gi* hotspot classes and change classes per district.
 
-Thin glue between :mod:`geo.hotspots` / :mod:`geo.change` and :mod:`geo.maps`, shared by the
+Thin glue between :mod:`geo.stats.hotspots` / :mod:`geo.stats.change` and :mod:`geo.render.maps`, shared by the
 overview, borders and hotspot pages (and usable by exports).
 """
 from __future__ import annotations
@@ -10,10 +10,12 @@ from datetime import date
 
 import pandas as pd
 
-from geo import change, hotspots, store
-from geo.filters import RATE_SUFFIX, Filters, previous_period
-from geo.maps import Choropleth, CategoryClasses
-from geo.metrics import case_filter
+from geo.stats import change, hotspots
+
+from geo.data import store
+from geo.views.filters import RATE_SUFFIX, Filters, previous_period
+from geo.render.maps import Choropleth, CategoryClasses
+from geo.stats.metrics import case_filter
 
 #: Gi* and change classes work on these stored sums
 ANALYSIS_METRICS = ("cases", "victims", "victims_rescued", "victims_children", "suspects_arrested")
@@ -39,9 +41,9 @@ def _aggregate(f: Filters, dates: tuple[date, date] | None, engine=None) -> pd.D
 
 
 def metric_choropleth(f: Filters, values, lang: str = "vi") -> Choropleth:
-    """The chosen metric as classes (:mod:`geo.classify`); small victim counts share one class."""
-    from geo.classify import classify
-    from geo.filters import is_sensitive, metric_label
+    """The chosen metric as classes (:mod:`geo.stats.classify`); small victim counts share one class."""
+    from geo.stats.classify import classify
+    from geo.views.filters import is_sensitive, metric_label
 
     protect = 5 if is_sensitive(f.metric) and not f.metric.endswith(RATE_SUFFIX) else None
     classification = classify(values.values(), f.method, 5, protect=protect)

@@ -121,7 +121,7 @@ class Filters:
     province: str = ""  # province code of the era
     district: str = ""  # pre-2025 district code (no districts in the 2025 era)
     period: str = ""  # see parse_period
-    form: str = ""  # form of exploitation key (geo.schema vocabulary)
+    form: str = ""  # form of exploitation key (geo.data.schema vocabulary)
     group: str = "all"  # victim group: all, children, women
     metric: str = "victims"
     border: str = "all"  # borders page: all, laos, china, cambodia

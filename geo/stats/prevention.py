@@ -1,10 +1,10 @@
 """Prevention coverage: which key-area communes have a specialised prevention model, and the classes
 the maps use for the share of them that do (against the plan target, e.g. "≥ 30%").
 
-Used by the Prevention page (``pages/phong_ngua.py``) and its briefing export (:mod:`geo.briefing`), so
+Used by the Prevention page (``pages/phong_ngua.py``) and its briefing export (:mod:`geo.render.briefing`), so
 that the picture and the page show the same figures, classes and colours.
 
-The commune-level rule is the one of :func:`geo.store.coverage_frame`: a model counts when it started on
+The commune-level rule is the one of :func:`geo.data.store.coverage_frame`: a model counts when it started on
 or before 31 December of the year and had not ended by then (a model marked ended or paused without an
 end date does not count). District figures therefore add up to the province figure.
 
@@ -18,9 +18,9 @@ from datetime import date
 
 import pandas as pd
 
-from geo import schema, store
-from geo.store import meets_target, model_active_at  # noqa: F401  (part of this module's interface)
-from geo.classify import Classification, classify
+from geo.data import schema, store
+from geo.data.store import meets_target, model_active_at  # noqa: F401  (part of this module's interface)
+from geo.stats.classify import Classification, classify
 
 #: below the target: reds (darkest = lowest); at or above: blues (darkest = highest). Higher is better
 #: here, so the usual YlOrRd ramp (dark = more) would read the wrong way round.
@@ -134,8 +134,7 @@ def key_commune_points(frame: pd.DataFrame, spread_deg: float = 0.012) -> pd.Dat
     commune it was merged into; several in the same 2025 commune sit on a small ring (``spread_deg``
     degrees). Positions are approximate; rows without a known 2025 commune are left out.
     """
-    from geo import cache
-
+    from geo.admin import cache
     polygons = cache.load_layer("communes_2025", "province")
     polygons = polygons[polygons["code"].isin(frame["commune_code_2025"].dropna())]
     anchor = {c: g.representative_point() for c, g in zip(polygons["code"], polygons.geometry)}

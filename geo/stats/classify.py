@@ -18,7 +18,7 @@ real values) and ``"fixed"`` (given breaks). Computed breaks are then rounded to
 (``nice``, default) so the legend never prints a figure taken from the data. Breaks are computed on the positive values only. ``breaks`` and
 :attr:`Classification.bins` are the inclusive upper bounds of the positive classes, as in mapclassify.
 
-With ``protect=threshold`` (small-count protection, see :mod:`geo.suppression`) the first positive
+With ``protect=threshold`` (small-count protection, see :mod:`geo.stats.suppression`) the first positive
 class is exactly ``1 – threshold-1``, so that a colour never tells more than the "<5" label does.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The administrative and border map: national and province views, in both eras.
 
-Builds a folium map from the cached layers (see :mod:`geo.cache`) with Vietnamese map
+Builds a folium map from the cached layers (see :mod:`geo.admin.cache`) with Vietnamese map
 conventions: Hoàng Sa and Trường Sa shown and labelled as Vietnamese, the sea labelled Biển Đông,
 neighbours as a light grey context with no fill over Vietnamese territory, and the land border
 drawn boldly on top by neighbour.
@@ -15,11 +15,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo import attribution
-from geo.borders import BORDERS
-from geo.cache import load_layer
+from geo.admin import attribution
+from geo.admin.borders import BORDERS
+from geo.admin.cache import load_layer
 from geo.i18n import t
-from geo.layers import (
+from geo.render.layers import (
     Label,
     LabelLayer,
     LegendItem,
@@ -30,7 +30,7 @@ from geo.layers import (
     clip_to_bounds,
     legend_html,
 )
-from geo.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, new_map
+from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, new_map
 
 ERAS = ("pre2025", "2025")
 
@@ -69,10 +69,10 @@ class MapView:
 
 @dataclass(frozen=True)
 class Choropleth:
-    """Values per unit code shown as classes (see :mod:`geo.classify`)."""
+    """Values per unit code shown as classes (see :mod:`geo.stats.classify`)."""
 
     values: dict  # unit code -> value (NaN/None: no data)
-    classification: object  # geo.classify.Classification
+    classification: object  # geo.stats.classify.Classification
     label: str  # metric name for the tooltip and legend title
     texts: dict | None = None  # unit code -> display text (e.g. "<5" when suppressed); default class label
     key: str = ""  # identifies the values for caching the prepared GeoJSON
@@ -101,7 +101,7 @@ class CategoryClasses:
 
     @classmethod
     def from_table(cls, table: dict[str, tuple[int, str, str, str]]) -> "CategoryClasses":
-        """From a ``{class: (order, colour, vi label, en label)}`` table (geo.hotspots / geo.change)."""
+        """From a ``{class: (order, colour, vi label, en label)}`` table (geo.stats.hotspots / geo.stats.change)."""
         keys = tuple(sorted(table, key=lambda k: table[k][0]))
         return cls(keys, {k: table[k][1] for k in keys}, {k: table[k][2] for k in keys},
                    {k: table[k][3] for k in keys})
@@ -316,7 +316,7 @@ def _title_html(title: str, subtitle: str) -> str:
 
 def _apply_choropleth(units: gpd.GeoDataFrame, choro: Choropleth, lang: str) -> tuple[gpd.GeoDataFrame, dict]:
     """Style key and value text per unit; border units keep their border-coloured outline."""
-    from geo.classify import format_number
+    from geo.stats.classify import format_number
 
     out = units.copy()
     cls = choro.classification
@@ -433,7 +433,7 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
 
     extra_legend = []
     if view.reference:
-        from geo.reference_layers import add_reference_layers
+        from geo.render.reference_layers import add_reference_layers
 
         ref_bounds = clip if focused else None
         extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds).legend

@@ -36,7 +36,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-#: Current schema version; :mod:`geo.store` migrates a database up to it.
+#: Current schema version; :mod:`geo.data.store` migrates a database up to it.
 SCHEMA_VERSION = 2
 
 DEMO_LABEL = "DỮ LIỆU MINH HỌA / DEMO DATA"
@@ -208,7 +208,7 @@ PLACE_LEVELS = Vocabulary("place_level", (
     Choice("commune", "Xã", "Commune"),
 ))
 
-#: Indicators of plan targets. ``key_area_model_coverage`` is computed by :func:`geo.store.coverage_frame`.
+#: Indicators of plan targets. ``key_area_model_coverage`` is computed by :func:`geo.data.store.coverage_frame`.
 INDICATORS = Vocabulary("indicator", (
     Choice("key_area_model_coverage", "Tỷ lệ xã trọng điểm có mô hình chuyên biệt",
            "Key-area communes with a specialised prevention model", ("coverage", "ty le xa trong diem co mo hinh")),
@@ -247,7 +247,7 @@ ROUTE_PURPOSES = Vocabulary("route_purpose", (
 ))
 
 
-#: Stored column -> vocabulary, for display labels (see geo.store.with_labels).
+#: Stored column -> vocabulary, for display labels (see geo.data.store.with_labels).
 LABELLED_COLUMNS: dict[str, Vocabulary] = {
     "form": FORMS, "agency": AGENCIES, "record_type": RECORD_TYPES, "model_type": MODEL_TYPES,
     "status": MODEL_STATUSES, "place_era": ERAS, "indicator": INDICATORS, "comparator": COMPARATORS,
@@ -659,7 +659,7 @@ Index("ix_cases_period", cases.c.period_start, cases.c.period_end)
 
 #: Pre-aggregated cases (one row per import, demo flag, record type, place and period bucket), kept in
 #: step with ``cases`` by the importer (same transaction) and by undo. The district/province aggregations
-#: read it instead of scanning every case row (see geo.store.aggregate_cases). Added by migration 2.
+#: read it instead of scanning every case row (see geo.data.store.aggregate_cases). Added by migration 2.
 case_rollup = Table(
     "case_rollup", metadata,
     Column("id", Integer, primary_key=True),

@@ -34,9 +34,8 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from geo import schema as S
-from geo import store
-
+from geo.data import schema as S
+from geo.data import store
 MAX_FILE_MB = float(os.environ.get("TDN_IMPORT_MAX_MB", "50") or 50)
 MAX_ROWS = 1_000_000
 MAX_REPORTED_ERRORS = 5000
@@ -1021,7 +1020,7 @@ class _Validator:
                 return None
             return _Place(None, None, None)
         if self.places is None:
-            from geo.registry import load_registry
+            from geo.admin.registry import load_registry
 
             self.places = _PlaceResolver(self.reg or load_registry())
         allowed, disallowed, when_text = _era_rule(self.kind.key, when, year)
@@ -1166,8 +1165,7 @@ class _Validator:
         seen_ids: dict[str, int] = {}
         reserved = set()
         if self.kind.key in ("gates", "hotspots", "routes"):
-            from geo import facts
-
+            from geo.data import facts
             reserved = facts.reference_ids(self.kind.key)
         for values, row in zip(self.table.rows, self.table.row_numbers):
             v, failed, required_failed = self.parse_row(values, row)
@@ -1462,7 +1460,7 @@ def validate_file(path_or_bytes, filename: str | None = None, kind: str | None =
     """Read and check a file without writing anything.
 
     ``path_or_bytes``: a path, raw bytes or a file-like object (e.g. a Streamlit upload); ``filename``
-    names it in messages and decides CSV vs Excel. ``kind``: one of :data:`geo.schema.IMPORT_KINDS`
+    names it in messages and decides CSV vs Excel. ``kind``: one of :data:`geo.data.schema.IMPORT_KINDS`
     (None: detected from the headers). Duplicates against the store (``engine`` or the default one) are
     checked unless ``check_store`` is false. ``demo`` marks every row as demonstration data.
     """

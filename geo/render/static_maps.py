@@ -1,7 +1,7 @@
 """Static map images for briefings: a 16:9 PNG for slides and a one-page A4 PDF.
 
 Drawn with matplotlib from the cached layers (no tiles, no browser), with the styles, strings and
-classes of the interactive map (:mod:`geo.maps`, :mod:`geo.classify`), in Web Mercator like the
+classes of the interactive map (:mod:`geo.render.maps`, :mod:`geo.stats.classify`), in Web Mercator like the
 screen, so the picture matches what was on screen. Every image carries a title, the period and
 filters in words, a legend, a scale bar, a north arrow, a locator map of Viet Nam (with Hoàng Sa and
 Trường Sa) showing where the view is, the data source and boundary credits, the date it was made,
@@ -12,8 +12,8 @@ view whose units include one of them (Đà Nẵng, Khánh Hòa) shows it in an i
 "Biển Đông" ("East Sea"); neighbours are light grey with their Vietnamese names and no data; the land
 border is drawn on top, darker and thicker, named in the legend by neighbour.
 
-Counts are not suppressed here: :mod:`geo.briefing` passes display texts that went through
-:mod:`geo.suppression`. When a spec has ``values`` but no ``value_labels``, small counts are still
+Counts are not suppressed here: :mod:`geo.render.briefing` passes display texts that went through
+:mod:`geo.stats.suppression`. When a spec has ``values`` but no ``value_labels``, small counts are still
 shown as "<5" (no complementary suppression: there is no total on the map itself).
 
 Fonts: Noto Sans (Debian fonts-noto-core), else DejaVu Sans; both have every Vietnamese letter. PDF
@@ -42,13 +42,13 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon as MplPolygon, Rectangle
 from shapely.geometry import box
 
-from geo import attribution
-from geo import schema as S
-from geo.borders import BORDERS
-from geo.cache import load_layer
-from geo.classify import OUTLINE_COLOUR, Classification, classify
+from geo.admin import attribution
+from geo.data import schema as S
+from geo.admin.borders import BORDERS
+from geo.admin.cache import load_layer
+from geo.stats.classify import OUTLINE_COLOUR, Classification, classify
 from geo.i18n import t
-from geo.maps import (
+from geo.render.maps import (
     BORDER_LINE,
     BORDER_UNIT,
     CONTEXT_UNIT,
@@ -60,8 +60,8 @@ from geo.maps import (
     UNIT,
     WIDE_PROVINCE_DEGREES,
 )
-from geo.suppression import label_count, threshold_from_env
-from geo.webmap import SEA_COLOUR
+from geo.stats.suppression import label_count, threshold_from_env
+from geo.render.webmap import SEA_COLOUR
 
 KINDS = ("admin", "choropleth", "border")
 BORDER_KEYS = tuple(BORDERS) + ("all",)
@@ -71,7 +71,7 @@ RC = {"font.family": FONT_FAMILY, "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fo
 SLIDE_SIZE = (1920, 1080)
 A4_INCHES = (8.27, 11.69)
 DEMO_COLOUR = "#c62828"
-CHOROPLETH_OPACITY = 0.9  # fill opacity of choropleth units in geo.maps
+CHOROPLETH_OPACITY = 0.9  # fill opacity of choropleth units in geo.render.maps
 PROTECTED_FACE = "#eeeeee"
 PROTECTED_HATCH = "////"
 VIEW_BOX_COLOUR = "#d32f2f"
@@ -127,7 +127,7 @@ class MapSpec:
     - ``era``: ``pre2025`` (districts) or ``2025`` (provinces nationally, communes in a province).
     - ``province``: province code of that era, None for the whole country (or the whole border).
     - ``values``: unit code → number (None: no data); ``value_labels``: unit code → the text to print
-      on the map (already suppressed, see :mod:`geo.briefing`); ``classification``: the classes the
+      on the map (already suppressed, see :mod:`geo.render.briefing`); ``classification``: the classes the
       interactive map used (default: natural breaks, 5 classes, protected below the threshold).
     - ``kpis``: (label, display text) pairs; ``table``: a frame of display strings for the PDF (first
       column the unit); ``notes``: footnotes (suppression marks).
@@ -438,7 +438,7 @@ def build_scene(spec: MapSpec) -> _Scene:
     for row in unit_rows:
         code = str(frame["code"].iat[row])
         if cls is not None:
-            # as geo.maps draws a choropleth: fill at 90 % over white, border units outlined in the
+            # as geo.render.maps draws a choropleth: fill at 90 % over white, border units outlined in the
             # colour of their border
             faces.append(PROTECTED_FACE if code in spec.protected else
                          _blend(cls.colour_of(values.get(code)), CHOROPLETH_OPACITY, "#ffffff"))
@@ -1445,8 +1445,8 @@ def _metadata(spec: MapSpec, fmt: str) -> dict:
     title = spec.title or default_title(spec)
     if fmt == "pdf":
         return {"Title": title, "Subject": " · ".join(x for x in (spec.period_label, spec.filters_text) if x),
-                "Creator": "Tuyến & Điểm nóng (geo.static_maps)", "Keywords": S.DEMO_LABEL if spec.demo else ""}
-    return {"Title": title, "Software": "Tuyến & Điểm nóng (geo.static_maps)",
+                "Creator": "Tuyến & Điểm nóng (geo.render.static_maps)", "Keywords": S.DEMO_LABEL if spec.demo else ""}
+    return {"Title": title, "Software": "Tuyến & Điểm nóng (geo.render.static_maps)",
             "Description": " · ".join(x for x in (spec.period_label, spec.filters_text) if x)
             + (f" · {S.DEMO_LABEL}" if spec.demo else "")}
 

@@ -14,7 +14,7 @@ Hải Phòng/Hải Dương and in border districts):
 - ``demo_prevention_models.csv``: prevention models in those communes, with start dates and status;
 - ``demo_targets.csv``: model-coverage targets for province-years that have no published target.
 
-Where a published total exists (:func:`geo.facts.published_totals`: Nghệ An H1 2023, Yên Bái H1 2024,
+Where a published total exists (:func:`geo.data.facts.published_totals`: Nghệ An H1 2023, Yên Bái H1 2024,
 Vietnam H1 2023 and H1 2024), the demo rows of that province (or the whole country) and period add up
 exactly to it. Everything else is random. Every row says ``Dữ liệu minh họa = 1`` and every file starts
 with the line ``# DỮ LIỆU MINH HỌA / DEMO DATA``. Published figures are never written into these files:
@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, or_, select
 
-from geo import config, facts
-from geo import schema as S
-from geo import store
+from geo import config
 
+from geo.data import facts
+from geo.data import schema as S
+from geo.data import store
 SEED = 20250701
 DEMO_DIR = config.PROJECT_ROOT / "data" / "demo"
 FILES = {
@@ -57,7 +58,7 @@ AGGREGATE_UNTIL_YEAR = 2022
 #: Provinces with demo key-area lists: pre-2025 code -> number of key communes.
 KEY_AREA_PROVINCES = {"40": 30, "10": 20, "15": 12, "31": 10, "30": 8, "02": 14, "11": 12, "20": 12, "38": 12, "42": 10}
 
-HEADER_LINE = f"# {S.DEMO_LABEL}: số liệu minh họa do geo/demo.py sinh ngẫu nhiên (seed {{seed}}), KHÔNG phải số liệu thật / " \
+HEADER_LINE = f"# {S.DEMO_LABEL}: số liệu minh họa do geo/data/demo.py sinh ngẫu nhiên (seed {{seed}}), KHÔNG phải số liệu thật / " \
               "randomly generated demonstration figures, NOT real data"
 
 COUNTRIES = {"CN": "Trung Quốc", "LA": "Lào", "KH": "Campuchia", "MM": "Myanmar", "VN": "Việt Nam (trong nước)"}
@@ -548,9 +549,9 @@ def _targets_frame(rng, geo: _Geo) -> pd.DataFrame:
 # Generate, write, load
 # --------------------------------------------------------------------------------------------------
 def generate(seed: int = SEED, reg=None) -> dict[str, pd.DataFrame]:
-    """The demo tables (column keys of :mod:`geo.schema`), reproducible for a given seed and registry."""
+    """The demo tables (column keys of :mod:`geo.data.schema`), reproducible for a given seed and registry."""
     if reg is None:
-        from geo.registry import load_registry
+        from geo.admin.registry import load_registry
 
         reg = load_registry()
     rng = np.random.default_rng(seed)
@@ -613,8 +614,7 @@ def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None) -
     Every file is validated first; if any has an error nothing changes and :class:`DemoError` is raised.
     Returns the number of rows loaded per table.
     """
-    from geo import importer
-
+    from geo.data import importer
     engine = engine or store.get_engine()
     reports = []
     for kind, name in FILES.items():

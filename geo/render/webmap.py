@@ -16,9 +16,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo import config
-
-#: static/ relative paths of the assets installed at set-up (see scripts/setup.sh)
+from geo import config  #: static/ relative paths of the assets installed at set-up (see scripts/setup.sh)
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "vendor/leaflet/leaflet.js",
     "jquery": "vendor/jquery/jquery.min.js",  # folium's Popup builds its content with $()

@@ -10,7 +10,7 @@ Decisions (also in :func:`explanation`):
 * **Neighbours** (:func:`spatial_weights`): districts that share a border (queen contiguity on the
   full-resolution layer; ``rook=True`` for edge-only). Eleven districts have no land neighbour (Vân Đồn,
   Cô Tô, Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Trường Sa, Phú Quý, Côn Đảo, Phú Quốc, Kiên Hải): each
-  is linked to its :data:`ISLAND_K` nearest districts by centroid distance in :data:`geo.boundaries.METRIC_CRS`
+  is linked to its :data:`ISLAND_K` nearest districts by centroid distance in :data:`geo.admin.boundaries.METRIC_CRS`
   (links are made both ways), then any part still cut off is joined to the rest through its closest pair
   of centroids. The result has no islands and one connected component; ``w.attached`` lists every added
   link. Weights are binary; :func:`getis_ord` adds the district itself (the "star") and row-standardises,
@@ -111,7 +111,7 @@ _W_LOCK = threading.Lock()
 
 
 def _default_districts():
-    from geo.cache import load_layer
+    from geo.admin.cache import load_layer
 
     return load_layer("districts_pre2025")
 
@@ -125,7 +125,7 @@ def _layer_key(districts) -> str:
 
 
 def _metric_centroids(districts) -> np.ndarray:
-    from geo.boundaries import METRIC_CRS
+    from geo.admin.boundaries import METRIC_CRS
 
     cent = districts.geometry.to_crs(METRIC_CRS).centroid
     return np.column_stack([cent.x.to_numpy(), cent.y.to_numpy()])

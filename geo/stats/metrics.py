@@ -13,9 +13,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo import store
-from geo.cache import load_layer
-from geo.filters import METRICS, RATE_SUFFIX, Filters, previous_period
+from geo.data import store
+from geo.admin.cache import load_layer
+from geo.views.filters import METRICS, RATE_SUFFIX, Filters, previous_period
 
 GROUP_COLUMNS = {"victims": {"children": "victims_children", "women": "victims_women"}}
 SUMS = ("cases", "victims", "victims_children", "victims_women", "victims_rescued", "victims_supported",

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from geo import config
-from geo.text import (
+from geo.admin.text import (
     PREFIX_LEVELS,
     accent_key,
     clean_spaces,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geo.boundaries import METRIC_CRS
+from geo.admin.boundaries import METRIC_CRS
 
 SNAP_M = 20.0
 MIN_SHARED_KM = 1.0

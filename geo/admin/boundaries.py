@@ -1,7 +1,7 @@
 """The real boundary files: what they are, where they are, and reading them.
 
 The files live outside the repository in :func:`geo.config.boundaries_dir` (see ``SOURCES.md`` in
-that folder). Nothing here copies them into the project; :mod:`geo.cache` derives the map-ready
+that folder). Nothing here copies them into the project; :mod:`geo.admin.cache` derives the map-ready
 layers into the git-ignored cache folder.
 
 All layers are EPSG:4326 (WGS 84, lon/lat degrees). Metric work is done in :data:`METRIC_CRS`.
@@ -16,7 +16,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import config
-
 GEOGRAPHIC_CRS = "EPSG:4326"
 #: UTM zone 48N: metres, used for lengths, distances and areas (as in SOURCES.md).
 METRIC_CRS = "EPSG:32648"
@@ -30,7 +29,7 @@ class SourceLayer:
     filename: str
     layer: str | None
     description: str
-    licence: str  # key into geo.attribution.CREDITS
+    licence: str  # key into geo.admin.attribution.CREDITS
 
 
 SOURCE_LAYERS: dict[str, SourceLayer] = {

@@ -1,7 +1,7 @@
 """Reference layers on the interactive map: border gates, key routes and named hotspots.
 
-They come from the sourced facts (:mod:`geo.facts`) and keep their source and caveats in the
-popup. A point's look says how good its coordinate is (:data:`geo.facts.COORD_STYLE`): exact
+They come from the sourced facts (:mod:`geo.data.facts`) and keep their source and caveats in the
+popup. A point's look says how good its coordinate is (:data:`geo.data.facts.COORD_STYLE`): exact
 points are filled, points placed at a commune/district centroid are hollow with a dashed outline.
 Every text is HTML-escaped before it reaches a popup or tooltip.
 """
@@ -14,8 +14,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo import facts
-from geo.layers import LegendItem, Style
+from geo.data import facts
+from geo.render.layers import LegendItem, Style
 
 KINDS = ("gates", "routes", "hotspots")
 

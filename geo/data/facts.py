@@ -24,7 +24,6 @@ import pandas as pd
 from shapely.geometry import LineString, MultiPoint, Point
 
 from geo import config
-
 CRS = "EPSG:4326"
 
 #: How to draw points by coordinate quality (folium/matplotlib-neutral keys). Exact points are filled,
@@ -299,8 +298,7 @@ def routes(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
 
 
 def _user_frame(kind: str, engine=None) -> pd.DataFrame:
-    from geo import store
-
+    from geo.data import store
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -388,7 +386,7 @@ def _number(text: str) -> tuple[float | None, str | None]:
 @functools.lru_cache(maxsize=1)
 def _province_codes() -> dict[str, tuple[str, str]]:
     """Folded province name -> (pre-2025 code, 2025 code), from the boundary crosswalk."""
-    from geo.schema import fold
+    from geo.data.schema import fold
 
     out: dict[str, tuple[str, str]] = {}
     path = config.boundaries_dir() / "crosswalk_odm_districts_to_gso.csv"
@@ -402,7 +400,7 @@ def _province_codes() -> dict[str, tuple[str, str]]:
 
 def province_code_of(name: str) -> tuple[str | None, str | None]:
     """(pre-2025 code, 2025 code) of a province named in the facts ("Nghệ An", "Yên Bái (now ...)")."""
-    from geo.schema import fold
+    from geo.data.schema import fold
 
     key = re.sub(r"^(tinh|thanh pho)_", "", fold(re.sub(r"\(.*?\)", "", str(name))))
     return _province_codes().get(key, (None, None))

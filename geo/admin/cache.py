@@ -33,14 +33,14 @@ import shapely
 from shapely.ops import polylabel
 
 from geo import config
-from geo.boundaries import (
+from geo.admin.boundaries import (
     GEOGRAPHIC_CRS,
     METRIC_CRS,
     check_sources,
     read_layer,
     source_checksums,
 )
-from geo.borders import BORDERS, border_metrics
+from geo.admin.borders import BORDERS, border_metrics
 
 CACHE_VERSION = 6
 LEVELS: dict[str, tuple[float, int]] = {
@@ -137,10 +137,10 @@ def simplify_lines(gdf: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
 def _prepare_districts(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Districts with the registry's codes and full names, and the border metrics.
 
-    Codes come from :mod:`geo.registry`: ``code5_gso``, or for the 25 discontinued units their
+    Codes come from :mod:`geo.admin.registry`: ``code5_gso``, or for the 25 discontinued units their
     historical code (``H`` + code where GSO later gave that code to another unit).
     """
-    from geo.registry import load_registry
+    from geo.admin.registry import load_registry
 
     districts = read_layer("districts_pre2025")
     registry = load_registry().districts_dataframe()[["unit_id", "code", "full_name_vi", "unit_type", "historical"]]
@@ -206,9 +206,9 @@ def _prepare_neighbours(districts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, 
 
 def _prepare_2025(segments: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """2025 provinces and communes with registry names and border metrics (attributed point by
-    point, see :func:`geo.borders.border_metrics_other_survey`)."""
-    from geo.borders import border_metrics_other_survey
-    from geo.registry import load_registry
+    point, see :func:`geo.admin.borders.border_metrics_other_survey`)."""
+    from geo.admin.borders import border_metrics_other_survey
+    from geo.admin.registry import load_registry
 
     registry = load_registry()
     province_names = {u.code: u.full_name_vi for u in registry.units("province", "2025")}
@@ -291,7 +291,7 @@ def load_layer(name: str, level: str | None = None) -> gpd.GeoDataFrame:
 
 def main_build_cache(argv: list[str]) -> int:
     """``python -m geo build-cache [--force]``."""
-    from geo.boundaries import BoundaryDataMissing
+    from geo.admin.boundaries import BoundaryDataMissing
 
     try:
         build_cache(force="--force" in argv)

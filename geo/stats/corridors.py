@@ -1,12 +1,12 @@
 """Route corridors: cases and victims in the districts along each key route.
 
 A district is in a route's corridor when any part of it lies within ``km`` kilometres of the route line
-(distances in :data:`geo.boundaries.METRIC_CRS`). Its position along the route is where the line runs
+(distances in :data:`geo.admin.boundaries.METRIC_CRS`). Its position along the route is where the line runs
 through it (``from_km``–``to_km``, ``position_km`` = the middle), or, for a district the line only passes
 near, the point of the line closest to it; positions run from the first waypoint (the origin) to the last
 (usually the border gate or beyond).
 
-Route lines come from :func:`geo.facts.routes`: they join waypoints that are mostly commune or district
+Route lines come from :func:`geo.data.facts.routes`: they join waypoints that are mostly commune or district
 centroids, so a line is a schematic, not the road itself; the corridor of a few kilometres absorbs
 part of that. Every output carries the route's ``nature`` (trafficking, smuggling, transport, mixed),
 ``source`` and caveats: a road or freight corridor is not a trafficking route, and smuggling is not
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.hotspots import PER, coverage_mask, district_sums
+from geo.stats.hotspots import PER, coverage_mask, district_sums
 
 KM = 10.0
 _CACHE: dict[str, object] = {}
@@ -43,8 +43,8 @@ NATURE_LABELS = {
 
 def _metric_districts(districts=None):
     """The district layer in the metric CRS (cached per layer) with its spatial index built."""
-    from geo.boundaries import METRIC_CRS
-    from geo.hotspots import _default_districts, _layer_key
+    from geo.admin.boundaries import METRIC_CRS
+    from geo.stats.hotspots import _default_districts, _layer_key
 
     districts = _default_districts() if districts is None else districts
     key = _layer_key(districts)
@@ -61,7 +61,7 @@ def _metric_districts(districts=None):
 def _metric_geometry(geom, crs="EPSG:4326"):
     import geopandas as gpd
 
-    from geo.boundaries import METRIC_CRS
+    from geo.admin.boundaries import METRIC_CRS
 
     if geom is None or (hasattr(geom, "is_empty") and geom.is_empty):
         return None
@@ -73,8 +73,7 @@ def _route_row(route, routes=None) -> pd.Series:
         if "route_id" not in route.index:  # a row of a frame indexed by route_id
             route = pd.concat([route, pd.Series({"route_id": route.name})])
         return route
-    from geo import facts
-
+    from geo.data import facts
     routes = facts.routes() if routes is None else routes
     match = routes[routes["route_id"].astype(str) == str(route)]
     if match.empty:
@@ -86,7 +85,7 @@ def corridor_districts(route_geometry, districts=None, km: float = KM, crs="EPSG
     """The districts within ``km`` of a route, ordered from the route's origin to its end.
 
     ``route_geometry``: a LineString (ordered route) or MultiPoint/Point (network nodes without order) in
-    ``crs`` (default EPSG:4326, as :func:`geo.facts.routes` gives). Returns ``code``, ``name_vi``,
+    ``crs`` (default EPSG:4326, as :func:`geo.data.facts.routes` gives). Returns ``code``, ``name_vi``,
     ``prov_code``, ``prov_name_vi``, ``distance_km`` (0 when the line enters the district), ``crosses``,
     ``from_km``/``to_km``/``position_km`` (along the line; NaN for unordered points) and ``order``
     (1 = nearest the origin). An empty frame when the route has no geometry.
@@ -139,7 +138,7 @@ def corridor_districts(route_geometry, districts=None, km: float = KM, crs="EPSG
 
 def _district_frame(aggregates, districts, covered) -> tuple[pd.DataFrame, dict]:
     """Per district: code, population_2009, covered, and the raw count columns (NaN where not covered)."""
-    from geo.hotspots import _default_districts
+    from geo.stats.hotspots import _default_districts
 
     districts = _default_districts() if districts is None else districts
     sums, info = district_sums(aggregates)
@@ -177,9 +176,9 @@ def corridor_summary(aggregates, routes=None, km: float = KM, districts=None, co
     """Per route: cases and victims in its corridor districts against the districts outside it.
 
     ``aggregates``: ``store.aggregate_cases(by="district", ...)`` for one period (rows are summed).
-    ``routes``: :func:`geo.facts.routes` by default (pass ``facts.routes(include_user=True)`` for user
+    ``routes``: :func:`geo.data.facts.routes` by default (pass ``facts.routes(include_user=True)`` for user
     routes). ``natures``: keep only routes of these natures (e.g. ``["trafficking", "smuggling"]``).
-    ``covered``: as in :func:`geo.hotspots.coverage_mask`; only covered districts enter the sums and rates
+    ``covered``: as in :func:`geo.stats.hotspots.coverage_mask`; only covered districts enter the sums and rates
     (inside and outside), so a corridor through districts without data is not read as a quiet corridor.
 
     Columns: the route's ``route_id``, ``route_name``, ``category``, ``nature``, ``nature_vi``/``nature_en``,
@@ -190,8 +189,7 @@ def corridor_summary(aggregates, routes=None, km: float = KM, districts=None, co
     of the routes listed; ``rate_ratio`` (= rate_in / rate_out) and ``share_of_cases`` (cases_in / all
     covered cases). ``df.attrs``: ``count_columns``, ``is_demo``, ``km``, ``unplaced_rows``.
     """
-    from geo import facts
-
+    from geo.data import facts
     routes = facts.routes() if routes is None else routes
     if natures is not None:
         routes = routes[routes["nature"].isin(list(natures))]
@@ -251,15 +249,14 @@ def along_route_profile(route, aggregates, districts=None, km: float = KM, cover
                         routes=None) -> pd.DataFrame:
     """Districts of a route's corridor from origin to end, with their cases, for a chart.
 
-    ``route``: a route id (``"NA-R01"``) or a row of :func:`geo.facts.routes`. Returns the columns of
+    ``route``: a route id (``"NA-R01"``) or a row of :func:`geo.data.facts.routes`. Returns the columns of
     :func:`corridor_districts` plus ``population_2009``, ``covered``, ``cases``, ``victims`` (NaN where
     the data does not cover the district), ``rate`` (cases per 100,000, 2009 population),
     ``cumulative_cases`` and ``waypoints`` (names of the route's waypoints that fall in the district).
     ``df.attrs``: ``route_id``, ``route_name``, ``nature``, ``source``, ``caveat_vi``/``caveat_en``,
     ``approximate``, ``length_km``, ``km``, ``is_demo``, ``count_columns``.
     """
-    from geo import facts
-
+    from geo.data import facts
     row = _route_row(route, routes)
     corr = corridor_districts(row.geometry, districts, km)
     frame, info = _district_frame(aggregates, districts, covered)

@@ -1,0 +1,1 @@
+"""Boundaries, caches, the registry of units of both eras, names and borders."""

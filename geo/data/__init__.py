@@ -1,0 +1,1 @@
+"""The store, its schema, imports, the demonstration data and the sourced facts."""

@@ -1,0 +1,1 @@
+"""Renderers: the offline folium maps, static PNG/PDF maps and briefing layout."""

@@ -1,0 +1,1 @@
+"""Figures and statistics: metrics, classes, hotspots, change, corridors, prevention, suppression."""
