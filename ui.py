@@ -218,28 +218,96 @@ def map_layer_choice() -> str:
     return choice
 
 
-def draw_metric_map(view, f, values, layer: str, place: str, subtitle: str, key: str, height: int = 700) -> None:
-    """The choropleth of the chosen metric (or the Gi* layer) with its messages; clicks select units.
+def model_choropleth(model):
+    """The view model's map values as a :class:`geo.render.maps.Choropleth` (no figure computed here):
+    the model's classes and colours; tooltips print the model's protected labels, else the unit's class
+    (a national map prints no unit's count, as its export); units the model protects (small counts on a
+    rate map) are drawn as "no figure shown" with their mark instead of a colour that would tell the count."""
+    from geo.render.maps import CategoryClasses, Choropleth
 
-    Empty results say so in words; a map that fails to build shows a message and the page goes on.
-    """
-    from geo.views.analysis_layers import gi_layer, metric_choropleth
+    mp = model.map
+    cls = mp.classification
+    lg = model.view.lang
+    values = dict(mp.values or {})
+    labels = mp.value_labels or {}
+    texts = {}
+    for code, value in values.items():
+        text = labels.get(code) or ""
+        if code in mp.protected:
+            values[code] = None
+            text = text or f"<{mp.threshold}"
+        if not text:
+            text = cls.label_of(value, lg) if isinstance(cls, CategoryClasses) else cls.label_of(value, lg)
+        texts[code] = text
+    return Choropleth(values, cls, mp.metric_label or "", texts=texts,
+                      key=f"{model.view}|{model.data_version}", no_data_label=mp.no_data_label)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _prepared_map(map_key: str, _build) -> dict:
+    """The map's component arguments, rendered once per (view, data version): rendering a folium map of
+    700 districts to Leaflet code costs most of a page view, so a rerun that shows the same map reuses them.
+    (What ``streamlit_folium.st_folium`` does on every call, done once; streamlit-folium is pinned.)"""
+    import streamlit_folium as sf
+
+    fmap = _build()
+    fmap.get_root().render()
+    fmap.render()
+    html, header = sf._get_html(fmap), sf._get_header(fmap)
+    leaflet = sf._get_map_string(fmap)
+    css, js = [], []
+    for elem in _walk(fmap):
+        css += [href for _, href in getattr(elem, "default_css", [])]
+        js += [src for _, src in getattr(elem, "default_js", [])]
+    (s, w), (n, e) = fmap.get_bounds() if fmap.get_bounds()[0][0] is not None else ([[None, None], [None, None]])
+    bounds = {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}}
+    return {"script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fmap),
+            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
+            "default": {"last_active_drawing": None, "bounds": bounds}, "zoom": fmap.options.get("zoom")}
+
+
+def _walk(element):
+    import folium
+
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
+    """Draw a folium map built by ``build()`` (cached on ``map_key``); returns what pages use (clicks)."""
+    import streamlit_folium as sf
+
+    args = _prepared_map(map_key, build)
+    hash_key = sf.generate_js_hash(args["script"], key, False)
+    return sf._component_func(
+        script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
+        height=height, width=None, returned_objects=["last_active_drawing"], default=args["default"],
+        zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=args["css_links"], js_links=args["js_links"], on_change=None, wrap_longitude=False) or {}
+
+
+def draw_model_map(model, view, key: str, height: int = 700, title: str | None = None) -> None:
+    """The page's map drawn from its view model; a click on a unit selects it everywhere.
+
+    A map that fails to build shows a message and the page goes on."""
     from geo.render.maps import admin_map
 
     lg = lang()
-    if not values.frame["value"].notna().any():
+    mp = model.map
+    if not model.has_data:
         st.info(t("no_data_for_filters", lg))
+    subtitle = " · ".join(x for x in (mp.period_label, mp.filters_text) if x)
+    title = title or mp.title or f"{mp.metric_label} — {place_words(current_filters())}"
+    map_key = f"{key}|{model.view}|{model.data_version}|{view}"
     try:
-        if layer == "gi":
-            choropleth = gi_layer(f, lg).choropleth
-            st.caption(t("gi_note", lg))
-        else:
-            choropleth = metric_choropleth(f, values, lg)
-        result = admin_map(view, choropleth=choropleth, title=f"{choropleth.label} — {place}", subtitle=subtitle)
+        state = show_prepared_map(map_key, lambda: admin_map(view, choropleth=model_choropleth(model), title=title,
+                                                             subtitle=subtitle).fmap, key=f"{key}_map", height=height)
     except Exception as exc:  # a layer that fails must not take the page down
         st.error(f"{t('layer_error', lg)}: {exc}")
         return
-    select_clicked_unit(show_map(result.fmap, key=f"{key}_{layer}_{hash((view, f))}", height=height))
+    select_clicked_unit(state)
 
 
 def place_words(f) -> str:
@@ -300,22 +368,102 @@ def select_clicked_unit(map_state: dict) -> None:
         st.rerun()
 
 
-# --- briefing exports ----------------------------------------------------------------------------
-def _briefing_params(page: str, extra: dict | None = None) -> dict:
-    params = dict(current_filters().to_query())
-    params.update(page=page, lang=lang(), **(extra or {}))
-    return params
+# --- view models, their caches and their renderers ------------------------------------------------
+def data_version() -> str:
+    """The store's data version (one small query per rerun): every cached view is keyed on it, so an
+    import or an undo in any process shows on the next rerun, without a restart."""
+    from geo.data import store
+
+    try:
+        return store.data_version()
+    except Exception:  # the map pages still work without a store
+        return "no-store"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_model(spec, version: str):
+    """The view model of ``spec`` at data ``version``, or the reason there is none (a string)."""
+    from geo.views.model import build_view
+    from geo.views.spec import ViewError
+
+    try:
+        return build_view(spec, data_version=version)
+    except ViewError as exc:
+        return str(exc)
+
+
+def view_spec(page_path: str, **extra):
+    """The :class:`geo.views.spec.ViewSpec` of this page for the current filters (as its URL would give)."""
+    from geo.views.spec import spec_from_filters
+
+    return spec_from_filters(page_path, current_filters(), lang(), **extra)
+
+
+def view_model(page_path: str, **extra):
+    """The page's view model (cached on the spec and the data version), or the reason there is none."""
+    from geo.views.spec import ViewError
+
+    try:
+        spec = view_spec(page_path, **extra)
+    except ViewError as exc:
+        return str(exc)
+    return _cached_model(spec, data_version())
+
+
+def kpi_cards(model) -> None:
+    """The view model's key figures as metric cards, with their change against the previous period."""
+    if not model.kpis:
+        return
+    for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):
+        change = model.kpi_changes.get(label)
+        delta = None if change is None else f"{change} {t('vs_previous', lang())}"
+        column.metric(label, text, delta, delta_color="off")
+
+
+def show_table(model, table, key: str, title: bool = True) -> None:
+    """A table of the view model (display strings, small counts already protected) with CSV/XLSX downloads
+    written by :mod:`geo.render.downloads` (the grid's own export is off)."""
+    from geo.render import downloads
+
+    lg = lang()
+    if title and table.title:
+        st.subheader(table.title)
+    st.dataframe(table.frame.reset_index(drop=True), hide_index=True, width="stretch")
+    if table.note:
+        st.caption(table.note)
+    version = model.data_version
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("download_csv", lg), _table_file(model, table.key, "csv", version),
+                         file_name=downloads.table_filename(model, table, "csv"), mime="text/csv",
+                         key=f"dl_csv_{key}")
+    right.download_button(t("download_xlsx", lg), _table_file(model, table.key, "xlsx", version),
+                          file_name=downloads.table_filename(model, table, "xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"dl_xlsx_{key}")
+
+
+def _table_file(model, table_key: str, ext: str, version: str) -> bytes:
+    return _cached_table_file(model.view, version, table_key, ext)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_table_file(spec, version: str, table_key: str, ext: str) -> bytes:
+    from geo.render import downloads
+
+    model = _cached_model(spec, version)
+    table = next(tab for tab in model.all_tables() if tab.key == table_key)
+    return downloads.table_csv(model, table) if ext == "csv" else downloads.table_xlsx(model, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _briefing_files(params_items: tuple) -> tuple[bytes, bytes, str, str] | str:
-    """PNG and PDF bytes with their file names, or the reason no export can be made."""
-    from geo.render.briefing import BriefingError, build_briefing
+def _briefing_files(spec, version: str) -> tuple[bytes, bytes, str, str] | str:
+    """PNG and PDF bytes of the view model with their file names, or the reason no export can be made."""
+    from geo.render.briefing import render_briefing
 
-    try:
-        briefing = build_briefing(dict(params_items))
-    except BriefingError as exc:
-        return str(exc)
+    model = _cached_model(spec, version)
+    if isinstance(model, str):
+        return model
+    briefing = render_briefing(model)
     return briefing.png(), briefing.pdf(), briefing.filename("png"), briefing.filename("pdf")
 
 
@@ -326,21 +474,28 @@ def _leave_briefing() -> None:
 def briefing_panel(page: str, extra: dict | None = None) -> None:
     """Sidebar: briefing mode (the export picture full width, no controls) and PNG/PDF downloads.
 
-    Exports protect small counts ("<5") and carry the demo watermark when demo data is shown.
+    The export is drawn from the page's own view model (same spec, same data version), so it shows the
+    page's figures, protected the same way, and follows every import or undo.
     """
+    from geo.views.spec import ViewError
+
     lg = lang()
     sb = st.sidebar
     sb.markdown(f"**{t('briefing', lg)}**")
-    params = tuple(sorted(_briefing_params(page, extra).items()))
+    try:
+        spec = view_spec(page, **(extra or {}))
+    except ViewError as exc:
+        spec, problem = None, str(exc)
+    version = data_version()
     if "_w_briefing" not in st.session_state:
         st.session_state["_w_briefing"] = st.query_params.get("briefing") == "1"
     on = sb.toggle(t("briefing_mode", lg), key="_w_briefing")
     _set_query("briefing", "1" if on else None)
     if sb.button(t("briefing_make", lg), key="briefing_make"):
-        st.session_state["_briefing_ready"] = params  # downloads stay offered until the filters change
-    if on or st.session_state.get("_briefing_ready") == params:
+        st.session_state["_briefing_ready"] = (spec, version)  # offered until the filters or the data change
+    if on or st.session_state.get("_briefing_ready") == (spec, version):
         with st.spinner(t("briefing_working", lg)):
-            files = _briefing_files(params)
+            files = _briefing_files(spec, version) if spec is not None else problem
         if isinstance(files, str):
             (st if on else sb).warning(f"{t('briefing_unavailable', lg)}: {files}")
         else:

@@ -263,20 +263,20 @@ except Exception as exc:
     st.error(f"{tr('store_error')}: {exc}")
     st.stop()
 
-cards, _ = kpis(f)
-for col, kpi in zip(st.columns(len(cards)), cards):
-    delta = None if kpi.change_pct is None else f"{kpi.change_pct:+.0f}% {t('vs_previous', lg)}"
-    col.metric(t(f"kpi_{kpi.key}", lg), number(kpi.current), delta,
-               delta_color="inverse" if kpi.key != "victims_rescued" else "normal")
+model = ui.view_model("huyen")  # the district's key figures, map and figures by form (as its export)
+if not isinstance(model, str):
+    ui.kpi_cards(model)
 
 
 @st.fragment
 def district_map() -> None:
     """The province's districts shaded by the metric, this district outlined (as in the briefing export)."""
+    if isinstance(model, str):
+        st.info(model)
+        return
     province = str(row["prov_code"].iloc[0]) if len(row) else f.province
-    pf = f.with_(province=province)
-    ui.draw_metric_map(MapView(era="pre2025", province=province, lang=lg, highlight=f.district), pf,
-                       unit_values(pf), "metric", province_name, context, key="huyen_district_map", height=460)
+    ui.draw_model_map(model, MapView(era="pre2025", province=province, lang=lg, highlight=f.district),
+                      key="huyen_district_map", height=460)
 
 
 with st.expander(tr("map_of_province", province=province_name), expanded=True):
@@ -307,23 +307,26 @@ else:
 
     # --- breakdowns ------------------------------------------------------------------------------------------
     left, right = st.columns(2)
-    for box, by, heading in ((left, "form", tr("by_form")), (right, "destination_country", tr("by_destination"))):
-        with box:
-            st.subheader(heading)
-            table = _breakdown(cf, by, column, population)
-            if table.empty:
-                st.info(t("no_data_for_filters", lg))
-                continue
-            name_col = tr("form" if by == "form" else "destination")
+    with left:  # by form: the view model's table (tied to the district's own figures by the suppression audit)
+        st.subheader(tr("by_form"))
+        if not isinstance(model, str):
+            ui.show_table(model, model.all_tables()[0], key="huyen_forms", title=False)
+    with right:
+        st.subheader(tr("by_destination"))
+        table = _breakdown(cf, "destination_country", column, population)
+        if table.empty:
+            st.info(t("no_data_for_filters", lg))
+        else:
             rate = f.metric.endswith(RATE_SUFFIX)
-            shown = pd.DataFrame({name_col: table["label"],
-                                  label: table["value"] if rate else table["value"].round().astype(int)})
+            threshold = suppression.threshold_from_env()
+            values = table["value"] if rate else table["value"].round().astype(int)
+            shown = pd.DataFrame({tr("destination"): table["label"],
+                                  label: [suppression.label_count(v, threshold, lg) if not rate else
+                                          (f"<{threshold}" if 0 < n < threshold else f"{v:.2f}")
+                                          for v, n in zip(values, table["cases"])]})
             if f.metric != "cases":
-                shown[tr("cases")] = table["cases"].astype(int).to_numpy()
-            top = float(shown[label].max()) or 1.0
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                label: st.column_config.ProgressColumn(label, min_value=0, max_value=top,
-                                                       format="%.2f" if rate else "%d")})
+                shown[tr("cases")] = [suppression.label_count(v, threshold, lg) for v in table["cases"].astype(int)]
+            st.dataframe(shown, hide_index=True, width="stretch")
 
     # --- the case rows -------------------------------------------------------------------------------------------
     st.subheader(f"{tr('cases_table')} ({len(rows)})")

@@ -1,49 +1,45 @@
-"""Overview: choropleth of the chosen metric by district (or 2025 province), KPI cards, published figures."""
+"""Overview: choropleth of the chosen metric by district (or 2025 province), KPI cards, published figures.
+
+Everything shown comes from the page's view model (``ui.view_model``): the map, the key figures, the
+table and its downloads, and the briefing export are renderers of the same protected figures.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 import ui
 from geo.data import facts
-from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
 from geo.render.maps import MapView
-from geo.stats.metrics import kpis, unit_values
+from geo.views.filters import RATE_SUFFIX
 
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "district", "period", "form", "group", "metric", "method"))
 layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
-ui.briefing_panel("tong-quan", {"layer": layer_choice} if layer_choice != "metric" else None)
+extra = {"layer": layer_choice} if layer_choice != "metric" else {}
+ui.briefing_panel("tong-quan", extra)
 st.title(t("page_overview", lg))
 ui.demo_notice()
 
-values = unit_values(f)
-cards, any_demo = kpis(f)
-columns = st.columns(len(cards))
-for column, kpi in zip(columns, cards):
-    delta = None if kpi.change_pct is None else f"{kpi.change_pct:+.0f}% {t('vs_previous', lg)}"
-    column.metric(t(f"kpi_{kpi.key}", lg), f"{kpi.current:,.0f}".replace(",", "." if lg == "vi" else ","), delta,
-                  delta_color="inverse" if kpi.key != "victims_rescued" else "normal")
+model = ui.view_model("tong-quan", **extra)
+if isinstance(model, str):
+    st.info(f"{t('no_data_for_filters', lg)} ({model})")
+else:
+    ui.kpi_cards(model)
+    if layer_choice == "gi":
+        st.caption(t("gi_note", lg))
 
-label = metric_label(f.metric, lg)
-place = ui.place_words(f)
-subtitle = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
+    @st.fragment
+    def draw(model) -> None:
+        view = MapView(era=f.era, province=f.province or None, lang=lg, highlight=f.district or None)
+        ui.draw_model_map(model, view, key="overview")
 
-
-
-
-@st.fragment
-def draw(f, values) -> None:
-    view = MapView(era=f.era, province=f.province or None, lang=lg, highlight=f.district or None)
-    ui.draw_metric_map(view, f, values, layer_choice, place, subtitle, key="overview")
-
-
-draw(f, values)
-if f.metric.endswith(RATE_SUFFIX):
-    st.caption(t("population_note", lg))
-if not values.unplaced.empty:
-    st.caption(f"{int(values.unplaced['n_rows'].sum())} {t('unplaced_rows', lg)}")
+    draw(model)
+    if f.metric.endswith(RATE_SUFFIX):
+        st.caption(t("population_note", lg))
+    for number, table in enumerate(model.all_tables()):
+        ui.show_table(model, table, key=f"overview_{number}")
 
 st.subheader(t("published_figures", lg))
 figures = facts.figures()

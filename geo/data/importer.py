@@ -34,6 +34,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from geo import periods
 from geo.data import schema as S
 from geo.data import store
 MAX_FILE_MB = float(os.environ.get("TDN_IMPORT_MAX_MB", "50") or 50)
@@ -641,24 +642,7 @@ def _number(value: Any) -> float | None:
     raise _CellError("not_a_number")
 
 
-_DATE_PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"), ("d", "m", "y")),
-]
-
-
-def _parse_date_text(text: str) -> date:
-    t = text.strip()
-    m = re.match(r"^ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})$", S.fold(t).replace("_", " "))
-    if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    for pattern, order in _DATE_PATTERNS:
-        m = pattern.match(t)
-        if m:
-            parts = dict(zip(order, (int(g) for g in m.groups())))
-            return date(parts["y"], parts["m"], parts["d"])
-    raise ValueError(text)
+_parse_date_text = periods.parse_date_text
 
 
 def _date(value: Any) -> date | None:
@@ -679,9 +663,6 @@ def _date(value: Any) -> date | None:
         return _parse_date_text(text)
     except ValueError as exc:
         raise _CellError("bad_date") from exc
-
-
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def parse_period(value: Any) -> tuple[date, date] | None:
@@ -712,45 +693,7 @@ def parse_period(value: Any) -> tuple[date, date] | None:
         raise _CellError("bad_period") from exc
 
 
-def _parse_period_text(text: str) -> tuple[date, date]:
-    t = re.sub(r"\s+", " ", S.fold(text).replace("_", " ")).strip()
-    raw = text.strip()
-    m = re.match(r"^(?:nam )?(\d{4})$", t)
-    if m:
-        y = int(m.group(1))
-        return date(y, 1, 1), date(y, 12, 31)
-    m = re.match(r"^(\d{4})[-/.](\d{1,2})$", raw) or re.match(r"^(\d{4}) (\d{1,2})$", t)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return store.bucket_bounds(int(m.group(1)), "month", int(m.group(2)))
-    m = re.match(r"^(?:thang |t)?(\d{1,2})(?: nam |[-/. ])(\d{4})$", t) or re.match(r"^(?:thang |t)?(\d{1,2})[-/.](\d{4})$", raw.lower())
-    if m and 1 <= int(m.group(1)) <= 12:
-        return store.bucket_bounds(int(m.group(2)), "month", int(m.group(1)))
-    m = (re.match(r"^(\d{4}) ?q([1-4])$", t) or re.match(r"^q([1-4]) ?(?:nam )?(\d{4})$", t)
-         or re.match(r"^quy (i{1,3}|iv|[1-4]) (?:nam )?(\d{4})$", t))
-    if m:
-        a, b = m.group(1), m.group(2)
-        year, part = (int(a), int(b)) if len(a) == 4 else (int(b), int(_ROMAN.get(a, a)))
-        return store.bucket_bounds(year, "quarter", part)
-    m = re.match(r"^(\d{4}) ?[hs]([12])$", t) or re.match(r"^[hs]([12]) ?(?:nam )?(\d{4})$", t)
-    if m:
-        a, b = m.group(1), m.group(2)
-        year, part = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
-        return store.bucket_bounds(year, "half", part)
-    m = re.match(r"^(?:6 thang|sau thang|nua) (dau|cuoi) (?:nam )?(\d{4})$", t)
-    if m:
-        return store.bucket_bounds(int(m.group(2)), "half", 1 if m.group(1) == "dau" else 2)
-    for sep in (r"\s*/\s*(?=\d{4}-)", r"\s+-\s+", r"\s*–\s*", r"\s*\.\.\s*", r"\s+den\s+", r"\s+to\s+", r"\s+đến\s+"):
-        parts = re.split(sep, raw, maxsplit=1)
-        if len(parts) == 2:
-            try:
-                start, end = _parse_date_text(parts[0]), _parse_date_text(parts[1])
-            except ValueError:
-                continue
-            if end < start:
-                raise ValueError(text)
-            return start, end
-    d = _parse_date_text(raw)
-    return d, d
+_parse_period_text = periods.parse_bounds
 
 
 def _bool(value: Any) -> bool:

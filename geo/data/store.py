@@ -395,63 +395,7 @@ def _finish_aggregate(df: pd.DataFrame, grain: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 # Period helpers (shared with the importer)
 # --------------------------------------------------------------------------------------------------
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def bucket_bounds(year: int, grain: str, part: int | None) -> tuple[date, date]:
-    if grain == "year":
-        return date(year, 1, 1), date(year, 12, 31)
-    if grain == "half":
-        return (date(year, 1, 1), date(year, 6, 30)) if part == 1 else (date(year, 7, 1), date(year, 12, 31))
-    if grain == "quarter":
-        m0 = 3 * (part - 1) + 1
-        return date(year, m0, 1), _month_end(year, m0 + 2)
-    if grain == "month":
-        return date(year, part, 1), _month_end(year, part)
-    raise ValueError(grain)
-
-
-def bucket_label(year: int, grain: str, part: int | None) -> str:
-    if grain == "year":
-        return f"{year}"
-    if grain == "half":
-        return f"{year}-H{part}"
-    if grain == "quarter":
-        return f"{year}-Q{part}"
-    return f"{year}-{part:02d}"
-
-
-def period_parts(start: date, end: date) -> dict:
-    """Stored bucket columns: each set only when the period lies within one bucket of that grain."""
-    out = {"p_year": None, "p_half": None, "p_quarter": None, "p_month": None}
-    if start.year != end.year:
-        return out
-    out["p_year"] = start.year
-    h1, h2 = (start.month - 1) // 6 + 1, (end.month - 1) // 6 + 1
-    if h1 == h2:
-        out["p_half"] = h1
-    q1, q2 = (start.month - 1) // 3 + 1, (end.month - 1) // 3 + 1
-    if q1 == q2:
-        out["p_quarter"] = q1
-    if start.month == end.month:
-        out["p_month"] = start.month
-    return out
-
-
-def period_label(start: date, end: date) -> str:
-    """Shortest standard label for [start, end]: day, month, quarter, half, year, or ``start/end``."""
-    if start == end:
-        return start.isoformat()
-    y = start.year
-    if start.year == end.year:
-        for grain, parts in (("month", range(1, 13)), ("quarter", range(1, 5)), ("half", (1, 2))):
-            for p in parts:
-                if (start, end) == bucket_bounds(y, grain, p):
-                    return bucket_label(y, grain, p)
-        if (start, end) == (date(y, 1, 1), date(y, 12, 31)):
-            return str(y)
-    return f"{start.isoformat()}/{end.isoformat()}"
+from geo.periods import bucket_bounds, bucket_label, period_label, period_parts  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------------------------------
@@ -621,6 +565,19 @@ def data_status(engine: Engine | None = None) -> dict:
     out["has_demo"] = any(t["demo_rows"] for t in out["tables"].values())
     out["has_real"] = any(t["real_rows"] for t in out["tables"].values())
     return out
+
+
+def data_version(engine: Engine | None = None) -> str:
+    """A short text that changes whenever stored figures may have changed: an import, an undo or a demo
+    reload in any process (the import log is the store's audit trail: every write is an import, every
+    removal an undo). Views and exports are cached on it."""
+    engine = _engine(engine)
+    t = S.imports
+    with engine.connect() as conn:
+        row = conn.execute(select(func.count(), func.max(t.c.id), func.max(t.c.imported_at),
+                                  func.max(t.c.undone_at), func.count(t.c.undone_at))).one()
+    n, last_id, last_at, last_undo, n_undone = row
+    return f"{n}.{last_id or 0}.{n_undone}.{last_at or ''}.{last_undo or ''}".replace(" ", "T")
 
 
 def with_labels(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

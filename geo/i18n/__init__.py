@@ -122,6 +122,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_victims_rescued": ("Được giải cứu, tiếp nhận", "Rescued or received"),
     "kpi_suspects_arrested": ("Đối tượng bị bắt", "Suspects arrested"),
     "vs_previous": ("so với kỳ trước", "vs previous period"),
+    "download_csv": ("Tải CSV", "Download CSV"),
+    "download_xlsx": ("Tải Excel", "Download Excel"),
     "published_figures": ("Số liệu đã công bố (có nguồn)", "Published figures (with source)"),
     "unplaced_rows": ("dòng số liệu chỉ có cấp tỉnh/toàn quốc, không vẽ được theo huyện",
                       "rows are only placed at province/national level and cannot be mapped by district"),

@@ -6,10 +6,11 @@ Pure Python: the Streamlit glue lives in ``ui.py``.
 """
 from __future__ import annotations
 
-import re
-from calendar import monthrange
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
+
+from geo import periods
+from geo.periods import period_words, previous_period  # noqa: F401  (used by pages)
 
 ERAS = ("pre2025", "2025")
 GROUPS = ("all", "children", "women")
@@ -25,8 +26,6 @@ RATE_SUFFIX = "_per100k"
 BORDER_CHOICES = ("all", "laos", "china", "cambodia")
 CLASS_METHODS = ("natural_breaks", "quantiles", "fixed")
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
 def metric_label(metric: str, lang: str = "vi") -> str:
@@ -48,69 +47,11 @@ def is_sensitive(metric: str) -> bool:
 
 
 def parse_period(text: str | None) -> tuple[date, date] | None:
-    """'2024', '2024-H1', '2024-Q2', '2024-05' or '2024-01-01..2024-03-31' -> (start, end); None if empty.
+    """(start, end) of a period filter (:func:`geo.periods.parse_period`); None if empty.
 
-    Raises ValueError for text that is none of these.
+    Raises ValueError (:class:`geo.periods.PeriodError`) for text that is not a period.
     """
-    if not text:
-        return None
-    text = text.strip()
-    m = _RANGE.match(text)
-    if m:
-        start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
-        if end < start:
-            raise ValueError(f"period ends before it starts: {text}")
-        return start, end
-    m = _PERIOD.match(text)
-    if not m:
-        raise ValueError(f"not a period: {text!r} (use 2024, 2024-H1, 2024-Q2, 2024-05 or 2024-01-01..2024-03-31)")
-    year, part = int(m.group(1)), m.group(2)
-    if part is None:
-        return date(year, 1, 1), date(year, 12, 31)
-    if part.startswith("H"):
-        first = 1 if part == "H1" else 7
-        last = first + 5
-    elif part.startswith("Q"):
-        first = 3 * (int(part[1]) - 1) + 1
-        last = first + 2
-    else:
-        first = last = int(part)
-        if not 1 <= first <= 12:
-            raise ValueError(f"no month {part} in {text!r}")
-    return date(year, first, 1), date(year, last, monthrange(year, last)[1])
-
-
-def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of the same length just before (whole months stay whole months)."""
-    if start.day == 1 and (end + timedelta(days=1)).day == 1:
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        index = start.year * 12 + start.month - 1 - months
-        p_start = date(index // 12, index % 12 + 1, 1)
-        last_index = start.year * 12 + start.month - 2
-        p_end = date(last_index // 12, last_index % 12 + 1, monthrange(last_index // 12, last_index % 12 + 1)[1])
-        return p_start, p_end
-    length = end - start
-    return start - length - timedelta(days=1), start - timedelta(days=1)
-
-
-def period_words(text: str | None, lang: str = "vi") -> str:
-    """'2024-H1' -> '6 tháng đầu năm 2024' / 'first half of 2024'."""
-    if not text:
-        return "Toàn bộ thời gian" if lang == "vi" else "All time"
-    m = _PERIOD.match(text)
-    if not m:
-        start, end = parse_period(text)
-        return (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if lang == "vi" else f"{start:%d %b %Y} – {end:%d %b %Y}")
-    year, part = m.group(1), m.group(2)
-    if part is None:
-        return f"Năm {year}" if lang == "vi" else year
-    if part.startswith("H"):
-        if lang == "vi":
-            return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
-        return f"{'first' if part == 'H1' else 'second'} half of {year}"
-    if part.startswith("Q"):
-        return f"Quý {part[1]}/{year}" if lang == "vi" else f"Q{part[1]} {year}"
-    return f"Tháng {int(part)}/{year}" if lang == "vi" else f"{date(int(year), int(part), 1):%B %Y}"
+    return periods.parse_period(text).bounds
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,125 @@
+"""What an app page shows besides the view's map, key figures and main table.
+
+The key figures' change against the previous period, and the page's further tables, are added to the
+view model here, so that the page, its export and its downloads read them from one place.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.stats import suppression as sup
+
+
+def add_page_parts(model, engine=None) -> None:
+    """Add the key figures' changes (and, by page, further tables) to ``model``."""
+    model.kpi_changes = kpi_changes(model, engine)
+    if model.view.page_path == "diem-nong":
+        model.tables += hotspot_page_tables(model, engine)
+
+
+def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:
+    """A rate is printed only where its count is: next to a small count it would give the count away."""
+    from geo.stats.classify import format_number
+
+    out = []
+    for n, r in zip(counts, rates):
+        if pd.isna(n) or pd.isna(r):
+            out.append(sup.NO_DATA)
+        elif 0 < float(n) < threshold:
+            out.append(f"<{threshold}")
+        else:
+            out.append(format_number(float(r), lang, integer=False))
+    return out
+
+
+def hotspot_page_tables(model, engine=None) -> list:
+    """The Hotspot page's tables besides the ranked districts: route corridors (counts protected, rates
+    only next to a shown count), and named hotspots against the computed ones (no counts)."""
+    from geo.data import store
+    from geo.i18n.pages import HOTSPOT_PAGE as TEXT
+    from geo.stats import corridors, hotspots, named_vs_computed
+    from geo.views.analysis_view import _analysis_aggregate
+    from geo.views.model import Table
+    from geo.views.spec import _analysis_metric
+
+    spec = model.view
+    lang = spec.lang
+    i = 1 if lang == "en" else 0
+    threshold = spec.threshold if spec.suppress else 1
+    tables = []
+    start, end = spec.period.start, spec.period.end
+    aggregate = _analysis_aggregate(spec, start, end, engine)
+    summary = corridors.corridor_summary(aggregate, km=spec.corridor_km, covered="all")
+    if not summary.empty:
+        frame = pd.DataFrame({
+            TEXT["route"][i]: summary["route_name"],
+            TEXT["nature"][i]: summary["nature_en" if lang == "en" else "nature_vi"],
+            TEXT["n_districts_in"][i]: summary["n_districts_in"].astype(int).astype(str),
+            TEXT["cases_in"][i]: [sup.label_count(v, threshold, lang, spec.suppress) if not pd.isna(v) else sup.NO_DATA
+                                  for v in summary["cases_in"]],
+            TEXT["rate_in"][i]: _protected_rate(summary["cases_in"], summary["rate_in"], threshold, lang),
+            TEXT["cases_away"][i]: [sup.label_count(v, threshold, lang, spec.suppress) if not pd.isna(v)
+                                    else sup.NO_DATA for v in summary["cases_away"]],
+            TEXT["rate_away"][i]: _protected_rate(summary["cases_away"], summary["rate_away"], threshold, lang),
+            TEXT["rate_ratio"][i]: [sup.NO_DATA if (pd.isna(r) or (0 < n < threshold)) else f"{r:.2f}"
+                                    for r, n in zip(summary["rate_ratio"], summary["cases_in"].fillna(0))],
+        })
+        tables.append(Table("corridors", TEXT["corridors"][i].format(km=spec.corridor_km), frame,
+                            note=TEXT["corridors_note"][i]))
+    try:
+        gi = hotspots.hotspot_table(aggregate, metric=_analysis_metric(spec), covered="all")
+        named = named_vs_computed.named_vs_computed(gi)
+    except Exception:  # named hotspots need the facts folder; the page goes on without this table
+        named = pd.DataFrame()
+    if not named.empty:
+        frame = pd.DataFrame({
+            TEXT["named_name"][i]: named["name"],
+            TEXT["named_district"][i]: named.get("district_name", ""),
+            TEXT["named_period"][i]: named.get("named_period", ""),
+            TEXT["named_status"][i]: named["status_en" if lang == "en" else "status_vi"],
+            TEXT["source"][i]: named.get("source", ""),
+        }).fillna("")
+        tables.append(Table("named", TEXT["named"][i], frame))
+    return tables
+
+
+def kpi_changes(model, engine=None) -> dict[str, str]:
+    """Key figure label -> change against the previous period of the same length ("+12%"), only for
+    counts not protected in this view and at least the small-count threshold in both periods (a change
+    computed on small numbers would tell them)."""
+    from geo.data import store
+    from geo.periods import previous_period
+    from geo.views.spec import KPI_METRICS, _kpi_label
+    from geo.views.units import _case_filter
+
+    spec = model.view
+    if spec.layer != "metric" or spec.page not in ("choropleth", "border", "district") or spec.period.bounds is None:
+        return {}
+    if spec.period.start is None or spec.period.end is None or spec.page == "border":
+        return {}
+    start, end = previous_period(spec.period.start, spec.period.end)
+    filters = _case_filter(spec)
+    filters.update(start=start, end=end)
+    if spec.district:
+        filters["districts"] = [spec.district]
+    previous = store.aggregate_cases("national", "all", filters=filters, engine=engine)
+    current = dict(model.kpis)
+    out = {}
+    for metric in KPI_METRICS:
+        label = _kpi_label(metric, spec.lang)
+        text = current.get(label)
+        if text is None:
+            continue
+        cur = _number(text)
+        prev = float(pd.to_numeric(previous[metric], errors="coerce").fillna(0).sum()) if not previous.empty else 0.0
+        threshold = spec.threshold if spec.suppress else 1
+        if cur is None or prev < threshold or cur < threshold:
+            continue
+        out[label] = f"{(cur - prev) / prev * 100:+.0f}%"
+    return out
+
+
+def _number(text: str) -> float | None:
+    """A printed count ("1.234" or "1,234") back to a number; None for marks ("<5", "x", "–")."""
+    digits = str(text).replace(".", "").replace(",", "").strip()
+    return float(digits) if digits.isdigit() else None

@@ -1,0 +1,588 @@
+"""View models of the count views: the administrative map, the choropleth (Overview, Hotspot page's
+metric layer), a land border, and one district on its province's map.
+
+Data rules:
+
+- *Units*: districts before 2025; since 2025, provinces nationally and communes in a province. A row
+  that is not placed in a unit of the era is counted in the view's total and shown on its own line
+  ("Chưa gán được huyện"); a border view counts only the rows placed in its border units.
+- *No data vs zero*: a unit reads 0 when its province has at least one stored row in the period (the
+  province reports), and "no data" otherwise.
+- *Tables*: one line per unit in a province view, per province in a national or whole-border view; at
+  most :data:`MAX_TABLE_LINES` lines by the chosen metric, the rest summed in one "other" line, then
+  the total. The suppression audit ties units, provinces, "other" lines and totals together, and
+  knows what the map's colour classes reveal.
+- *District* (``page=huyen&dist=40417``): the province's districts coloured by the metric with the
+  district outlined in black; key figures of the district; its figures by form of exploitation with the
+  district's total. Forms, districts and the district's own figures are suppressed together (the forms
+  add up to the district), and the province total is not printed.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+from urllib.parse import parse_qs
+
+import pandas as pd
+
+from geo.data import schema as S
+from geo.stats import suppression as sup
+from geo.admin.borders import BORDERS
+from geo.stats.classify import METHODS, classify, format_number
+from geo.views.filters import RATE_SUFFIX, metric_label, period_words
+from geo.i18n import t
+from geo.render.static_maps import (
+    BORDER_KEYS,
+    MapSpec,
+    format_date,
+    place_text,
+    province_name,
+    render_pdf,
+    render_png,
+    short_province,
+    unit_full_name,
+    view_units,
+)
+from geo.views.model import ViewModel
+from geo.views.spec import BriefingError, ViewSpec, KPI_METRICS, MAX_TABLE_LINES, METRICS, _display_label, _district_row, _filters_text, _kpi_label, _metric_header, _tx, parse_params  # noqa: F401
+
+
+
+# --------------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------------
+SUMS = tuple(METRICS)
+
+
+def _case_filter(req: ViewSpec) -> dict:
+    f: dict = {"start": req.period.start, "end": req.period.end, "demo": req.demo, "forms": req.forms,
+               "agencies": req.agencies}
+    if req.province is not None:
+        f["provinces" if req.era == "pre2025" else "provinces_2025"] = [req.province]
+    return f
+
+
+def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
+    """Stored rows of the scope summed by the finest unit of the era: columns ``unit`` (code or None),
+    ``prov`` (province code of the era or None), the metric sums, ``demo_rows``, ``n_rows``."""
+    from geo.data import store
+    f = _case_filter(req)
+    cols = ["unit", "prov", *SUMS, "demo_rows", "n_rows"]
+    if req.era == "pre2025":
+        agg = store.aggregate_cases("district", "all", filters=f, engine=engine)
+        if agg.empty:
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame({"unit": agg["district_code5"], "prov": agg["prov_code_pre2025"]})
+        for c in SUMS:
+            df[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
+        df["demo_rows"], df["n_rows"] = agg["demo_rows"], agg["n_rows"]
+    elif req.province is None and req.page != "border":
+        agg = store.aggregate_cases("province_2025", "all", filters=f, engine=engine)
+        if agg.empty:
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame({"unit": agg["prov_code_2025"], "prov": agg["prov_code_2025"]})
+        for c in SUMS:
+            df[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
+        df["demo_rows"], df["n_rows"] = agg["demo_rows"], agg["n_rows"]
+    else:
+        rows = store.cases_frame(f, engine=engine)
+        if rows.empty:
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame({"unit": rows["commune_code_2025"], "prov": rows["prov_code_2025"]})
+        df["cases"] = pd.to_numeric(rows["n_cases"], errors="coerce").fillna(0)
+        for c in SUMS[1:]:
+            df[c] = pd.to_numeric(rows[c], errors="coerce").fillna(0)
+        df["demo_rows"] = rows["is_demo"].astype(int)
+        df["n_rows"] = 1
+    df["unit"] = df["unit"].where(df["unit"].notna(), None)
+    df["prov"] = df["prov"].where(df["prov"].notna(), None)
+    key_unit = df["unit"].fillna("")
+    key_prov = df["prov"].fillna("")
+    out = df.groupby([key_unit.rename("unit_k"), key_prov.rename("prov_k")], sort=True)[
+        [*SUMS, "demo_rows", "n_rows"]].sum().reset_index()
+    out["unit"] = out["unit_k"].replace("", None)
+    out["prov"] = out["prov_k"].replace("", None)
+    return out[cols]
+
+
+@dataclass
+class _Line:
+    key: str
+    label: str
+    members: list[str]  # element keys summed by this line (itself when it is an element)
+
+
+def _units_table(req: ViewSpec, spec_units: pd.DataFrame, rows: pd.DataFrame, unit_layer: str):
+    """Values per element, the lines of the table and the groups tying them (see the module doc)."""
+    lang = req.lang
+    national = req.province is None and req.page != "border"
+    border_view = req.page == "border"
+    codes = [str(c) for c in spec_units["code"]]
+    prov_of = dict(zip(codes, spec_units["prov_code"] if "prov_code" in spec_units else spec_units["code"]))
+    in_view = set(codes)
+    reporting = set(rows["prov"].dropna())
+    by_unit = rows[rows["unit"].isin(in_view)].groupby("unit")[list(SUMS)].sum()
+
+    values: dict[str, dict[str, float | None]] = {}
+    for code in codes:
+        if code in by_unit.index:
+            values[f"u:{code}"] = {m: float(by_unit.at[code, m]) for m in SUMS}
+        elif prov_of[code] in reporting:
+            values[f"u:{code}"] = {m: 0.0 for m in SUMS}
+        else:
+            values[f"u:{code}"] = {m: None for m in SUMS}
+    # rows of the scope not placed in a unit of the view (not counted in a border view)
+    unplaced = rows[~rows["unit"].isin(in_view)] if not border_view else rows.iloc[0:0]
+    level_word = {"districts_pre2025": "district", "communes_2025": "commune", "provinces_2025": "province"}[unit_layer]
+    table_by_province = (national and unit_layer != "provinces_2025") or (border_view and req.province is None)
+    groups: list[tuple[str, list[str]]] = []
+    lines: list[_Line] = []
+    withheld: set[str] = set()
+    unplaced_keys: list[str] = []
+    if table_by_province:
+        names = _province_names(req.era)
+        provs = sorted({prov_of[c] for c in codes})
+        for p in provs:
+            members = [f"u:{c}" for c in codes if prov_of[c] == p]
+            pu = unplaced[unplaced["prov"] == p]
+            if len(pu) and not border_view:
+                values[f"pu:{p}"] = {m: float(pu[m].sum()) for m in SUMS}
+                members.append(f"pu:{p}")
+            vals = [values[k] for k in members]
+            values[f"p:{p}"] = {m: (None if all(v[m] is None for v in vals) else
+                                    float(sum(v[m] or 0 for v in vals))) for m in SUMS}
+            groups.append((f"p:{p}", members))
+            lines.append(_Line(f"p:{p}", names.get(p, p), [f"p:{p}"]))
+        rest = unplaced[~unplaced["prov"].isin(provs)] if not border_view else unplaced
+        if len(rest):
+            values["unplaced"] = {m: float(rest[m].sum()) for m in SUMS}
+            unplaced_keys.append("unplaced")
+    else:
+        layer_frame = spec_units.set_index("code")
+        for code in codes:
+            name = unit_full_name(layer_frame.loc[code], unit_layer)
+            if unit_layer == "provinces_2025":
+                name = short_province(name)
+            lines.append(_Line(f"u:{code}", name, [f"u:{code}"]))
+        if len(unplaced):
+            values["unplaced"] = {m: float(unplaced[m].sum()) for m in SUMS}
+            unplaced_keys.append("unplaced")
+    # top lines by the chosen metric, the rest on one "other" line
+    metric = req.metric
+    lines.sort(key=lambda ln: (-(values[ln.key][metric] or 0), ln.label))
+    top: list[_Line] = lines
+    if len(lines) > MAX_TABLE_LINES + 1:
+        top, rest_lines = lines[:MAX_TABLE_LINES], lines[MAX_TABLE_LINES:]
+        rest_keys = [ln.key for ln in rest_lines]
+        values["others"] = {m: (None if all(values[k][m] is None for k in rest_keys) else
+                                float(sum(values[k][m] or 0 for k in rest_keys))) for m in SUMS}
+        groups.append(("others", rest_keys))
+        provinces = table_by_province or unit_layer == "provinces_2025"
+        label = _tx("others_prov" if provinces else "others", lang, n=len(rest_lines))
+        top = top + [_Line("others", label, rest_keys)]
+    if unplaced_keys:
+        top = top + [_Line("unplaced", _tx(f"unplaced_{level_word if not table_by_province else 'province'}", lang),
+                           ["unplaced"])]
+    total_members = [ln.key for ln in top]
+    values["total"] = {m: float(sum(values[k][m] or 0 for k in total_members)) for m in SUMS}
+    groups.append(("total", total_members))
+    # what is never printed as a number: units of a national map (colours only), provinces and units
+    # not listed, the unplaced rows of each province
+    listed = {ln.key for ln in top}
+    for key in values:
+        if key.startswith("pu:"):
+            withheld.add(key)
+        elif key.startswith("p:") and key not in listed:
+            withheld.add(key)
+        elif key.startswith("u:") and national and key not in listed:
+            withheld.add(key)
+    return values, top, groups, withheld, level_word, table_by_province
+
+
+def _province_names(era: str) -> dict[str, str]:
+    from geo.admin.cache import load_layer
+
+    frame = load_layer("provinces_pre2025" if era == "pre2025" else "provinces_2025", "national")
+    return {str(c): short_province(str(n)) for c, n in zip(frame["code"], frame["prov_name_vi"])}
+
+
+def _data_source(req: ViewSpec, engine, demo_used: bool, real_used: bool) -> str:
+    from geo.data import importer
+    lang = req.lang
+    parts = []
+    try:
+        log = importer.list_imports(engine=engine, include_undone=False)
+        log = log[(log["kind"] == "cases") & (log["status"] == "active")]
+    except Exception:  # the store may be empty or unreachable: the export still names its source
+        log = pd.DataFrame(columns=["is_demo", "file_name", "imported_at"])
+    if real_used:
+        real = log[~log["is_demo"].astype(bool)]
+        files = list(dict.fromkeys(real["file_name"].astype(str)))
+        text = _tx("source_store", lang)
+        if files:
+            shown = ", ".join(files[:3]) + (" …" if len(files) > 3 else "")
+            text += "; " + _tx("source_files", lang, files=shown)
+        if len(real):
+            last = pd.to_datetime(real["imported_at"]).max()
+            text += "; " + _tx("source_updated", lang, d=format_date(last.date(), lang))
+        parts.append(text)
+    if demo_used:
+        parts.append(_tx("source_demo", lang, label=S.DEMO_LABEL))
+    if not parts:
+        parts.append(_tx("source_store", lang) + " (" + _tx("source_none", lang) + ")")
+    return f"{_tx('data_source', lang)}: " + " · ".join(parts)
+
+
+def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) -> ViewModel:
+    """Fetch and protect one count view (admin, choropleth, border, district). Raises
+    :class:`BriefingError` when a choropleth view has no stored rows at all for its scope and period."""
+    from geo.render.static_maps import _unit_layer_name
+
+    made_on = made_on or date.today()
+    lang = req.lang
+    kind = "choropleth" if req.page == "district" else req.page
+    base = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang)
+    units = view_units(base)
+    if units.empty:
+        raise BriefingError("this view has no units (no unit of that province lies on that border)")
+    unit_layer = _unit_layer_name(req.era, req.province, kind, req.border)
+    try:
+        rows = _unit_rows(req, engine)
+    except ValueError as exc:
+        raise BriefingError(str(exc)) from None
+    has_rows = len(rows) > 0
+    if kind == "choropleth" and not has_rows:
+        raise BriefingError(_no_data_message(req))
+    # (an administrative or border view without figures still shows its units and border lengths)
+    values, lines, groups, withheld, level_word, by_province = _units_table(req, units, rows, unit_layer)
+    mapped = kind == "choropleth" or (kind == "border" and has_rows)
+    counts = {k[2:]: v[req.metric] for k, v in values.items() if k.startswith("u:")}
+    population = _element_population(req, units, unit_layer, values, groups) if req.rate else {}
+    rates = {key: _rate(values[key][req.metric], population.get(key)) for key in values} if req.rate else {}
+    metric_values = {k[2:]: v for k, v in rates.items() if k.startswith("u:")} if req.rate else counts
+    cls = None
+    if mapped:
+        cls = classify(metric_values, req.method, req.k, req.breaks,
+                       protect=req.threshold if (req.suppress and not req.rate) else None,
+                       integer=False if req.rate else None)
+    form_keys: list[str] = []
+    if req.district:  # the district's figures by form of exploitation, tied to the district's own figures
+        form_keys = _add_district_forms(req, engine, values, groups)
+
+    # suppression on one frame holding every element (units, provinces, lines, totals)
+    frame = pd.DataFrame.from_dict(values, orient="index")[list(SUMS)]
+    if kind == "admin":  # the administrative map prints only the totals of the view
+        withheld = {k for k in values if k != "total"}
+    elif req.district:  # the map labels (districts) and the district's form table; no province total
+        withheld = {k for k in values if not k.startswith(("u:", "f:"))}
+    map_labels_shown = mapped and not (req.province is None and kind != "border")
+
+    def known(column: str, row: str, value: float):
+        """What a unit's colour tells about its count (rate maps: the rate class times the population;
+        small counts are hatched there, which reads as 1 to threshold-1)."""
+        if cls is None or column != req.metric or not row.startswith("u:"):
+            return None
+        if not req.rate:
+            return cls.interval_of(value)
+        if 0 < value < req.threshold:
+            return (1.0, float(req.threshold - 1))
+        pop = population.get(row)
+        if not pop or rates.get(row) is None:
+            return None
+        lo, hi = cls.interval_of(rates[row])
+        return (math.floor(lo * pop / 100_000), math.ceil(hi * pop / 100_000) if math.isfinite(hi) else math.inf)
+
+    suppressed = sup.suppress_counts(frame, list(SUMS), req.threshold, groups=groups, withheld_rows=withheld,
+                                     known=known, enabled=req.suppress, lang=lang)
+    demo_rows = int(rows["demo_rows"].sum()) if has_rows else 0
+    real_rows = int(rows["n_rows"].sum()) - demo_rows if has_rows else 0
+    in_scope_demo = demo_rows > 0
+
+    # map labels: the protected text of each unit for the mapped metric; on a rate map the units whose
+    # count is small or hidden are hatched instead of coloured (their rate would give the count away)
+    value_labels = None
+    protected: set[str] = set()
+    if mapped:
+        value_labels = {}
+        for key in values:
+            if not key.startswith("u:"):
+                continue
+            code = key[2:]
+            status = suppressed.status.at[key, req.metric]
+            raw = values[key][req.metric]
+            small = raw is not None and 0 < raw < req.threshold
+            text = suppressed.display.at[key, req.metric]
+            if req.rate and req.suppress and (status in (sup.SMALL, sup.HIDDEN_STATUS) or small):
+                protected.add(code)
+                text = text if status in (sup.SMALL, sup.HIDDEN_STATUS) else f"<{req.threshold}"
+            elif req.rate and rates.get(key) is not None and status != sup.MISSING:
+                text = format_number(rates[key], lang, integer=False)
+            value_labels[code] = "" if (not map_labels_shown or text in ("0", "0,0", "0.0", sup.NO_DATA)) else text
+
+    # the table
+    if req.district:
+        table, table_status = _district_table(req, form_keys, suppressed)
+        kpis = _kpis(req, kind, units, suppressed, has_rows, rates, key=f"u:{req.district}")
+    else:
+        table, table_status = _table(req, kind, units, unit_layer, lines, suppressed, by_province, level_word,
+                                     has_rows, rates)
+        kpis = _kpis(req, kind, units, suppressed, has_rows, rates)
+    notes = []
+    mark_notes = {}
+    if has_rows:
+        if req.suppress:
+            index = 1 if lang == "en" else 0
+            mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
+                          sup.HIDDEN: sup.NOTES["hidden"][index]}
+        else:
+            notes += suppressed.notes(lang)
+    if mapped:
+        notes.append(_tx("no_data_rule", lang))
+    if kind == "border" and has_rows:
+        notes.append(_tx("only_border_rows", lang))
+    district_name = unit_full_name(_district_row(req.district), "districts_pre2025") if req.district else None
+    highlight, highlight_label = _highlight(req, kind)
+    spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
+                   metric=req.metric if mapped else None, metric_label=_display_label(req) if mapped else None,
+                   title=(f"{_display_label(req)} — {district_name}, {province_name(req.era, req.province)}"
+                          if req.district else None),
+                   highlight=highlight, highlight_label=highlight_label,
+                   protected=protected,
+                   values=metric_values if mapped else None, value_labels=value_labels, classification=cls,
+                   period_label=req.period.words(lang), filters_text=_filters_text(req), demo=in_scope_demo,
+                   kpis=kpis, table=table,
+                   table_title=(_tx("by_form", lang, name=district_name) if req.district else
+                                _table_title(req, kind, level_word, by_province)),
+                   notes=notes, mark_notes=mark_notes, data_source=_data_source(req, engine, in_scope_demo, real_rows > 0),
+                   made_on=made_on, suppress=req.suppress, threshold=req.threshold)
+    return ViewModel(view=req, map=spec, table=table, table_status=table_status, kpis=kpis, made_on=made_on,
+                    has_data=has_rows)
+
+
+def _rate(count, population) -> float | None:
+    if count is None or population is None or not population or population <= 0:
+        return None
+    return float(count) / float(population) * 100_000
+
+
+def _element_population(req: ViewSpec, units: pd.DataFrame, unit_layer: str, values: dict,
+                        groups: list) -> dict[str, float]:
+    """2009 census population of every element (units, provinces, "other" lines, total), as on the pages."""
+    from geo.admin.cache import load_layer
+
+    if unit_layer == "districts_pre2025":
+        pop = dict(zip(units["code"].astype(str), pd.to_numeric(units["pop_2009_odm"], errors="coerce")))
+    elif unit_layer == "provinces_2025":
+        old = load_layer("provinces_pre2025", "national")
+        by_new = old.groupby("prov_code_2025new")["pop_2009_odm"].sum()
+        pop = {str(c): float(by_new.get(c, float("nan"))) for c in units["code"]}
+    else:
+        raise BriefingError("rates per 100,000 people need a population: there is none for 2025 communes "
+                            "(use the pre-2025 era, or the whole country in the 2025 era)")
+    out = {f"u:{code}": (None if pd.isna(p) else float(p)) for code, p in pop.items()}
+    for key in values:
+        out.setdefault(key, None)
+    for total, members in groups:  # subtotals before totals (the order they were built in)
+        known = [out.get(m) for m in members if not m.startswith(("pu:", "unplaced"))]
+        out[total] = float(sum(p for p in known if p)) if any(known) else None
+    return out
+
+
+def _no_data_message(req: ViewSpec) -> str:
+    place = place_text(MapSpec(kind=req.page, era=req.era, province=req.province, border=req.border, lang="en"))
+    return (f"no stored case rows for {place}, period {req.period.code} (filters: demo={req.demo}"
+            + (f", form={','.join(req.forms)}" if req.forms else "") + "): nothing to map. "
+            "Import data (python -m geo import FILE) or load the demo data (python -m geo demo).")
+
+
+def _table_title(req, kind, level_word, by_province) -> str:
+    lang = req.lang
+    if kind == "admin":
+        return _tx("border_summary_title" if req.province is None else "border_table_title", lang)
+    return _tx("table_title", lang, level=_tx("level_province" if by_province else f"level_{level_word}", lang))
+
+
+def _border_km(units: pd.DataFrame, border: str | None) -> pd.Series:
+    keys = list(BORDERS) if border in (None, "all") else [border]
+    return sum(units[f"shared_km_{k}"].fillna(0) for k in keys)
+
+
+def _km(value: float, lang: str) -> str:
+    text = f"{value:,.1f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "vi" else text
+
+
+def _table(req, kind, units, unit_layer, lines, suppressed, by_province, level_word, has_rows, rates=None):
+    lang = req.lang
+    if kind == "admin":
+        return _admin_table(req, units, unit_layer), None
+    first = _tx("province" if by_province or unit_layer == "provinces_2025" else "unit", lang)
+    columns = [first]
+    if kind == "border":
+        columns.append(_tx("border_km", lang))
+    metrics = [req.metric] + [m for m in SUMS if m != req.metric and m != "victims_supported"]
+    if req.rate:
+        columns.append(_tx("rate_header", lang))
+    columns += [_metric_header(m, lang) for m in metrics]
+    km_of = {}
+    if kind == "border":
+        km = _border_km(units, req.border)
+        codes = units["code"].astype(str).tolist()
+        per_unit = dict(zip(codes, km))
+        prov_col = units["prov_code"] if "prov_code" in units else units["code"]
+        per_prov = pd.Series(km.to_numpy(), index=prov_col.astype(str).to_numpy()).groupby(level=0).sum()
+        for ln in lines:
+            if ln.key.startswith("u:"):
+                km_of[ln.key] = per_unit.get(ln.key[2:], 0.0)
+            elif ln.key.startswith("p:"):
+                km_of[ln.key] = float(per_prov.get(ln.key[2:], 0.0))
+        km_of["total"] = float(km.sum())
+    out_rows, status_rows, index = [], [], []
+    for ln in lines + [_Line("total", _tx("total", lang), ["total"])]:
+        row = [ln.label]
+        if kind == "border":
+            row.append(_km(km_of[ln.key], lang) if ln.key in km_of else "")
+        if req.rate:
+            row.append(_rate_text(req, ln.key, suppressed, rates or {}))
+        row += [suppressed.display.at[ln.key, m] for m in metrics]
+        out_rows.append(row)
+        status_rows.append([suppressed.status.at[ln.key, m] for m in metrics])
+        index.append(ln.key)
+    table = pd.DataFrame(out_rows, columns=columns, index=index)
+    status = pd.DataFrame(status_rows, columns=[_metric_header(m, lang) for m in metrics], index=index)
+    return table, status
+
+
+def _rate_text(req, key: str, suppressed, rates: dict) -> str:
+    """A rate is printed only where its count is: otherwise the count's mark ("<5", "x")."""
+    status = suppressed.status.at[key, req.metric]
+    if req.suppress and status in (sup.SMALL, sup.HIDDEN_STATUS, sup.WITHHELD):
+        return suppressed.display.at[key, req.metric] or sup.HIDDEN
+    rate = rates.get(key)
+    return sup.NO_DATA if rate is None else format_number(rate, req.lang, integer=False)
+
+
+def _admin_table(req, units: pd.DataFrame, unit_layer: str) -> pd.DataFrame:
+    """Border units of a province with their border lengths; nationally one line per border."""
+    lang = req.lang
+    if req.province is None:
+        rows = []
+        for key, b in BORDERS.items():
+            touching = units[units[f"touches_{key}"].astype(bool)]
+            rows.append([b.label(lang), str(touching["prov_code"].nunique() if "prov_code" in touching else len(touching)),
+                         str(len(touching)), _km(float(touching[f"shared_km_{key}"].sum()), lang)])
+        unit_word = t("border_districts" if req.era == "pre2025" else "border_communes", lang)
+        if unit_layer == "provinces_2025":
+            unit_word = _tx("n_provinces", lang)
+        return pd.DataFrame(rows, columns=[t("borders", lang), _tx("n_provinces", lang), unit_word, "km"])
+    touching = units[units["touches_any"].astype(bool)]
+    rows = []
+    for _, u in touching.sort_values("code").iterrows():
+        row = [unit_full_name(u, unit_layer)]
+        for key in BORDERS:
+            row.append(_km(float(u[f"shared_km_{key}"]), lang) if bool(u[f"touches_{key}"]) else "")
+        rows.append(row)
+    columns = [_tx("unit", lang)] + [_tx("border_len", lang, name=(b.name_vi if lang == "vi" else b.name_en))
+                                     for b in BORDERS.values()]
+    frame = pd.DataFrame(rows, columns=columns)
+    keep = [columns[0]] + [c for c in columns[1:] if (frame[c] != "").any()]
+    if len(frame):
+        total = [_tx("total", lang)] + [
+            _km(float(touching[f"shared_km_{k}"].sum()), lang) if (frame[c] != "").any() else ""
+            for k, c in zip(BORDERS, columns[1:])]
+        frame.loc[len(frame)] = total
+    return frame[keep]
+
+
+def _kpis(req, kind, units, suppressed, has_rows, rates=None, key: str = "total") -> list[tuple[str, str]]:
+    """Key figures of the view (``key``: the element they are of, the view's total by default)."""
+    lang = req.lang
+    out: list[tuple[str, str]] = []
+    if kind == "admin":
+        unit_word = t("district" if req.era == "pre2025" else "commune", lang)
+        if req.era == "2025" and req.province is None:
+            unit_word = t("province_col", lang)
+        out.append((f"{_tx('n_units', lang)} ({unit_word.lower()})", f"{len(units):,}".replace(",", ".")))
+        out.append((_tx("n_border_units", lang), str(int(units["touches_any"].astype(bool).sum()))))
+        for key, b in BORDERS.items():
+            km = float(units[f"shared_km_{key}"].sum())
+            if km > 0:
+                out.append((b.label(lang) + " (km)", _km(km, lang)))
+        if has_rows:
+            for m in ("cases", "victims"):
+                out.append((_kpi_label(m, lang), suppressed.display.at["total", m]))
+        return out
+    if kind == "border":
+        out.append((t("border_districts" if req.era == "pre2025" else "border_communes", lang),
+                    str(len(units))))
+        out.append((_tx("border_km", lang), _km(float(_border_km(units, req.border).sum()), lang)))
+    if not has_rows:
+        return out
+    if req.rate:
+        out.append((_display_label(req), _rate_text(req, key, suppressed, rates or {})))
+    order = [req.metric] + [m for m in KPI_METRICS if m != req.metric]
+    for m in order[: 6 - len(out)]:
+        out.append((_kpi_label(m, lang), suppressed.display.at[key, m]))
+    return out
+
+
+def _highlight(req: ViewSpec, kind: str) -> tuple[set[str], str | None]:
+    """The district to outline and its legend text, when it is one of the map's units."""
+    if not req.highlight or kind == "admin":
+        return set(), None
+    units = view_units(MapSpec(kind=kind, era=req.era, province=req.province, border=req.border))
+    if req.highlight not in set(units["code"].astype(str)):
+        return set(), None
+    return {req.highlight}, unit_full_name(_district_row(req.highlight), "districts_pre2025")
+
+
+def _add_district_forms(req: ViewSpec, engine, values: dict, groups: list) -> list[str]:
+    """Add one element per form of exploitation of the district (``f:{form}``, ``f:`` for rows without a
+    form) and the group tying them to the district's element; returns their keys, largest first."""
+    from geo.data import store
+    f = _case_filter(req)
+    f["districts"] = [req.district]
+    try:
+        agg = store.aggregate_cases("district", "all", filters=f, engine=engine, extra_by=("form",))
+    except ValueError as exc:
+        raise BriefingError(str(exc)) from None
+    if agg.empty:
+        return []
+    form = agg["form"].where(agg["form"].notna(), "").astype(str)
+    sums = agg.assign(form=form).groupby("form")[list(SUMS)].sum()
+    keys = []
+    for code, row in sums.iterrows():
+        values[f"f:{code}"] = {m: float(pd.to_numeric(row[m], errors="coerce") or 0) for m in SUMS}
+        keys.append(f"f:{code}")
+    keys.sort(key=lambda k: (-(values[k][req.metric] or 0), k == "f:", k))
+    groups.append((f"u:{req.district}", keys))
+    return keys
+
+
+def _district_table(req: ViewSpec, form_keys: list[str], suppressed) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One line per form of exploitation, then the district's total (protected display strings)."""
+    lang = req.lang
+    name = unit_full_name(_district_row(req.district), "districts_pre2025")
+    metrics = [req.metric] + [m for m in SUMS if m != req.metric and m != "victims_supported"]
+    columns = [_tx("form_col", lang)] + [_metric_header(m, lang) for m in metrics]
+    keys = form_keys + [f"u:{req.district}"]
+    rows = []
+    for key in keys:
+        if key.startswith("f:"):
+            code = key[2:]
+            label = S.FORMS.label(code, lang) if code else _tx("form_unknown", lang)
+        else:
+            label = _tx("district_total", lang, name=name)
+        rows.append([label] + [suppressed.display.at[key, m] for m in metrics])
+    table = pd.DataFrame(rows, columns=columns, index=keys)
+    status = pd.DataFrame([[suppressed.status.at[k, m] for m in metrics] for k in keys],
+                          columns=[_metric_header(m, lang) for m in metrics], index=keys)
+    return table, status
