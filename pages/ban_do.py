@@ -34,7 +34,11 @@ draw_map(view)
 
 model = ui.view_model("ban-do")
 if not isinstance(model, str):
-    for number, table in enumerate(model.all_tables()):
-        if len(table.frame):
-            ui.show_table(model, table, key=f"admin_{number}")
+    table = model.all_tables()[0]
+    if len(table.frame) and province:  # the border units of the province, then their total
+        unit = t("border_districts" if era == "pre2025" else "border_communes", lg)
+        st.subheader(f"{unit} ({len(table.frame) - 1})")
+        ui.show_table(model, table, key="admin_borders", title=False)
+    elif len(table.frame):
+        ui.show_table(model, table, key="admin_borders")
 ui.credits(era)

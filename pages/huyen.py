@@ -282,6 +282,10 @@ def district_map() -> None:
 with st.expander(tr("map_of_province", province=province_name), expanded=True):
     district_map()
 
+# by form: the view model's table (tied to the district's own figures by the suppression audit), as exported
+if not isinstance(model, str) and model.has_data:
+    st.subheader(tr("by_form"))
+    ui.show_table(model, model.all_tables()[0], key="huyen_forms", title=False)
 if rows.empty:
     st.info(f"**{t('no_data_for_filters', lg)}** — {name}, {context}.")
 else:
@@ -306,27 +310,21 @@ else:
         st.caption(t("population_note", lg))
 
     # --- breakdowns ------------------------------------------------------------------------------------------
-    left, right = st.columns(2)
-    with left:  # by form: the view model's table (tied to the district's own figures by the suppression audit)
-        st.subheader(tr("by_form"))
-        if not isinstance(model, str):
-            ui.show_table(model, model.all_tables()[0], key="huyen_forms", title=False)
-    with right:
+    with st.container():  # by destination (not yet on the view model: see the roles issue)
         st.subheader(tr("by_destination"))
         table = _breakdown(cf, "destination_country", column, population)
         if table.empty:
             st.info(t("no_data_for_filters", lg))
         else:
             rate = f.metric.endswith(RATE_SUFFIX)
-            threshold = suppression.threshold_from_env()
-            values = table["value"] if rate else table["value"].round().astype(int)
             shown = pd.DataFrame({tr("destination"): table["label"],
-                                  label: [suppression.label_count(v, threshold, lg) if not rate else
-                                          (f"<{threshold}" if 0 < n < threshold else f"{v:.2f}")
-                                          for v, n in zip(values, table["cases"])]})
+                                  label: table["value"] if rate else table["value"].round().astype(int)})
             if f.metric != "cases":
-                shown[tr("cases")] = [suppression.label_count(v, threshold, lg) for v in table["cases"].astype(int)]
-            st.dataframe(shown, hide_index=True, width="stretch")
+                shown[tr("cases")] = table["cases"].astype(int).to_numpy()
+            top = float(shown[label].max()) or 1.0
+            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                label: st.column_config.ProgressColumn(label, min_value=0, max_value=top,
+                                                       format="%.2f" if rate else "%d")})
 
     # --- the case rows -------------------------------------------------------------------------------------------
     st.subheader(f"{tr('cases_table')} ({len(rows)})")

@@ -37,6 +37,7 @@ class Table:
     frame: pd.DataFrame
     status: pd.DataFrame | None = None  # suppression status of the count cells (None: nothing to protect)
     note: str = ""
+    sensitive: bool = False  # holds counts of cases or victims (protected: no count 1 to threshold-1 shown)
 
 
 @dataclass
@@ -70,7 +71,8 @@ class ViewModel:
 
     def all_tables(self) -> list[Table]:
         """The main table first, then the page's other tables."""
-        main = Table("main", self.map.table_title or "", self.table, self.table_status)
+        main = Table("main", self.map.table_title or "", self.table, self.table_status,
+                     sensitive=self.table_status is not None)
         return [main, *self.tables]
 
     @property

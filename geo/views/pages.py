@@ -64,8 +64,10 @@ def hotspot_page_tables(model, engine=None) -> list:
             TEXT["rate_ratio"][i]: [sup.NO_DATA if (pd.isna(r) or (0 < n < threshold)) else f"{r:.2f}"
                                     for r, n in zip(summary["rate_ratio"], summary["cases_in"].fillna(0))],
         })
-        tables.append(Table("corridors", TEXT["corridors"][i].format(km=spec.corridor_km), frame,
-                            note=TEXT["corridors_note"][i]))
+        status = pd.DataFrame({TEXT[c][i]: [sup.SMALL if (not pd.isna(v) and 0 < v < threshold) else sup.SHOWN
+                                            for v in summary[c]] for c in ("cases_in", "cases_away")})
+        tables.append(Table("corridors", TEXT["corridors"][i].format(km=spec.corridor_km), frame, status,
+                            note=TEXT["corridors_note"][i], sensitive=True))
     try:
         gi = hotspots.hotspot_table(aggregate, metric=_analysis_metric(spec), covered="all")
         named = named_vs_computed.named_vs_computed(gi)

@@ -397,7 +397,7 @@ def _element_population(req: ViewSpec, units: pd.DataFrame, unit_layer: str, val
 
 
 def _no_data_message(req: ViewSpec) -> str:
-    place = place_text(MapSpec(kind=req.page, era=req.era, province=req.province, border=req.border, lang="en"))
+    place = place_text(MapSpec(kind="choropleth" if req.page == "district" else req.page, era=req.era, province=req.province, border=req.border, lang="en"))
     return (f"no stored case rows for {place}, period {req.period.code} (filters: demo={req.demo}"
             + (f", form={','.join(req.forms)}" if req.forms else "") + "): nothing to map. "
             "Import data (python -m geo import FILE) or load the demo data (python -m geo demo).")
@@ -490,7 +490,7 @@ def _admin_table(req, units: pd.DataFrame, unit_layer: str) -> pd.DataFrame:
         for key in BORDERS:
             row.append(_km(float(u[f"shared_km_{key}"]), lang) if bool(u[f"touches_{key}"]) else "")
         rows.append(row)
-    columns = [_tx("unit", lang)] + [_tx("border_len", lang, name=(b.name_vi if lang == "vi" else b.name_en))
+    columns = [t("district" if unit_layer == "districts_pre2025" else "commune", lang)] + [_tx("border_len", lang, name=(b.name_vi if lang == "vi" else b.name_en))
                                      for b in BORDERS.values()]
     frame = pd.DataFrame(rows, columns=columns)
     keep = [columns[0]] + [c for c in columns[1:] if (frame[c] != "").any()]

@@ -1,0 +1,523 @@
+"""Page-view figures of the real app in Debian's chromium (prints them; no pass/fail, exit 0).
+
+Starts one ``streamlit run app.py`` server, drives it with Playwright in /usr/bin/chromium (no browser
+download) and prints, for each view, the time until the map is drawn in the streamlit-folium
+iframe, the bytes the browser received over Streamlit's websocket, and the server process's CPU
+seconds. Views:
+
+    national        /tong-quan                    (default filters)
+    province        /tong-quan?prov=40            (Nghệ An)
+    laos-border     /bien-gioi?border=laos
+    hotspots        /diem-nong
+    filter-change   on /tong-quan (loaded, drawn), choose another period ("Kỳ") in the sidebar:
+                    a rerun of the same session, not a new one
+
+Each view is first visited once in a throw-away browser context (those "cold" figures are printed
+too), then measured ``--repeat`` times, each time in a fresh browser context; the medians are printed.
+
+    .venv/bin/python bench/bench_views.py [--root DIR] [--repeat N] [--period 2024]
+
+``--root`` is the checkout whose ``app.py`` is served (default: the repo holding this script); the
+server runs with this script's Python (``--python`` to change) and inherits the environment, so
+TDN_DATABASE_URL, TDN_CACHE_DIR, TDN_BOUNDARIES_DIR, TDN_FACTS_DIR... pass through. The checkout
+needs its static/ folder and boundary caches (``bash scripts/setup.sh setup`` or
+``python -m geo build-cache``). If /usr/bin/chromium is missing:
+``apt-get install -y --no-install-recommends chromium chromium-driver fonts-noto-core``.
+
+How things are measured:
+  * map drawn: the page (or, for the filter change, the rerun) is polled every ~20 ms; the count of
+    Leaflet features (SVG paths, canvases, markers) in every ``iframe[title='streamlit_folium.st_folium']``
+    and a fingerprint of their fills plus the iframe's text are read. The view is done when features
+    are drawn, the map has not changed for ``--settle`` s and no websocket frame arrived for
+    ``--settle`` s; "map drawn" is the first moment of that final state (a later redraw counts).
+    For the filter change the final state must differ from the map before the change.
+  * frontend loaded: the moment the page opened Streamlit's websocket (its JS has booted).
+  * websocket bytes: payload lengths of frames received (``framereceived``) between navigation (or
+    the option click) and the end of the view; KB = 1000 bytes.
+  * server CPU: utime+stime (+ waited-for children) of the streamlit process and any descendants,
+    from /proc, before navigation (or the click) and at the end of the view. For navigations it
+    includes serving the frontend's files to a fresh browser context ("CPU to ws-open" shows that part).
+  * Streamlit shows a "Page not found" dialog for the default page's own URL (/tong-quan) and runs
+    the main page (the same page); the table says so in a note, and the filter change closes the
+    dialog (it makes the sidebar inert) before using the sidebar.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+VIEWS = [  # (name, path) -- the filter change is added separately
+    ("national", "/tong-quan"),
+    ("province (Nghệ An)", "/tong-quan?prov=40"),
+    ("laos-border", "/bien-gioi?border=laos"),
+    ("hotspots", "/diem-nong"),
+]
+FILTER_CHANGE = "filter-change (national)"
+
+# Count of drawn features and a fingerprint of every streamlit-folium map on the page. The component
+# iframes are served by the same origin, so the top page can read their documents.
+STATE_JS = """
+([sel, mark]) => {
+  let n = 0, h = 2166136261, marked = 0, frames = 0;
+  const add = (s) => { for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } };
+  for (const f of document.querySelectorAll(sel)) {
+    let d = null;
+    try { d = f.contentDocument; } catch (e) { d = null; }
+    if (!d || !d.body) continue;
+    frames += 1;
+    if (mark && f.contentWindow && f.contentWindow.__benchMark === mark) marked += 1;
+    const pane = d.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-marker-pane > *');
+    n += pane.length;
+    for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
+      add((p.getAttribute('fill') || '') + (p.getAttribute('fill-opacity') || '') + '|');
+    }
+    add('#' + (d.body.innerText || '').length + (d.body.innerText || '').slice(0, 4000));
+  }
+  return [n, (h >>> 0).toString(16), marked, frames];
+}
+"""
+MARK_JS = """
+([sel, mark]) => {
+  for (const f of document.querySelectorAll(sel)) {
+    try { if (f.contentWindow) f.contentWindow.__benchMark = mark; } catch (e) {}
+  }
+}
+"""
+
+
+# --- server ----------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # fields from 3 (state) on
+
+
+def process_tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields:
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime+stime of ``pid`` (all threads) and of its live descendants, plus exited children."""
+    ticks = 0
+    for p in process_tree(pid):
+        fields = _stat_fields(p)
+        if fields:  # utime stime cutime cstime = fields 14..17 (indices 11..14 here)
+            ticks += sum(int(x) for x in fields[11:15])
+    return ticks / CLK_TCK
+
+
+class Server:
+    def __init__(self, root: Path, python: str, port: int, timeout: float = 120.0):
+        self.root, self.python, self.timeout = root, python, timeout
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile("w", prefix=f"bench-views-streamlit-{self.port}-", suffix=".log",
+                                               delete=False, encoding="utf-8")
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.python, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ),
+        )
+        deadline = time.time() + self.timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {self.log.name}")
+            time.sleep(0.3)
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        self.log.close()
+
+
+# --- browser side ------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    view: str
+    drawn_s: float | None = None  # navigation / click -> map drawn
+    loaded_to_drawn_s: float | None = None  # websocket opened -> map drawn (navigations only)
+    ws_bytes: int = 0
+    ws_frames: int = 0
+    cpu_s: float = 0.0
+    features: int = 0
+    cpu_to_ws_s: float | None = None  # server CPU from navigation until the websocket opened
+    note: str = ""
+
+
+@dataclass
+class WsMeter:
+    """Websocket frames received by one page: (arrival time, payload length)."""
+    frames: list[tuple[float, int]] = field(default_factory=list)
+    opened: list[float] = field(default_factory=list)
+    cpu_at_open: list[float] = field(default_factory=list)
+    cpu: object = None  # callable giving the server's CPU seconds, read when the websocket opens
+
+    def attach(self, page) -> None:
+        page.on("websocket", self._on_ws)
+
+    def _on_ws(self, ws) -> None:
+        self.opened.append(time.time())
+        if self.cpu is not None:
+            self.cpu_at_open.append(self.cpu())
+        ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload) -> None:
+        size = len(payload.encode("utf-8")) if isinstance(payload, str) else len(payload)
+        self.frames.append((time.time(), size))
+
+    def since(self, t0: float, t1: float) -> tuple[int, int]:
+        chosen = [size for t, size in self.frames if t0 <= t <= t1]
+        return sum(chosen), len(chosen)
+
+    def last_frame(self) -> float:
+        return self.frames[-1][0] if self.frames else 0.0
+
+
+def map_state(page, mark: str = "") -> tuple[int, str, int, int]:
+    try:
+        n, sig, marked, frames = page.evaluate(STATE_JS, [MAP_FRAME, mark])
+        return int(n), str(sig), int(marked), int(frames)
+    except Exception:  # navigation or iframe swap in progress
+        return 0, "", 0, 0
+
+
+def wait_view_done(page, meter: WsMeter, t0: float, timeout: float, settle: float,
+                   before: tuple[int, str] | None = None, mark: str = "") -> tuple[float | None, int, str]:
+    """Poll until the map is drawn (and, with ``before``, differs from that state), the map has not
+    changed for ``settle`` s and the websocket has been quiet for ``settle`` s. Returns (moment the
+    final state was first seen or None on timeout, features, note)."""
+    deadline = t0 + timeout
+    state, since = None, t0
+    while True:
+        n, sig, marked, _ = map_state(page, mark)
+        now = time.time()
+        key = (n, sig, marked)
+        if key != state:
+            state, since = key, now
+        changed = before is None or marked == 0 or (n, sig) != before
+        if n > 0 and changed and now - since >= settle and now - max(meter.last_frame(), t0) >= settle:
+            return since, n, ""
+        if now > deadline:
+            note = "timeout: " + ("no features drawn" if n == 0 else "map unchanged" if not changed else "not settled")
+            return None, n, note
+        page.wait_for_timeout(20)  # lets Playwright dispatch websocket events meanwhile
+
+
+def guarded(name: str, fn, *a) -> Result:
+    """Run one measurement; an error becomes a note in the table instead of ending the run."""
+    try:
+        return fn(*a)
+    except Exception as exc:  # noqa: BLE001 -- report and go on
+        return Result(name, note=f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+
+
+def page_notes(page) -> str:
+    """What the page shows besides the map that a reader of the figures should know."""
+    try:
+        if page.get_by_text("Page not found", exact=False).count():
+            return "'Page not found' dialog (Streamlit ran the main page)"
+    except Exception:  # noqa: BLE001
+        pass
+    return ""
+
+
+def dismiss_dialogs(page, timeout_ms: float) -> None:
+    """Close a modal (e.g. Streamlit's 'Page not found' for the default page's own URL): it makes
+    the rest of the page inert, so the sidebar could not be used."""
+    dialog = page.get_by_role("dialog")
+    for _ in range(3):
+        if dialog.count() == 0:
+            return
+        page.keyboard.press("Escape")
+        try:
+            dialog.first.wait_for(state="detached", timeout=2000)
+        except Exception:  # noqa: BLE001 -- try the close button
+            close = dialog.first.get_by_role("button")
+            if close.count():
+                close.first.click(timeout=timeout_ms)
+    dialog.first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def measure_navigation(browser, server: Server, name: str, path: str, args, warm_root: bool = False) -> Result:
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        meter = WsMeter(cpu=server.cpu)
+        meter.attach(page)
+        cpu0, t0 = server.cpu(), time.time()
+        page.goto(server.url + ("/" if warm_root else path), wait_until="commit", timeout=args.timeout * 1000)
+        drawn_at, n, note = wait_view_done(page, meter, t0, args.timeout, args.settle)
+        t1 = time.time()
+        cpu1 = server.cpu()
+        ws_bytes, ws_frames = meter.since(t0, t1)
+        note = "; ".join(x for x in (note, page_notes(page)) if x)
+        res = Result(name, ws_bytes=ws_bytes, ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        if meter.cpu_at_open:
+            res.cpu_to_ws_s = meter.cpu_at_open[0] - cpu0
+        if drawn_at is not None:
+            res.drawn_s = drawn_at - t0
+            if meter.opened:
+                res.loaded_to_drawn_s = drawn_at - meter.opened[0]
+        return res
+    finally:
+        context.close()
+
+
+def _period_label(root: Path, lang: str = "vi") -> str:
+    """The sidebar label of the period selectbox (geo i18n key ``filter_period``), read from the
+    checkout's source (geo/i18n.py or a geo/i18n/ package, else any module under geo/)."""
+    pattern = re.compile(r"""["']filter_period["']\s*:\s*\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
+    geo = root / "geo"
+    candidates = [geo / "i18n.py", *sorted(geo.glob("i18n/**/*.py")), *sorted(geo.rglob("*.py"))]
+    for path in candidates:
+        try:
+            m = pattern.search(path.read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if m:
+            return m.group(1) if lang == "vi" else m.group(2)
+    return "Kỳ" if lang == "vi" else "Period"
+
+
+def _period_box(page, label: str):
+    """The period selectbox's input in the sidebar: the combobox named by its label, else the
+    selectbox whose label is that text, else the 3rd selectbox (era is a radio; province, district,
+    period are the first selectboxes of the overview page)."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    by_role = sidebar.get_by_role("combobox", name=label, exact=True)
+    if by_role.count() >= 1:
+        return by_role.first
+    boxes = sidebar.locator("[data-testid='stSelectbox']")
+    inner = "input, [role='combobox'], [data-baseweb='select']"
+    by_label = boxes.filter(has=page.locator("[data-testid='stWidgetLabel']",
+                                             has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    if by_label.count() >= 1:
+        return by_label.first.locator(inner).first
+    return boxes.nth(2).locator(inner).first
+
+
+def measure_filter_change(browser, server: Server, args, label: str) -> Result:
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        meter = WsMeter()
+        meter.attach(page)
+        t_nav = time.time()
+        page.goto(server.url + "/tong-quan", wait_until="commit", timeout=args.timeout * 1000)
+        drawn_at, n0, note = wait_view_done(page, meter, t_nav, args.timeout, args.settle)
+        if drawn_at is None:
+            return Result(FILTER_CHANGE, note="page before the change: " + note)
+        dismiss_dialogs(page, args.timeout * 1000)
+        # open the selectbox and filter its options; none of this reruns the script
+        box = _period_box(page, label)
+        box.click(timeout=args.timeout * 1000)
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(args.period)
+        options = page.locator("[role='option']")
+        options.first.wait_for(state="visible", timeout=args.timeout * 1000)
+        texts = options.all_inner_texts()
+        hits = [(len(t), i) for i, t in enumerate(texts) if re.search(rf"(?<!\d){re.escape(args.period)}(?!\d)", t)]
+        if not hits:
+            return Result(FILTER_CHANGE, note=f"no option for period {args.period!r}: {texts[:5]}")
+        option = options.nth(min(hits)[1])
+        before_n, before_sig, _, _ = map_state(page)
+        page.evaluate(MARK_JS, [MAP_FRAME, "before"])
+        cpu0, t0 = server.cpu(), time.time()
+        option.click(timeout=args.timeout * 1000)
+        drawn_at, n, note = wait_view_done(page, meter, t0, args.timeout, args.settle,
+                                           before=(before_n, before_sig), mark="before")
+        t1 = time.time()
+        cpu1 = server.cpu()
+        ws_bytes, ws_frames = meter.since(t0, t1)
+        res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        if drawn_at is not None:
+            res.drawn_s = drawn_at - t0
+        if f"period={args.period}" not in page.url:
+            res.note = (res.note + "; " if res.note else "") + f"URL has no period={args.period}"
+        return res
+    finally:
+        context.close()
+
+
+# --- report ---------------------------------------------------------------------------------------------
+def _fmt(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def print_table(title: str, rows: list[list[Result]]) -> None:
+    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "ws frames", "server CPU s", "CPU to ws-open",
+            "features", "runs"]
+    lines = []
+    for runs in rows:
+        first = runs[0]
+        kb = _median([r.ws_bytes / 1000 for r in runs])
+        drawn = [r.drawn_s for r in runs]
+        notes = sorted({r.note for r in runs if r.note})
+        lines.append([
+            first.view,
+            _fmt(_median(drawn)),
+            _fmt(_median([r.loaded_to_drawn_s for r in runs])),
+            _fmt(kb, 1),
+            _fmt(_median([r.ws_frames for r in runs]), 0),
+            _fmt(_median([r.cpu_s for r in runs])),
+            _fmt(_median([r.cpu_to_ws_s for r in runs])),
+            _fmt(_median([r.features for r in runs]), 0),
+            "map s: " + " ".join(_fmt(d) for d in drawn) + " | CPU s: " + " ".join(_fmt(r.cpu_s) for r in runs)
+            + " | KB: " + " ".join(_fmt(r.ws_bytes / 1000, 1) for r in runs)
+            + (" | " + "; ".join(notes) if notes else ""),
+        ])
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) if i in (0, 8) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print("  ".join(c.ljust(w) if i in (0, 8) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+    sys.stdout.flush()
+
+
+HEADER = """Targets set by the issue (figures below are printed, not checked):
+  server CPU per view <= 0.15 s; per filter change <= 0.15 s
+  websocket payload: national view and national filter change <= 300 KB; province view <= 100 KB
+  national filter change -> map drawn <= 0.3 s
+  first view -> map drawn <= 1 s after the frontend has loaded (column ws-open→map)
+Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
+  ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
+  during the view (KB = 1000 B); server CPU = streamlit process utime+stime during the view (navigations
+  include serving the frontend files to a fresh browser context; "CPU to ws-open" is the part spent
+  before the page opened its websocket, i.e. mostly serving those files)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    default_root = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--root", type=Path, default=default_root, help="checkout to serve (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="measured runs per view (default 3)")
+    ap.add_argument("--python", default=sys.executable, help="Python that runs streamlit (default: this one)")
+    ap.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    ap.add_argument("--period", default="2024", help="period chosen in the filter change (default 2024)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="bound on every wait, seconds (default 60)")
+    ap.add_argument("--settle", type=float, default=1.0,
+                    help="map unchanged and websocket quiet this long = view done (default 1.0 s)")
+    args = ap.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "app.py").is_file():
+        ap.error(f"no app.py in {root}")
+    if not Path(CHROMIUM).exists():
+        ap.error(f"{CHROMIUM} missing: apt-get install -y --no-install-recommends chromium chromium-driver "
+                 "fonts-noto-core")
+
+    from playwright.sync_api import sync_playwright
+
+    def _stop_on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    label = _period_label(root)
+    server = Server(root, args.python, args.port, timeout=max(args.timeout, 120.0))
+    started = time.time()
+    try:
+        commit = ""
+        try:
+            commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                    text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+        print(f"bench_views: root {root}{' @ ' + commit if commit else ''}; python {args.python}; "
+              f"repeat {args.repeat}; filter change: {label!r} -> {args.period}")
+        print(HEADER)
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
+        sys.stdout.flush()
+        server.start()
+        print(f"server {server.url} pid {server.proc.pid} up in {time.time() - started:.1f} s "
+              f"(log {server.log.name})")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                # cold pass (throw-away contexts): the root first, since a deep link opened before the
+                # first script run of a fresh server shows "Page not found" once (streamlit#9624)
+                first = VIEWS[0][0] + " (via /)"
+                cold = [guarded(first, measure_navigation, browser, server, first, "/", args, True)]
+                cold += [guarded(name, measure_navigation, browser, server, name, path, args) for name, path in VIEWS]
+                cold.append(guarded(FILTER_CHANGE, measure_filter_change, browser, server, args, label))
+                print_table("COLD: first visit of each view after the server started (throw-away contexts; "
+                            "the first row is the very first view)", [[r] for r in cold])
+                runs: dict[str, list[Result]] = {name: [] for name, _ in VIEWS}
+                runs[FILTER_CHANGE] = []
+                for _ in range(max(1, args.repeat)):
+                    for name, path in VIEWS:
+                        runs[name].append(guarded(name, measure_navigation, browser, server, name, path, args))
+                    runs[FILTER_CHANGE].append(guarded(FILTER_CHANGE, measure_filter_change, browser, server, args,
+                                                       label))
+                print_table(f"WARM: median of {max(1, args.repeat)} runs, each in a fresh browser context",
+                            list(runs.values()))
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    print(f"\ntotal {time.time() - started:.0f} s; load average now "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
