@@ -428,7 +428,10 @@ def show_table(model, table, key: str, title: bool = True) -> None:
     lg = lang()
     if title and table.title:
         st.subheader(table.title)
-    st.dataframe(table.frame.reset_index(drop=True), hide_index=True, width="stretch")
+    frame = table.frame.reset_index(drop=True)
+    if not frame.columns.is_unique:  # the grid needs unique headers; the files keep the model's
+        frame.columns = [f"{c}{' ' * i}" for i, c in enumerate(frame.columns)]
+    st.dataframe(frame, hide_index=True, width="stretch")
     if table.note:
         st.caption(table.note)
     version = model.data_version

@@ -67,7 +67,7 @@ def main() -> int:
     from geo.stats.classify import classify
     from geo.views.filters import Filters
     from geo.render.maps import Choropleth
-    from geo.stats.metrics import unit_values
+    from geo.views.metrics import unit_values
 
     timings = []
     for period in ("2023", "2023-H1", "2024", "2024-Q2", "2022", "2021-H2"):

@@ -53,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,7 @@ class Result:
     drawn_s: float | None = None  # navigation / click -> map drawn
     loaded_to_drawn_s: float | None = None  # websocket opened -> map drawn (navigations only)
     ws_bytes: int = 0
+    ws_wire: int = 0  # the same frames as permessage-deflate sends them (estimate, see WsMeter)
     ws_frames: int = 0
     cpu_s: float = 0.0
     features: int = 0
@@ -213,18 +215,36 @@ class WsMeter:
         self.opened.append(time.time())
         if self.cpu is not None:
             self.cpu_at_open.append(self.cpu())
-        ws.on("framereceived", self._on_frame)
+        # Playwright reports frames after decompression; when the server has websocket compression on
+        # (server.enableWebsocketCompression), what crosses the network is the permessage-deflate stream:
+        # estimated with one raw-deflate context per connection (context takeover), flushed per message.
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -15) if _server_compresses() else None
+        ws.on("framereceived", lambda payload: self._on_frame(payload, deflate))
 
-    def _on_frame(self, payload) -> None:
-        size = len(payload.encode("utf-8")) if isinstance(payload, str) else len(payload)
-        self.frames.append((time.time(), size))
+    def _on_frame(self, payload, deflate=None) -> None:
+        data = payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
+        wire = len(deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)) - 4 if deflate else len(data)
+        self.frames.append((time.time(), len(data), wire))
 
     def since(self, t0: float, t1: float) -> tuple[int, int]:
-        chosen = [size for t, size in self.frames if t0 <= t <= t1]
+        chosen = [size for t, size, _ in self.frames if t0 <= t <= t1]
         return sum(chosen), len(chosen)
+
+    def wire_since(self, t0: float, t1: float) -> int:
+        return sum(wire for t, _, wire in self.frames if t0 <= t <= t1)
 
     def last_frame(self) -> float:
         return self.frames[-1][0] if self.frames else 0.0
+
+
+def _server_compresses() -> bool:
+    """Whether the measured checkout turns on Streamlit's websocket compression (its config.toml)."""
+    config = ROOT_FOR_CONFIG[0] / ".streamlit" / "config.toml" if ROOT_FOR_CONFIG else None
+    return bool(config and config.is_file() and re.search(r"^\s*enableWebsocketCompression\s*=\s*true",
+                                                         config.read_text(encoding="utf-8"), re.M))
+
+
+ROOT_FOR_CONFIG: list[Path] = []
 
 
 def map_state(page, mark: str = "") -> tuple[int, str, int, int]:
@@ -305,7 +325,7 @@ def measure_navigation(browser, server: Server, name: str, path: str, args, warm
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
         note = "; ".join(x for x in (note, page_notes(page)) if x)
-        res = Result(name, ws_bytes=ws_bytes, ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        res = Result(name, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
         if meter.cpu_at_open:
             res.cpu_to_ws_s = meter.cpu_at_open[0] - cpu0
         if drawn_at is not None:
@@ -383,7 +403,7 @@ def measure_filter_change(browser, server: Server, args, label: str) -> Result:
         t1 = time.time()
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
-        res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
         if drawn_at is not None:
             res.drawn_s = drawn_at - t0
         if f"period={args.period}" not in page.url:
@@ -404,7 +424,7 @@ def _median(values):
 
 
 def print_table(title: str, rows: list[list[Result]]) -> None:
-    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "ws frames", "server CPU s", "CPU to ws-open",
+    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "wire KB", "ws frames", "server CPU s", "CPU to ws-open",
             "features", "runs"]
     lines = []
     for runs in rows:
@@ -417,6 +437,7 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
             _fmt(_median(drawn)),
             _fmt(_median([r.loaded_to_drawn_s for r in runs])),
             _fmt(kb, 1),
+            _fmt(_median([r.ws_wire / 1000 for r in runs]), 1),
             _fmt(_median([r.ws_frames for r in runs]), 0),
             _fmt(_median([r.cpu_s for r in runs])),
             _fmt(_median([r.cpu_to_ws_s for r in runs])),
@@ -427,16 +448,16 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
         ])
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) if i in (0, 8) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    print("  ".join(h.ljust(w) if i in (0, 9) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
     print("  ".join("-" * w for w in widths))
     for line in lines:
-        print("  ".join(c.ljust(w) if i in (0, 8) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 9) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
     sys.stdout.flush()
 
 
 HEADER = """Targets set by the issue (figures below are printed, not checked):
   server CPU per view <= 0.15 s; per filter change <= 0.15 s
-  websocket payload: national view and national filter change <= 300 KB; province view <= 100 KB
+  websocket payload (on the wire, "wire KB"): national view and national filter change <= 300 KB; province view <= 100 KB
   national filter change -> map drawn <= 0.3 s
   first view -> map drawn <= 1 s after the frontend has loaded (column ws-open→map)
 Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
@@ -460,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="map unchanged and websocket quiet this long = view done (default 1.0 s)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
+    ROOT_FOR_CONFIG.append(root)
     if not (root / "app.py").is_file():
         ap.error(f"no app.py in {root}")
     if not Path(CHROMIUM).exists():

@@ -39,6 +39,7 @@ if not isinstance(model, str):
         unit = t("border_districts" if era == "pre2025" else "border_communes", lg)
         st.subheader(f"{unit} ({len(table.frame) - 1})")
         ui.show_table(model, table, key="admin_borders", title=False)
-    elif len(table.frame):
-        ui.show_table(model, table, key="admin_borders")
+    elif len(table.frame):  # the whole country: one line per border, then every unit on a border
+        for number, each in enumerate(model.all_tables()):
+            ui.show_table(model, each, key=f"admin_{number}")
 ui.credits(era)

@@ -14,7 +14,7 @@ from geo.i18n import t, translator
 from geo.i18n.pages import HOTSPOT_PAGE
 from geo.render.maps import MapView
 from geo.stats import change, corridors, hotspots, named_vs_computed
-from geo.views.analysis_layers import analysis_metric
+from geo.views.filters import analysis_metric
 from geo.views.filters import metric_label, period_words
 
 lg = ui.lang()

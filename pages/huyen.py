@@ -19,69 +19,11 @@ from geo.stats import suppression
 from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t, translator
 from geo.render.maps import MapView
-from geo.stats.metrics import case_filter, kpis, unit_values, value_column
+from geo.views.metrics import case_filter, kpis, unit_values, value_column
 
 lg = ui.lang()
 
-#: strings of this page only (vi, en); shared ones come from geo.i18n
-TEXT: dict[str, tuple[str, str]] = {
-    "pick": ("Chọn huyện", "Choose a district"),
-    "pick_prompt": ("Chọn một huyện trong danh sách dưới đây (hoặc ở thanh bên), hoặc bấm vào huyện trên bản đồ — "
-                    "trên trang này hay bất kỳ bản đồ nào khác của ứng dụng.",
-                    "Choose a district from the list below (or in the sidebar), or click a district on the map — "
-                    "on this page or on any other map of the app."),
-    "pick_placeholder": ("— Chọn huyện —", "— Choose a district —"),
-    "era_2025": ("Trang Huyện dùng đơn vị hành chính trước 2025: từ 1/7/2025 không còn cấp huyện.",
-                 "The District page uses the units before 2025: since 1 July 2025 there are no districts."),
-    "era_switch": ("Chuyển sang đơn vị trước 2025", "Switch to the units before 2025"),
-    "after_reform": ("Vụ việc từ 1/7/2025 được ghi theo xã/phường mới (không còn cấp huyện); chỉ những dòng "
-                     "ghi rõ huyện cũ mới được tính vào huyện này.",
-                     "Cases from 1 July 2025 are recorded in the new communes (no districts); only rows that "
-                     "name the former district count for this district."),
-    "trend": ("Diễn biến theo thời gian", "Trend over time"),
-    "grain": ("Theo", "By"),
-    "grain_month": ("Tháng", "Month"),
-    "grain_quarter": ("Quý", "Quarter"),
-    "period_col": ("Kỳ", "Period"),
-    "longer_rows": ("{n} dòng số liệu tổng hợp cho kỳ dài hơn một {grain} (ví dụ 6 tháng) không chia được vào biểu đồ; "
-                    "chúng vẫn được tính trong các tổng và có trong bảng vụ việc.",
-                    "{n} aggregate rows cover periods longer than one {grain} (e.g. a half-year) and cannot be split "
-                    "in the chart; they are still in the totals and in the cases table."),
-    "by_form": ("Theo hình thức bóc lột", "By form of exploitation"),
-    "by_destination": ("Theo nơi đến", "By destination"),
-    "not_stated": ("Không rõ", "Not stated"),
-    "cases_table": ("Các vụ việc và số liệu", "Cases and aggregate rows"),
-    "download": ("Tải bảng vụ việc (CSV)", "Download the cases (CSV)"),
-    "download_protected": ("Trong tệp tải về, số từ 1 đến {t}−1 được ghi “<{t}” để bảo vệ nạn nhân.",
-                           "In the downloaded file, counts from 1 to {t}−1 are written “<{t}” to protect victims."),
-    "exact_export": ("Tải số chính xác (chỉ người được phép)", "Download exact counts (authorised users only)"),
-    "compare": ("So sánh với huyện khác", "Compare with other districts"),
-    "compare_pick": ("Chọn tối đa 3 huyện để so sánh", "Choose up to 3 districts to compare"),
-    "compare_hint": ("Chọn huyện để so sánh cạnh nhau (cùng bộ lọc kỳ và hình thức).",
-                     "Choose districts to compare side by side (same period and form filters)."),
-    "per100k": ("/100.000 dân (dân số 2009)", "per 100,000 (2009 population)"),
-    "population": ("Dân số 2009", "Population 2009"),
-    "rows": ("Số dòng", "Rows"),
-    "demo_col": ("Dữ liệu minh họa", "Demo data"),
-    "date_col": ("Ngày / kỳ", "Date / period"),
-    "record_type": ("Loại dòng", "Row type"),
-    "case_id": ("Mã vụ việc", "Case id"),
-    "route": ("Tuyến", "Route"),
-    "border_gate": ("Cửa khẩu", "Border gate"),
-    "agency": ("Cơ quan", "Agency"),
-    "source": ("Nguồn", "Source"),
-    "cases": ("Số vụ", "Cases"),
-    "victims": ("Nạn nhân", "Victims"),
-    "victims_children": ("Nạn nhân trẻ em", "Child victims"),
-    "victims_women": ("Nạn nhân nữ", "Women victims"),
-    "victims_rescued": ("Được giải cứu, tiếp nhận", "Rescued or received"),
-    "suspects_arrested": ("Đối tượng bị bắt", "Suspects arrested"),
-    "destination": ("Nơi đến", "Destination"),
-    "form": ("Hình thức bóc lột", "Form of exploitation"),
-    "map_of_province": ("Bản đồ {province}", "Map of {province}"),
-    "layer_map_hint": ("Bấm vào một huyện trên bản đồ để chọn.", "Click a district on the map to choose it."),
-    "store_error": ("Không đọc được dữ liệu vụ việc", "The case data could not be read"),
-}
+from geo.i18n.pages import DISTRICT_PAGE as TEXT  # noqa: E402  (strings live in geo/i18n)
 tr = translator(TEXT, lg)
 #: destination countries as stored (Vietnamese) -> English
 DESTINATIONS_EN = {"Trung Quốc": "China", "Lào": "Laos", "Campuchia": "Cambodia", "Myanmar": "Myanmar",
@@ -230,13 +172,15 @@ if not f.district:
     @st.fragment
     def pick_on_map() -> None:
         from geo.render import maps
+        view = MapView(era="pre2025", province=f.province or None, lang=lg)
         try:
-            result = maps.admin_map(MapView(era="pre2025", province=f.province or None, lang=lg),
-                                    title=f"{tr('pick')} — {ui.place_words(f)}", subtitle=tr("layer_map_hint"))
+            state = ui.show_prepared_map(
+                f"huyen_pick|{view}", lambda: maps.admin_map(view, title=f"{tr('pick')} — {ui.place_words(f)}",
+                                                             subtitle=tr("layer_map_hint")).fmap,
+                key="huyen_pick_map", height=560)
         except Exception as exc:  # a layer that fails must not take the page down
             st.error(f"{t('layer_error', lg)}: {exc}")
             return
-        state = ui.show_map(result.fmap, key=f"huyen_pick_map_{f.province}_{lg}", height=560)
         ui.select_clicked_unit(state)
 
     pick_on_map()

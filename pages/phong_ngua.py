@@ -26,49 +26,7 @@ from geo.render.maps import Choropleth, MapView
 
 lg = ui.lang()
 
-#: strings of this page only (vi, en); shared ones come from geo.stats.prevention and geo.i18n
-TEXT: dict[str, tuple[str, str]] = {
-    "points_vs_target": ("điểm % so với chỉ tiêu", "points vs target"),
-    "year_latest": ("(năm mới nhất có danh sách xã trọng điểm; chọn Kỳ ở thanh bên để xem năm khác)",
-                    "(latest year with a key-area list; choose a Period in the sidebar for another year)"),
-    "years_available": ("Các năm có danh sách xã trọng điểm", "Years with a key-area list"),
-    "provinces_available": ("Tỉnh có danh sách xã trọng điểm", "Provinces with a key-area list"),
-    "no_list": ("Chưa có danh sách xã trọng điểm cho {place}, năm {year}.",
-                "No key-area commune list for {place}, {year}."),
-    "no_list_any": ("Chưa có danh sách xã trọng điểm nào cho {place}.", "No key-area commune list for {place}."),
-    "map_2025_note": ("Bản đồ tô theo xã mới (2025): mỗi xã mới mang tỷ lệ các xã trọng điểm nằm trong nó.",
-                      "The map is shaded by 2025 commune: each new commune shows the share of the key-area "
-                      "communes inside it."),
-    "map_unplaced": ("{n} xã trọng điểm không xác định được xã mới (2025) nên không vẽ được trên bản đồ này.",
-                     "{n} key-area communes have no known 2025 commune and cannot be drawn on this map."),
-    "map_unplaced_districts": ("{n} xã trọng điểm không xác định được huyện nên không vẽ được theo huyện.",
-                               "{n} key-area communes have no known district and cannot be mapped by district."),
-    "show_points": ("Hiện các xã trọng điểm (điểm)", "Show key-area communes (points)"),
-    "points_note": ("Vị trí điểm gần đúng: đặt trong xã mới (2025) mà xã cũ đã sáp nhập vào (xã trước 2025 không có "
-                    "ranh giới riêng).",
-                    "Point positions are approximate: each lies in the 2025 commune its former commune was merged "
-                    "into (pre-2025 communes have no boundaries of their own)."),
-    "points_error": ("Không vẽ được lớp xã trọng điểm", "The key-area commune layer could not be drawn"),
-    "by_district": ("Tiến độ theo huyện", "Progress by district"),
-    "by_province": ("Tiến độ theo tỉnh", "Progress by province"),
-    "by_list": ("Tiến độ theo danh sách (tỉnh trước sắp xếp)", "Progress by list (province before the reform)"),
-    "former_district": ("Huyện (trước 2025)", "District (before 2025)"),
-    "communes_of": ("Các xã trọng điểm — {place}", "Key-area communes — {place}"),
-    "all_communes": ("Danh sách xã trọng điểm và mô hình", "Key-area communes and their models"),
-    "commune_col": ("Xã/phường", "Commune/ward"),
-    "new_commune_col": ("Xã/phường mới (2025)", "Commune/ward since 2025"),
-    "models_col": ("Mô hình đang hoạt động", "Models in place"),
-    "status_col": ("Tình trạng", "Status"),
-    "download": ("Tải bảng tiến độ (CSV)", "Download the progress table (CSV)"),
-    "by_year": ("Độ bao phủ qua các năm", "Coverage by year"),
-    "year_col": ("Năm", "Year"),
-    "target_col": ("Chỉ tiêu (%)", "Target (%)"),
-    "coverage_col": ("Tỷ lệ có mô hình (%)", "Coverage (%)"),
-    "store_error": ("Không đọc được dữ liệu phòng ngừa", "The prevention data could not be read"),
-    "pick_province": ("Chọn một tỉnh ở thanh bên để xem tiến độ theo huyện và các xã trọng điểm.",
-                      "Choose a province in the sidebar to see progress by district and the key-area communes."),
-
-}
+from geo.i18n.pages import PREVENTION_PAGE as TEXT  # noqa: E402  (strings live in geo/i18n)
 tr = translator({**prevention.TEXT, **TEXT}, lg)
 
 

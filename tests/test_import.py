@@ -457,7 +457,7 @@ def test_user_gates_hotspots_routes(engine, reg, snapshot):
              "U-G1,Lối mở A,Lào Cai,22.5,103.96\nU-G2,Lối mở B,Lào Cai,,\n").encode()
     r = importer.import_file(gates, "gates.csv", engine=engine, reg=reg)
     assert r.status == "imported" and r.kind == "gates", r.to_text("en")
-    layer = facts.gates(include_user=True, engine=engine)
+    layer = facts.gates(user_points=lambda kind: store.user_points_frame(kind, engine=engine))
     user = layer[layer["origin"] == "user"].set_index("gate_id")
     assert user.loc["U-G1", "coord_type"] == "exact" and user.loc["U-G2", "coord_type"] == "none"
     assert (layer["origin"] == "reference").sum() == len(facts.gates())
@@ -468,12 +468,12 @@ def test_user_gates_hotspots_routes(engine, reg, snapshot):
     hotspots = ("Mã điểm nóng,Tên điểm nóng,Tính chất,Tỉnh/Thành phố,Xã/Phường,Vĩ độ,Kinh độ,Loại tọa độ\n"
                 "U-H1,Bản X,mua bán người,Nghệ An,Hữu Kiệm,19.35,104.2,tâm xã\n").encode()
     assert importer.import_file(hotspots, "hs.csv", engine=engine, reg=reg).status == "imported"
-    hs = facts.hotspots(include_user=True, engine=engine)
+    hs = facts.hotspots(user_points=lambda kind: store.user_points_frame(kind, engine=engine))
     assert hs.set_index("hotspot_id").loc["U-H1", "coord_type"] == "commune centroid"
     routes = ("Mã tuyến,Tên tuyến,Tính chất,Thứ tự,Tên điểm,Vĩ độ,Kinh độ\n"
               "U-R1,Tuyến thử,vượt biên,1,A,19.0,104.0\nU-R1,Tuyến thử,vượt biên,2,B,19.5,104.5\n").encode()
     assert importer.import_file(routes, "routes.csv", engine=engine, reg=reg).status == "imported"
-    lines = facts.routes(include_user=True, engine=engine).set_index("route_id")
+    lines = facts.routes(user_points=lambda kind: store.user_points_frame(kind, engine=engine)).set_index("route_id")
     assert lines.loc["U-R1", "nature"] == "smuggling" and lines.loc["U-R1", "n_drawn"] == 2
     assert "not all of it is trafficking" in lines.loc["U-R1", "caveat_en"]
 

@@ -163,7 +163,7 @@ def test_reference_popups_escape_text(monkeypatch):
     gates = facts.gates().head(1).copy()
     gates["gate_name_vi"] = "<script>alert('x')</script>"
     gates["source"] = "<b>src</b>"
-    monkeypatch.setattr(facts, "gates", lambda include_user=False: gates)
+    monkeypatch.setattr(facts, "gates", lambda user_points=None: gates)
     fmap = new_map([[18.5, 103.8], [20.0, 105.8]], "credits")
     add_reference_layers(fmap, ("gates",), "vi")
     html = localize_assets(fmap).get_root().render()

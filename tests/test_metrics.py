@@ -7,7 +7,7 @@ import pytest
 
 from geo.data import importer
 from geo.views.filters import Filters, parse_period, period_words, previous_period
-from geo.stats.metrics import kpis, unit_values
+from geo.views.metrics import kpis, unit_values
 
 CASES = (
     "Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Hình thức bóc lột,Số nạn nhân,Trong đó trẻ em,Cơ quan báo cáo\n"

@@ -90,7 +90,7 @@ def fail_maps(monkeypatch) -> None:
 
 
 def kpi_values(f: Filters) -> dict[str, float]:
-    from geo.stats.metrics import kpis
+    from geo.views.metrics import kpis
 
     cards, _ = kpis(f)
     return {k.key: k.current for k in cards}

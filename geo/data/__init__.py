@@ -1,1 +1,2 @@
-"""The store, its schema, imports, the demonstration data and the sourced facts."""
+"""The store (``store``, ``schema``), imports (``reading`` → ``cells`` → ``importer``, with ``import_report``
+and ``templates``), the demonstration data (``demo``) and the sourced facts (``facts``)."""

@@ -7,7 +7,7 @@ locations; smuggling is not trafficking; missing persons are not confirmed victi
 centroid replaced by its QA alternative).
 
 Functions return GeoDataFrames (EPSG:4326) for the map layers and DataFrames for figures. User-added
-gates, hotspots and routes (imported into the store) can be merged with ``include_user=True``; those rows
+gates, hotspots and routes (imported into the store) can be merged by passing ``user_points=geo.data.store.user_points_frame``; those rows
 have ``origin`` = ``user`` and their own ``source``/``is_demo``.
 
 :data:`COORD_STYLE` tells a map how to draw a point by coordinate quality, so a point placed at a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -167,7 +168,7 @@ def _nature(*texts) -> str:
 # --------------------------------------------------------------------------------------------------
 # Layers
 # --------------------------------------------------------------------------------------------------
-def gates(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
+def gates(user_points: Callable[[str], pd.DataFrame] | None = None) -> gpd.GeoDataFrame:
     """Border gates and entry points, one row each, with coordinate quality and caveats."""
     df = _apply_coords(read_facts_csv("gates.csv"))
     cav_vi, cav_en = [], []
@@ -186,12 +187,12 @@ def gates(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
     df["origin"] = "reference"
     df["is_demo"] = False
     gdf = _to_gdf(df)
-    if include_user:
-        gdf = _merge_user(gdf, "gates", engine)
+    if user_points is not None:
+        gdf = _merge_user(gdf, "gates", user_points)
     return gdf
 
 
-def hotspots(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
+def hotspots(user_points: Callable[[str], pd.DataFrame] | None = None) -> gpd.GeoDataFrame:
     """Named hotspots (villages, communes, districts, gates, ports) with coordinate quality and caveats."""
     df = _apply_coords(read_facts_csv("hotspots.csv"))
     df["nature"] = [_nature(c, d) for c, d in zip(df["category"], df["description"])]
@@ -211,12 +212,12 @@ def hotspots(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
     df["origin"] = "reference"
     df["is_demo"] = False
     gdf = _to_gdf(df)
-    if include_user:
-        gdf = _merge_user(gdf, "hotspots", engine)
+    if user_points is not None:
+        gdf = _merge_user(gdf, "hotspots", user_points)
     return gdf
 
 
-def route_waypoints(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
+def route_waypoints(user_points: Callable[[str], pd.DataFrame] | None = None) -> gpd.GeoDataFrame:
     """Waypoints of every route in order (``seq``), as points; ``alt_exit`` marks alternative exits."""
     df = _apply_coords(read_facts_csv("route_waypoints.csv"))
     df["seq"] = _num(df["seq"]).astype("Int64")
@@ -225,8 +226,8 @@ def route_waypoints(include_user: bool = False, engine=None) -> gpd.GeoDataFrame
     df["is_demo"] = False
     df["source"] = df.get("waypoint_source")
     gdf = _to_gdf(df)
-    if include_user:
-        user = _user_frame("routes", engine)
+    if user_points is not None:
+        user = _user_frame("routes", user_points)
         if len(user):
             user = user.assign(alt_exit=False)
             gdf = pd.concat([gdf, _to_gdf(user)], ignore_index=True)
@@ -234,7 +235,7 @@ def route_waypoints(include_user: bool = False, engine=None) -> gpd.GeoDataFrame
     return gdf.sort_values(["route_id", "seq"], kind="stable").reset_index(drop=True)
 
 
-def routes(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
+def routes(user_points: Callable[[str], pd.DataFrame] | None = None) -> gpd.GeoDataFrame:
     """Routes as lines through their ordered waypoints that have coordinates.
 
     ``waypoints_ordered`` = no gives a MultiPoint (network nodes, not a journey); alternative exits are
@@ -245,9 +246,9 @@ def routes(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
     meta = read_facts_csv("routes.csv")
     meta["origin"] = "reference"
     meta["is_demo"] = False
-    wps = route_waypoints(include_user=include_user, engine=engine)
-    if include_user:
-        user = _user_frame("routes", engine)
+    wps = route_waypoints(user_points)
+    if user_points is not None:
+        user = _user_frame("routes", user_points)
         if len(user):
             umeta = (user.sort_values("seq").groupby("route_id", as_index=False)
                      .agg(route_name=("route_name", "first"), purpose=("purpose", "first"),
@@ -297,12 +298,13 @@ def routes(include_user: bool = False, engine=None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
-def _user_frame(kind: str, engine=None) -> pd.DataFrame:
-    from geo.data import store
+def _user_frame(kind: str, user_points: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """The user's own points of ``kind`` (read by the caller's ``user_points``, e.g.
+    :func:`geo.data.store.user_points_frame`: this module reads files only and never imports the store)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        df = store.user_points_frame(kind, engine=engine)
+        df = user_points(kind)
     except (SQLAlchemyError, OSError):  # store unreachable (e.g. read-only deployment): reference layers still work
         return pd.DataFrame()
     if df.empty:
@@ -317,8 +319,8 @@ def _user_frame(kind: str, engine=None) -> pd.DataFrame:
     return df
 
 
-def _merge_user(gdf: gpd.GeoDataFrame, kind: str, engine=None) -> gpd.GeoDataFrame:
-    user = _user_frame(kind, engine)
+def _merge_user(gdf: gpd.GeoDataFrame, kind: str, user_points) -> gpd.GeoDataFrame:
+    user = _user_frame(kind, user_points)
     if user.empty:
         return gdf
     if kind == "gates":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
 import folium
@@ -61,9 +62,16 @@ def escape_text(value) -> object:
     return value
 
 
-def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str]) -> dict:
-    """GeoJSON dict with only ``properties`` (escaped) and the geometry; no feature ids."""
-    geo = json.loads(frame[properties + [frame.geometry.name]].to_json(drop_id=True, na="null"))
+_DECIMALS = re.compile(r"(\d\.\d{%d})\d+")
+
+
+def to_feature_collection(frame: gpd.GeoDataFrame, properties: list[str], decimals: int | None = None) -> dict:
+    """GeoJSON dict with only ``properties`` (escaped) and the geometry; no feature ids. ``decimals``:
+    coordinates cut to that many decimal degrees (3 ≈ 100 m, finer than a pixel of the national map)."""
+    text = frame[properties + [frame.geometry.name]].to_json(drop_id=True, na="null")
+    if decimals is not None:
+        text = re.sub(_DECIMALS.pattern % decimals, r"\1", text)
+    geo = json.loads(text)
     for feature in geo["features"]:
         feature["properties"] = {k: escape_text(v) for k, v in feature["properties"].items()}
     return geo
@@ -82,6 +90,7 @@ class PolygonLayer:
     highlight: Style | None = None
     interactive: bool = True
     data: dict | None = None  # precomputed feature collection (see :meth:`feature_collection`)
+    decimals: int | None = None  # coordinates cut to this many decimals (None: as cached)
 
     def properties(self) -> list[str]:
         props = [c for c, _ in self.tooltip]
@@ -92,7 +101,7 @@ class PolygonLayer:
 
     def feature_collection(self) -> dict:
         if self.data is None:
-            self.data = to_feature_collection(self.frame, self.properties())
+            self.data = to_feature_collection(self.frame, self.properties(), self.decimals)
         return self.data
 
     def add_to(self, fmap: folium.Map) -> folium.GeoJson:

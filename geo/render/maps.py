@@ -19,6 +19,7 @@ from geo.admin import attribution
 from geo.admin.borders import BORDERS
 from geo.admin.cache import load_layer
 from geo.i18n import t
+from geo.stats.classify import CategoryClasses, _Entry  # noqa: F401  (re-exported)
 from geo.render.layers import (
     Label,
     LabelLayer,
@@ -79,45 +80,8 @@ class Choropleth:
     no_data_label: str | None = None  # legend text of the "no data" class (e.g. "no key-area commune")
 
 
-@dataclass(frozen=True)
-class _Entry:
-    label: str
-    colour: str
 
 
-@dataclass(frozen=True)
-class CategoryClasses:
-    """Categorical classes (e.g. Gi* hot/cold, change classes) with the Classification interface
-    that :func:`admin_map` uses: ``colour_of``, ``label_of`` and ``legend``."""
-
-    order: tuple[str, ...]
-    colours: dict
-    labels_vi: dict
-    labels_en: dict
-    missing_colour: str = "#c4c4c4"
-    missing_vi: str = "Không có dữ liệu"
-    missing_en: str = "No data"
-    integer: bool = False
-
-    @classmethod
-    def from_table(cls, table: dict[str, tuple[int, str, str, str]]) -> "CategoryClasses":
-        """From a ``{class: (order, colour, vi label, en label)}`` table (geo.stats.hotspots / geo.stats.change)."""
-        keys = tuple(sorted(table, key=lambda k: table[k][0]))
-        return cls(keys, {k: table[k][1] for k in keys}, {k: table[k][2] for k in keys},
-                   {k: table[k][3] for k in keys})
-
-    def colour_of(self, value) -> str:
-        return self.colours.get(value, self.missing_colour) if isinstance(value, str) else self.missing_colour
-
-    def label_of(self, value, lang: str = "vi") -> str:
-        labels = self.labels_en if lang == "en" else self.labels_vi
-        if isinstance(value, str) and value in labels:
-            return labels[value]
-        return self.missing_en if lang == "en" else self.missing_vi
-
-    def legend(self, lang: str = "vi", present: set | None = None) -> list[_Entry]:
-        keys = [k for k in self.order if present is None or k in present]
-        return [_Entry(self.label_of(k, lang), self.colours[k]) for k in keys]
 
 
 @dataclass
@@ -226,6 +190,10 @@ def _layer(cache_key: tuple, layer: PolygonLayer) -> PolygonLayer:
     """Reuse the escaped GeoJSON of a layer built before for the same view (pure function of key)."""
     data = _COLLECTIONS.get(cache_key)
     if data is None:
+        # the whole country (key: name, era, province, lang, border): 3 decimals (~100 m) are finer than
+        # a pixel at that zoom and send about a fifth fewer bytes
+        if len(cache_key) >= 5 and cache_key[2] is None and cache_key[4] is None:
+            layer.decimals = 3
         if len(_COLLECTIONS) > 256:
             _COLLECTIONS.clear()
         data = _COLLECTIONS[cache_key] = layer.feature_collection()

@@ -25,28 +25,7 @@ OTHER_ENTRY_COLOUR = "#6a1b9a"  # airports and seaports
 HOTSPOT_COLOURS = {"trafficking": "#c62828", "smuggling": "#ef6c00"}
 ROUTE_COLOURS = {"trafficking": "#c62828", "smuggling": "#ef6c00", "transport": "#5d4037"}
 
-TEXT = {
-    "gates": ("Cửa khẩu", "Border gates"),
-    "routes": ("Tuyến trọng điểm", "Key routes"),
-    "hotspots": ("Điểm nóng được nêu tên", "Named hotspots"),
-    "gate_international": ("Cửa khẩu quốc tế", "International gate"),
-    "gate_main": ("Cửa khẩu chính", "Main (national) gate"),
-    "gate_secondary": ("Cửa khẩu phụ", "Secondary gate"),
-    "gate_planned": ("Cửa khẩu dự kiến", "Planned gate"),
-    "gate_other": ("Sân bay, cảng biển", "Airport, seaport"),
-    "route_trafficking": ("Tuyến mua bán người (theo vụ việc)", "Trafficking route (reported cases)"),
-    "route_smuggling": ("Tuyến đưa người trái phép (không phải mọi trường hợp là mua bán người)",
-                        "Smuggling route (not all of it is trafficking)"),
-    "route_transport": ("Tuyến giao thông đến cửa khẩu", "Transport corridor to a gate"),
-    "hotspot_trafficking": ("Điểm nóng mua bán người", "Trafficking hotspot"),
-    "hotspot_smuggling": ("Điểm nóng đưa người trái phép", "Smuggling hotspot"),
-    "source": ("Nguồn", "Source"),
-    "caveat": ("Lưu ý", "Caveat"),
-    "location": ("Vị trí", "Location"),
-    "type": ("Loại", "Type"),
-    "period": ("Thời gian", "Period"),
-    "destination": ("Nước đến", "Destination"),
-}
+from geo.i18n.render import REFERENCE_LAYERS as TEXT  # noqa: E402  (strings live in geo/i18n)
 
 
 def tr(key: str, lang: str) -> str:
@@ -123,10 +102,12 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
         return frame.cx[minx:maxx, miny:maxy]
 
     def safe(loader):
+        from geo.data import store
+
         try:
-            return loader(include_user=include_user)
+            return loader(user_points=store.user_points_frame) if include_user else loader()
         except Exception:  # the store may be absent: sourced facts alone still draw
-            return loader(include_user=False)
+            return loader()
 
     if "routes" in kinds:
         routes = within(safe(facts.routes))

@@ -51,14 +51,7 @@ CLASSES: dict[str, tuple[int, str, str, str]] = {
 INCREASE_CLASSES = ("large_increase", "new", "moderate_increase")
 DECREASE_CLASSES = ("moderate_decrease", "large_decrease")
 
-#: why a class was given (``rule`` column), in plain words
-RULES: dict[str, tuple[str, str]] = {
-    "low_baseline": ("Cả hai kỳ đều dưới {min_baseline} vụ", "Both periods below {min_baseline} cases"),
-    "small_change": ("Chênh lệch dưới {min_abs_change} vụ", "Difference below {min_abs_change} cases"),
-    "new": ("Kỳ trước không có vụ nào", "No case in the previous period"),
-    "percent": ("Theo tỷ lệ thay đổi", "By the percentage change"),
-    "no_data": ("Thiếu số liệu một kỳ", "A period has no figure"),
-}
+from geo.i18n.stats import CHANGE_RULES as RULES  # noqa: E402  (strings live in geo/i18n)
 
 
 def class_label(cls: str, lang: str = "vi") -> str:

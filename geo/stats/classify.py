@@ -43,9 +43,7 @@ OUTLINE_COLOUR = "#8c8c8c"
 DEFAULT_COUNT_BREAKS = (4, 9, 19, 49)
 MAX_CLASSES = 8
 
-_TEXT = {
-    "no_data": ("Không có dữ liệu", "No data"),
-}
+from geo.i18n.stats import CLASSES as _TEXT  # noqa: E402  (strings live in geo/i18n)
 #: up to this many distinct values natural breaks are computed exactly here (see :func:`_natural_breaks`)
 _EXACT_MAX_DISTINCT = 400
 
@@ -329,3 +327,44 @@ def classify(values: Iterable | Mapping, method: str = "natural_breaks", k: int 
     open_top = bool(clean) and not (low is not None and clean[-1] == low)
     return Classification(method=method, bins=tuple(clean), colours=ramp(len(clean)), integer=integer,
                           open_top=open_top)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class CategoryClasses:
+    """Categorical classes (e.g. Gi* hot/cold, change classes) with the Classification interface
+    that :func:`admin_map` uses: ``colour_of``, ``label_of`` and ``legend``."""
+
+    order: tuple[str, ...]
+    colours: dict
+    labels_vi: dict
+    labels_en: dict
+    missing_colour: str = "#c4c4c4"
+    missing_vi: str = "Không có dữ liệu"
+    missing_en: str = "No data"
+    integer: bool = False
+
+    @classmethod
+    def from_table(cls, table: dict[str, tuple[int, str, str, str]]) -> "CategoryClasses":
+        """From a ``{class: (order, colour, vi label, en label)}`` table (geo.stats.hotspots / geo.stats.change)."""
+        keys = tuple(sorted(table, key=lambda k: table[k][0]))
+        return cls(keys, {k: table[k][1] for k in keys}, {k: table[k][2] for k in keys},
+                   {k: table[k][3] for k in keys})
+
+    def colour_of(self, value) -> str:
+        return self.colours.get(value, self.missing_colour) if isinstance(value, str) else self.missing_colour
+
+    def label_of(self, value, lang: str = "vi") -> str:
+        labels = self.labels_en if lang == "en" else self.labels_vi
+        if isinstance(value, str) and value in labels:
+            return labels[value]
+        return self.missing_en if lang == "en" else self.missing_vi
+
+    def legend(self, lang: str = "vi", present: set | None = None) -> list[_Entry]:
+        keys = [k for k in self.order if present is None or k in present]
+        return [_Entry(self.label_of(k, lang), self.colours[k]) for k in keys]

@@ -176,7 +176,7 @@ def corridor_summary(aggregates, routes=None, km: float = KM, districts=None, co
     """Per route: cases and victims in its corridor districts against the districts outside it.
 
     ``aggregates``: ``store.aggregate_cases(by="district", ...)`` for one period (rows are summed).
-    ``routes``: :func:`geo.data.facts.routes` by default (pass ``facts.routes(include_user=True)`` for user
+    ``routes``: :func:`geo.data.facts.routes` by default (pass ``facts.routes(user_points=store.user_points_frame)`` for user
     routes). ``natures``: keep only routes of these natures (e.g. ``["trafficking", "smuggling"]``).
     ``covered``: as in :func:`geo.stats.hotspots.coverage_mask`; only covered districts enter the sums and rates
     (inside and outside), so a corridor through districts without data is not read as a quiet corridor.

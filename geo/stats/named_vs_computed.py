@@ -28,13 +28,7 @@ import pandas as pd
 from geo.stats.hotspots import CLASSES as GI_CLASSES
 from geo.stats.hotspots import HOT_CLASSES
 
-STATUSES: dict[str, tuple[str, str]] = {
-    "hot_now": ("Đang là điểm nóng thống kê", "Statistically hot now"),
-    "hot_before": ("Từng là điểm nóng thống kê, nay không còn", "Was statistically hot, no longer"),
-    "not_hot": ("Không phải điểm nóng thống kê", "Not statistically hot"),
-    "no_data": ("Không có số liệu để so sánh", "No data to compare"),
-    "no_district": ("Không gắn với huyện nào – không so sánh được", "No district – cannot compare"),
-}
+from geo.i18n.stats import NAMED_STATUSES as STATUSES  # noqa: E402  (strings live in geo/i18n)
 
 #: agreement -> (order, colour, Vietnamese label, English label)
 AGREEMENT: dict[str, tuple[int, str, str, str]] = {
@@ -92,7 +86,7 @@ def named_vs_computed(current: pd.DataFrame, earlier=None, named=None, current_l
     ``current``: a :func:`geo.stats.hotspots.hotspot_table` (or :func:`geo.stats.hotspots.getis_ord`) result.
     ``earlier``: a dict {period label: table} or a list of tables (labels from ``attrs["periods"]``),
     e.g. from :func:`hotspot_history`. ``named``: :func:`geo.data.facts.hotspots` by default (pass
-    ``include_user=True`` there for user hotspots).
+    ``user_points=store.user_points_frame`` there for user hotspots).
 
     Columns: ``hotspot_id``, ``name``, ``level``, ``category``, ``nature``, ``named_period`` (the period the
     report gives), ``source``, ``origin``, ``code`` (district), ``district_name``, ``current_class``,

@@ -1,6 +1,6 @@
 """View models of the hotspot layers (``layer=gi``, the default of ``page=diem-nong``; ``layer=change``;
 also on ``tong-quan`` and ``bien-gioi``): the Gi* or change class of every pre-2025 district, computed on
-the whole country as the hotspot page does (:mod:`geo.views.analysis_layers`, same classes, colours and
+the whole country as the hotspot page does (:mod:`geo.stats.hotspots`, :mod:`geo.stats.change`; same classes, colours and
 labels); the table lists the hot (or most increased) districts of the view with their counts protected
 ("<5") and no total; the key figures count districts only.
 """
@@ -26,18 +26,16 @@ from geo.admin.borders import BORDERS
 from geo.stats.classify import METHODS, classify, format_number
 from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
-from geo.render.static_maps import (
+from geo.views.mapspec import (
     BORDER_KEYS,
     MapSpec,
-    format_date,
     place_text,
     province_name,
-    render_pdf,
-    render_png,
     short_province,
     unit_full_name,
     view_units,
 )
+from geo.periods import format_date
 from geo.i18n.views import _ATEXT  # noqa: F401
 from geo.views.model import ViewModel
 from geo.views.spec import BriefingError, ViewSpec, MAX_TABLE_LINES, _analysis_metric, _display_metric, _metric_header, _metric_label, _tx, parse_period  # noqa: F401
@@ -66,13 +64,13 @@ def _analysis_aggregate(req: ViewSpec, start, end, engine) -> pd.DataFrame:
 
 def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
     """Gi* classes (``layer=gi``) or change classes (``layer=change``) per district, with the classes,
-    colours and labels of the interactive page (:mod:`geo.views.analysis_layers`); the table lists the hot (or
+    colours and labels of the interactive page; the table lists the hot (or
     most increased) districts of the view with their counts protected, and no total."""
     from dataclasses import replace as dc_replace
 
     from geo.stats import change, hotspots
     from geo.views.filters import previous_period
-    from geo.render.maps import CategoryClasses
+    from geo.stats.classify import CategoryClasses
 
     lang = req.lang
     kind = req.page

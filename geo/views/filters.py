@@ -109,5 +109,19 @@ class Filters:
         return replace(self, **changes)
 
 
+
+#: Gi* and change classes work on these stored sums
+ANALYSIS_METRICS = ("cases", "victims", "victims_rescued", "victims_children", "suspects_arrested")
+
+
+def analysis_metric(f: Filters) -> str:
+    """The stored count that Gi* and the change classes analyse for these filters (rates are computed
+    by the analysis itself; a victim group narrows "victims")."""
+    base = f.metric[: -len(RATE_SUFFIX)] if f.metric.endswith(RATE_SUFFIX) else f.metric
+    if base == "victims" and f.group != "all":
+        return f"victims_{f.group}"
+    return base if base in ANALYSIS_METRICS else "cases"
+
+
 __all__ = ["Filters", "METRICS", "GROUPS", "ERAS", "parse_period", "previous_period", "period_words",
            "metric_label", "metric_options", "is_sensitive", "field"]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from geo.render.static_maps import MapSpec
+    from geo.views.mapspec import MapSpec
     from geo.views.spec import ViewSpec
 
 

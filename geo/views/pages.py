@@ -15,6 +15,23 @@ def add_page_parts(model, engine=None) -> None:
     model.kpi_changes = kpi_changes(model, engine)
     if model.view.page_path == "diem-nong":
         model.tables += hotspot_page_tables(model, engine)
+    if model.view.page_path == "ban-do" and model.view.province is None:
+        model.tables.append(national_border_units(model))
+
+
+def national_border_units(model):
+    """The administrative map of the whole country lists every unit on a land border (no counts)."""
+    from geo.i18n import t
+    from geo.views.mapspec import MapSpec, _unit_layer_name, view_units
+    from geo.views.model import Table
+    from geo.views.units import border_units_table
+
+    spec = model.view
+    units = view_units(MapSpec(kind="border", era=spec.era, border="all", lang=spec.lang))
+    layer = _unit_layer_name(spec.era, None, "border", "all")
+    frame = border_units_table(spec, units, layer, with_province=True)
+    word = t("border_districts" if spec.era == "pre2025" else "border_communes", spec.lang)
+    return Table("border_units", f"{word} ({max(len(frame) - 1, 0)})", frame)
 
 
 def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:

@@ -26,18 +26,16 @@ from geo.admin.borders import BORDERS
 from geo.stats.classify import METHODS, classify, format_number
 from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
-from geo.render.static_maps import (
+from geo.views.mapspec import (
     BORDER_KEYS,
     MapSpec,
-    format_date,
     place_text,
     province_name,
-    render_pdf,
-    render_png,
     short_province,
     unit_full_name,
     view_units,
 )
+from geo.periods import format_date
 from geo.i18n.views import _PTEXT  # noqa: F401
 from geo.views.model import ViewModel
 from geo.views.spec import BriefingError, ViewSpec, MAX_TABLE_LINES, _tx, parse_period  # noqa: F401
@@ -58,7 +56,7 @@ def _prevention_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
 
     from geo.stats import prevention as P
     from geo.data import store
-    from geo.render.static_maps import _unit_layer_name
+    from geo.views.mapspec import _unit_layer_name
 
     lang = req.lang
     tr = lambda key, **kw: P.TEXT[key][1 if lang == "en" else 0].format(**kw)  # noqa: E731

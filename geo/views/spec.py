@@ -34,7 +34,7 @@ from geo.stats import suppression as sup
 from geo.i18n import t
 from geo.stats.classify import METHODS
 from geo.views.filters import RATE_SUFFIX, metric_label
-from geo.render.static_maps import BORDER_KEYS, province_name, short_province
+from geo.views.mapspec import BORDER_KEYS, province_name, short_province
 
 
 #: page (kind, or the app's URL path) -> kind of map exported
@@ -399,8 +399,8 @@ def _district_province(code: str) -> str:
 
 
 def _analysis_metric(req: BriefingRequest) -> str:
-    """The count the analysis layers use for this request (as :func:`geo.views.analysis_layers.analysis_metric`)."""
-    from geo.views.analysis_layers import analysis_metric
+    """The count the analysis layers use for this request (as :func:`geo.views.filters.analysis_metric`)."""
+    from geo.views.filters import analysis_metric
     from geo.views.filters import Filters
 
     if req.metric in ("victims_children", "victims_women"):

@@ -39,18 +39,16 @@ from geo.admin.borders import BORDERS
 from geo.stats.classify import METHODS, classify, format_number
 from geo.views.filters import RATE_SUFFIX, metric_label, period_words
 from geo.i18n import t
-from geo.render.static_maps import (
+from geo.views.mapspec import (
     BORDER_KEYS,
     MapSpec,
-    format_date,
     place_text,
     province_name,
-    render_pdf,
-    render_png,
     short_province,
     unit_full_name,
     view_units,
 )
+from geo.periods import format_date
 from geo.views.model import ViewModel
 from geo.views.spec import BriefingError, ViewSpec, KPI_METRICS, MAX_TABLE_LINES, METRICS, _display_label, _district_row, _filters_text, _kpi_label, _metric_header, _tx, parse_params  # noqa: F401
 
@@ -244,7 +242,7 @@ def _data_source(req: ViewSpec, engine, demo_used: bool, real_used: bool) -> str
 def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) -> ViewModel:
     """Fetch and protect one count view (admin, choropleth, border, district). Raises
     :class:`BriefingError` when a choropleth view has no stored rows at all for its scope and period."""
-    from geo.render.static_maps import _unit_layer_name
+    from geo.views.mapspec import _unit_layer_name
 
     made_on = made_on or date.today()
     lang = req.lang
@@ -480,24 +478,38 @@ def _admin_table(req, units: pd.DataFrame, unit_layer: str) -> pd.DataFrame:
             rows.append([b.label(lang), str(touching["prov_code"].nunique() if "prov_code" in touching else len(touching)),
                          str(len(touching)), _km(float(touching[f"shared_km_{key}"].sum()), lang)])
         unit_word = t("border_districts" if req.era == "pre2025" else "border_communes", lang)
-        if unit_layer == "provinces_2025":
-            unit_word = _tx("n_provinces", lang)
-        return pd.DataFrame(rows, columns=[t("borders", lang), _tx("n_provinces", lang), unit_word, "km"])
+        frame = pd.DataFrame(rows, columns=[t("borders", lang), _tx("n_provinces", lang), unit_word, "km"])
+        if unit_layer == "provinces_2025":  # the units are the provinces: one column says it
+            frame = frame.drop(columns=unit_word)
+        return frame
+    return border_units_table(req, units, unit_layer)
+
+
+def border_units_table(req, units: pd.DataFrame, unit_layer: str, with_province: bool = False) -> pd.DataFrame:
+    """The units of ``units`` on a land border with their border length per border, then the total
+    (``with_province``: a column naming each unit's province, for a national list)."""
+    lang = req.lang
     touching = units[units["touches_any"].astype(bool)]
+    provinces = _province_names(req.era) if with_province else {}
     rows = []
-    for _, u in touching.sort_values("code").iterrows():
+    for _, u in touching.sort_values(["prov_code", "code"] if "prov_code" in touching else "code").iterrows():
         row = [unit_full_name(u, unit_layer)]
+        if with_province:
+            row.append(provinces.get(str(u.get("prov_code")), ""))
         for key in BORDERS:
             row.append(_km(float(u[f"shared_km_{key}"]), lang) if bool(u[f"touches_{key}"]) else "")
         rows.append(row)
-    columns = [t("district" if unit_layer == "districts_pre2025" else "commune", lang)] + [_tx("border_len", lang, name=(b.name_vi if lang == "vi" else b.name_en))
-                                     for b in BORDERS.values()]
+    first = [t("district" if unit_layer == "districts_pre2025" else "commune", lang)]
+    if with_province:
+        first.append(t("province_col", lang))
+    km_columns = [_tx("border_len", lang, name=(b.name_vi if lang == "vi" else b.name_en)) for b in BORDERS.values()]
+    columns = first + km_columns
     frame = pd.DataFrame(rows, columns=columns)
-    keep = [columns[0]] + [c for c in columns[1:] if (frame[c] != "").any()]
+    keep = first + [c for c in km_columns if (frame[c] != "").any()]
     if len(frame):
-        total = [_tx("total", lang)] + [
+        total = [_tx("total", lang)] + [""] * (len(first) - 1) + [
             _km(float(touching[f"shared_km_{k}"].sum()), lang) if (frame[c] != "").any() else ""
-            for k, c in zip(BORDERS, columns[1:])]
+            for k, c in zip(BORDERS, km_columns)]
         frame.loc[len(frame)] = total
     return frame[keep]
 

@@ -1,0 +1,261 @@
+"""Reading an uploaded file for the importer: CSV (encoding and separator detected) or XLSX, size and type checks, headers matched to a table's columns (Vietnamese or English), and the kind of table detected from them."""
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import hashlib
+import io
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from geo import periods
+from geo.data import schema as S
+from geo.data import store
+from geo.i18n.data import IMPORT_MESSAGES as MESSAGES  # noqa: E402  (strings live in geo/i18n)
+from geo.data.import_report import Issue, MAX_ROWS, _issue, max_file_bytes  # noqa: F401
+
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]
+
+
+_MAGIC = [
+    (b"PK\x03\x04", "tệp nén ZIP hoặc Excel .xlsx đổi tên thành .csv / a ZIP or .xlsx workbook renamed .csv"),
+    (b"\xd0\xcf\x11\xe0", "tệp Excel .xls hoặc Word cũ / an old .xls or Word file"),
+    (b"%PDF", "tệp PDF / a PDF file"),
+    (b"\x89PNG", "ảnh PNG / a PNG image"),
+    (b"\xff\xd8\xff", "ảnh JPEG / a JPEG image"),
+    (b"GIF8", "ảnh GIF / a GIF image"),
+    (b"\x1f\x8b", "tệp nén gzip / a gzip archive"),
+    (b"Rar!", "tệp nén RAR / a RAR archive"),
+    (b"7z\xbc\xaf", "tệp nén 7z / a 7z archive"),
+    (b"SQLite format 3", "cơ sở dữ liệu SQLite / an SQLite database"),
+]
+
+
+class _FileProblem(Exception):
+    def __init__(self, issue: Issue):
+        super().__init__(issue.reason_en)
+        self.issue = issue
+
+
+def _binary_what(data: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:8192]
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        return "tệp nhị phân / a binary file"
+    return None
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=exc.start)) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=exc.start)) from exc
+
+
+def _detect_delimiter(header_line: str) -> str:
+    counts = {}
+    for delim in (",", ";", "\t", "|"):
+        try:
+            fields = next(csv.reader([header_line], delimiter=delim))
+        except (csv.Error, StopIteration):
+            fields = []
+        counts[delim] = len(fields)
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def _read_csv(data: bytes, file: str) -> _Table:
+    text = _decode(data, file)
+    if "\x00" in text:
+        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
+        skip += 1
+    if skip >= len(lines):
+        raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+    delim = _detect_delimiter(lines[skip])
+    body = "".join(lines[skip:])
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delim)
+    try:
+        headers = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise _FileProblem(_issue(file, None, None, None, "empty_file")) from exc
+    rows, numbers = [], []
+    row_no = skip + 1
+    try:
+        for record in reader:
+            row_no += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            rows.append(record)
+            numbers.append(row_no)
+            if len(rows) > MAX_ROWS:
+                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+    except csv.Error as exc:
+        raise _FileProblem(_issue(file, row_no, None, None, "bad_csv", detail=str(exc))) from exc
+    return _Table([h for h in headers], rows, numbers)
+
+
+def _read_xlsx(data: bytes, file: str) -> _Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _FileProblem(_issue(file, None, None, None, "bad_excel", detail=str(exc)[:200])) from exc
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+        guide = re.compile(r"huong.?dan|guide|readme|help|gioi.?thieu", re.I)
+        data_like = [ws for ws in sheets if re.search(r"du.?lieu|data", S.fold(ws.title))]
+        ws = data_like[0] if data_like else next((w for w in sheets if not guide.search(S.fold(w.title))), sheets[0])
+        headers: list[str] | None = None
+        rows, numbers = [], []
+        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            values = list(values)
+            nonempty = [v for v in values if v is not None and str(v).strip() != ""]
+            if headers is None:
+                if not nonempty or str(nonempty[0]).lstrip().startswith("#") and len(nonempty) == 1:
+                    continue
+                while values and (values[-1] is None or str(values[-1]).strip() == ""):
+                    values.pop()
+                headers = ["" if v is None else str(v) for v in values]
+                continue
+            if not nonempty:
+                continue
+            rows.append(values)
+            numbers.append(idx)
+            if len(rows) > MAX_ROWS:
+                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+        if headers is None:
+            raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+        return _Table(headers, rows, numbers)
+    finally:
+        wb.close()
+
+
+def _load_bytes(path_or_bytes, filename: str | None) -> tuple[bytes, str]:
+    limit = max_file_bytes()
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(path_or_bytes)
+        name = filename or "upload"
+    elif hasattr(path_or_bytes, "read"):  # file-like (e.g. Streamlit UploadedFile): may be read twice
+        name = filename or getattr(path_or_bytes, "name", None) or "upload"
+        size = getattr(path_or_bytes, "size", None)
+        if isinstance(size, int) and size > limit:
+            raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(size), limit=_mb(limit)))
+        if hasattr(path_or_bytes, "getvalue"):
+            data = path_or_bytes.getvalue()
+        else:
+            if hasattr(path_or_bytes, "seek"):
+                path_or_bytes.seek(0)
+            data = path_or_bytes.read(limit + 1)
+    else:
+        path = Path(path_or_bytes)
+        name = filename or path.name
+        size = path.stat().st_size
+        if size > limit:
+            raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(size), limit=_mb(limit)))
+        data = path.read_bytes()
+    if len(data) > limit:
+        raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(len(data)), limit=_mb(limit)))
+    return data, name
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _read_table(data: bytes, file: str) -> _Table:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise _FileProblem(_issue(file, None, None, None, "empty_file"))
+    ext = Path(file).suffix.lower()
+    if ext in (".xlsx", ".xlsm"):
+        if not data.startswith(b"PK\x03\x04"):
+            what = _binary_what(data) or "không phải tệp Excel / not an Excel workbook"
+            raise _FileProblem(_issue(file, None, None, None, "bad_excel", detail=what))
+        return _read_xlsx(data, file)
+    if ext == ".xls":
+        raise _FileProblem(_issue(file, None, None, None, "old_excel"))
+    if ext not in (".csv", ".txt", ".tsv", ""):
+        raise _FileProblem(_issue(file, None, None, None, "bad_extension", ext=ext))
+    what = _binary_what(data)
+    if what:
+        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=tuple(what.split(" / "))))
+    return _read_csv(data, file)
+
+
+# --------------------------------------------------------------------------------------------------
+# Headers
+# --------------------------------------------------------------------------------------------------
+def _match_headers(headers: list[str], kind: S.ImportKind) -> tuple[dict[int, S.ColumnSpec], list[int]]:
+    """Column index -> spec, and indexes of unrecognised headers."""
+    lookup: dict[str, S.ColumnSpec] = {}
+    for spec in kind.columns:
+        for key in spec.keys():
+            lookup.setdefault(key, spec)
+    mapping, unknown = {}, []
+    for i, header in enumerate(headers):
+        key = S.fold(header)
+        spec = lookup.get(key) or lookup.get(key.replace("_", ""))
+        if spec is None:
+            if key:
+                unknown.append(i)
+            continue
+        mapping[i] = spec
+    return mapping, unknown
+
+
+def _satisfied(spec: S.ColumnSpec, found: set[str]) -> bool:
+    """A required column is present (a place name column is also satisfied by its code column)."""
+    return spec.key in found or (spec.kind == "place" and f"{spec.key}_code" in found)
+
+
+def detect_kind(headers: list[str]) -> str | None:
+    """The import kind whose columns best match ``headers`` (None when nothing fits)."""
+    best, best_score = None, (0, 0)
+    for key, kind in S.IMPORT_KINDS.items():
+        mapping, _ = _match_headers(headers, kind)
+        found = {spec.key for spec in mapping.values()}
+        found |= {c.key for c in kind.required() if _satisfied(c, found)}
+        required = {c.key for c in kind.required()}
+        one_of_ok = all(any(k in found for k in group) for group in kind.one_of)
+        if not required <= found or not one_of_ok:
+            continue
+        score = (len(found), -len(kind.columns))
+        if score > best_score:
+            best, best_score = key, score
+    return best
