@@ -8,7 +8,6 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.data import facts
 from geo.i18n import t
 from geo.render.maps import MapView
 from geo.views.filters import RATE_SUFFIX
@@ -41,16 +40,4 @@ else:
     for number, table in enumerate(model.all_tables()):
         ui.show_table(model, table, key=f"overview_{number}")
 
-st.subheader(t("published_figures", lg))
-figures = facts.figures()
-if f.province:
-    from geo.render.maps import province_options
-
-    names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
-    short = names.get(f.province, "").replace("Tỉnh ", "").replace("Thành phố ", "")
-    figures = figures[figures["geography"].fillna("").str.contains(short, regex=False) |
-                      (figures["scope"] == "national")]
-shown = figures[["geography", "period_label", "metric", "value", "unit", "reporting_body", "source"]]
-st.dataframe(shown, hide_index=True, width="stretch")
-st.caption(facts.CAVEATS["figures"][1 if lg == "en" else 0])
 ui.credits(f.era)

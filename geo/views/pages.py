@@ -15,6 +15,8 @@ def add_page_parts(model, engine=None) -> None:
     model.kpi_changes = kpi_changes(model, engine)
     if model.view.page_path == "diem-nong":
         model.tables += hotspot_page_tables(model, engine)
+    if model.view.page_path == "tong-quan":
+        model.tables.append(published_figures(model))
     if model.view.page_path == "ban-do" and model.view.province is None:
         model.tables.append(national_border_units(model))
 
@@ -142,3 +144,34 @@ def _number(text: str) -> float | None:
     """A printed count ("1.234" or "1,234") back to a number; None for marks ("<5", "x", "–")."""
     digits = str(text).replace(".", "").replace(",", "").strip()
     return float(digits) if digits.isdigit() else None
+
+
+#: headers of the published-figures table (vi, en)
+PUBLISHED_COLUMNS = {
+    "geography": ("Địa bàn", "Area"), "period_label": ("Kỳ", "Period"), "metric": ("Chỉ tiêu", "Measure"),
+    "value": ("Giá trị", "Value"), "unit": ("Đơn vị tính", "Unit"), "reporting_body": ("Cơ quan công bố", "Published by"),
+    "source": ("Nguồn", "Source"),
+}
+
+
+def published_figures(model):
+    """Published figures with their source (the Overview), for the view's province or the whole country.
+    Sourced facts (:func:`geo.data.facts.figures`), printed as published, never mixed with the store."""
+    from geo.data import facts
+    from geo.i18n import t
+    from geo.views.mapspec import province_name, short_province
+    from geo.views.model import Table
+
+    spec = model.view
+    i = 1 if spec.lang == "en" else 0
+    figures = facts.figures()
+    if spec.province:
+        short = short_province(province_name(spec.era, spec.province))
+        figures = figures[figures["geography"].fillna("").str.contains(short, regex=False) |
+                          (figures["scope"] == "national")]
+    frame = figures[list(PUBLISHED_COLUMNS)].copy()
+    frame["value"] = [("" if pd.isna(v) else (f"{v:,.0f}".replace(",", ".") if i == 0 else f"{v:,.0f}")
+                       if float(v).is_integer() else str(v)) for v in pd.to_numeric(frame["value"], errors="coerce")]
+    frame = frame.fillna("").astype(str).rename(columns={k: v[i] for k, v in PUBLISHED_COLUMNS.items()})
+    return Table("published", t("published_figures", spec.lang), frame.reset_index(drop=True),
+                 note=facts.CAVEATS["figures"][i])
