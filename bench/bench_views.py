@@ -15,7 +15,7 @@ seconds. Views:
 Each view is first visited once in a throw-away browser context (those "cold" figures are printed
 too), then measured ``--repeat`` times, each time in a fresh browser context; the medians are printed.
 
-    .venv/bin/python bench/bench_views.py [--root DIR] [--repeat N] [--period 2024]
+    .venv/bin/python bench/bench_views.py [--root DIR] [--repeat N] [--period 2024] [--cached-browser]
 
 ``--root`` is the checkout whose ``app.py`` is served (default: the repo holding this script); the
 server runs with this script's Python (``--python`` to change) and inherits the environment, so
@@ -312,8 +312,37 @@ def dismiss_dialogs(page, timeout_ms: float) -> None:
     dialog.first.wait_for(state="detached", timeout=timeout_ms)
 
 
+_SHARED_CONTEXT: list = []
+
+
+class _PageOnly:
+    """A returning user's browser (``--cached-browser``): one context kept, so its HTTP cache holds the
+    frontend files; closing it closes only the page."""
+
+    def __init__(self, browser):
+        if not _SHARED_CONTEXT:
+            _SHARED_CONTEXT.append(browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN"))
+        self.context = _SHARED_CONTEXT[0]
+        self.pages = []
+
+    def new_page(self):
+        page = self.context.new_page()
+        self.pages.append(page)
+        return page
+
+    def close(self):
+        for page in self.pages:
+            page.close()
+
+
+def _context(browser, args):
+    if getattr(args, "cached_browser", False):
+        return _PageOnly(browser)
+    return browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+
+
 def measure_navigation(browser, server: Server, name: str, path: str, args, warm_root: bool = False) -> Result:
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    context = _context(browser, args)
     try:
         page = context.new_page()
         meter = WsMeter(cpu=server.cpu)
@@ -371,7 +400,7 @@ def _period_box(page, label: str):
 
 
 def measure_filter_change(browser, server: Server, args, label: str) -> Result:
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    context = _context(browser, args)
     try:
         page = context.new_page()
         meter = WsMeter()
@@ -479,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="bound on every wait, seconds (default 60)")
     ap.add_argument("--settle", type=float, default=1.0,
                     help="map unchanged and websocket quiet this long = view done (default 1.0 s)")
+    ap.add_argument("--cached-browser", action="store_true",
+                    help="measure as a returning user: one browser context whose HTTP cache keeps the frontend "
+                         "files (default: a fresh context per run, the frontend served every time)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
     ROOT_FOR_CONFIG.append(root)

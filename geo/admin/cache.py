@@ -270,10 +270,35 @@ def build_cache(force: bool = False, verbose: bool = True) -> bool:
     return True
 
 
+_VERIFIED: dict[str, tuple] = {}
+
+
+def _stat_signature() -> tuple:
+    """Size and modification time of every source file and of the manifest (no reading)."""
+    from geo.admin.boundaries import SOURCE_LAYERS
+
+    folder = config.boundaries_dir()
+    paths = [folder / name for name in sorted({s.filename for s in SOURCE_LAYERS.values()})] + [_manifest_path()]
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(path), None, None))
+    return tuple(out)
+
+
 def ensure_cache() -> None:
-    """Build the cache if it is missing or stale (cheap check: sha256 of ~55 MB)."""
+    """Build the cache if it is missing or stale. The full check (sha256 of ~55 MB of sources) runs
+    once per process and again only when a source file or the manifest changes size or time: pages
+    call this on every rerun."""
+    signature = _stat_signature()
+    if _VERIFIED.get("sources") == signature:
+        return
     if not cache_is_current():
         build_cache(verbose=False)
+    _VERIFIED["sources"] = _stat_signature()
 
 
 @lru_cache(maxsize=64)
