@@ -280,7 +280,8 @@ def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
     import streamlit_folium as sf
 
     args = _prepared_map(map_key, build)
-    hash_key = sf.generate_js_hash(args["script"], key, False)
+    hashes = args.setdefault("hash_keys", {})  # hashing 1 MB of script on every rerun costs more than drawing
+    hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(args["script"], key, False))
     return sf._component_func(
         script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
         height=height, width=None, returned_objects=["last_active_drawing"], default=args["default"],

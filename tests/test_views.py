@@ -214,3 +214,32 @@ def test_formula_like_text_is_escaped_in_downloads():
     sheet = load_workbook(io.BytesIO(downloads.table_xlsx(model, table))).active
     cells = [c for r in sheet.iter_rows(values_only=True) for c in r if c]
     assert "'" + RISKY in cells and RISKY not in cells and "=1+1" not in cells
+
+
+def test_an_import_in_another_process_makes_cached_views_stale(tmp_path, demo_store):
+    """The data version comes from the store, so a command-line import (another process) changes it."""
+    import os
+    import subprocess
+    import sys
+
+    before = store.data_version()
+    path = tmp_path / "cli_cases.csv"
+    path.write_text("Case ID,Record type,Date,Place era,Province,District,Form of exploitation,Cases,Victims,"
+                    "Reporting agency,Source\nCLI-1,case,2024-02-01,pre2025,Lào Cai,Si Ma Cai,labour,1,1,police,cli\n",
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "geo", "import", str(path)], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=str(__import__("pathlib").Path(APP).parent), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert store.data_version() != before
+    undo = store.data_version()
+    import_id = max(int(r) for r in store.table_frame("cases", engine=demo_store).get("import_id", [0]))
+    importer.undo_import(import_id)
+    assert store.data_version() not in (before, undo)
+
+
+def test_the_app_never_offers_the_grids_own_export_and_compresses_its_websocket():
+    import tomllib
+
+    config = tomllib.loads((__import__("pathlib").Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True  # tables download through geo.render.downloads
+    assert config["server"]["enableWebsocketCompression"] is True
