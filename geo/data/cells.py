@@ -1,29 +1,16 @@
 """Cells of an import: text, counts, numbers, dates, reporting periods (through :mod:`geo.periods`), yes/no, and places resolved in the registry of either era. A bad cell raises ``_CellError`` with a message key of :data:`geo.i18n.data.IMPORT_MESSAGES`."""
 from __future__ import annotations
 
-import argparse
-import csv
-import getpass
-import hashlib
-import io
 import math
-import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
 
-import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from geo import periods
 from geo.data import schema as S
-from geo.data import store
-from geo.i18n.data import IMPORT_MESSAGES as MESSAGES  # noqa: E402  (strings live in geo/i18n)
-
 
 
 # --------------------------------------------------------------------------------------------------

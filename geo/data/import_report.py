@@ -1,27 +1,14 @@
 """What an import reports: one :class:`Issue` per problem (file, row, column, value, message in Vietnamese and English) and the :class:`ImportReport` of a file; the importer's limits."""
 from __future__ import annotations
 
-import argparse
-import csv
-import getpass
-import hashlib
-import io
-import math
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from pathlib import Path
+from datetime import date
 from typing import Any, Iterable
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
-from geo import periods
 from geo.data import schema as S
-from geo.data import store
 from geo.i18n.data import IMPORT_MESSAGES as MESSAGES  # noqa: E402  (strings live in geo/i18n)
 
 MAX_FILE_MB = float(os.environ.get("TDN_IMPORT_MAX_MB", "50") or 50)

@@ -1,30 +1,16 @@
 """Reading an uploaded file for the importer: CSV (encoding and separator detected) or XLSX, size and type checks, headers matched to a table's columns (Vietnamese or English), and the kind of table detected from them."""
 from __future__ import annotations
 
-import argparse
 import csv
-import getpass
-import hashlib
 import io
-import math
-import os
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
-from geo import periods
 from geo.data import schema as S
-from geo.data import store
-from geo.i18n.data import IMPORT_MESSAGES as MESSAGES  # noqa: E402  (strings live in geo/i18n)
-from geo.data.import_report import Issue, MAX_ROWS, _issue, max_file_bytes  # noqa: F401
-
+from geo.data.import_report import Issue, MAX_ROWS, _issue, max_file_bytes
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ keep the row's own period as the bucket (``exact_grain`` false), so nothing is d
 """
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import threading
@@ -395,7 +394,7 @@ def _finish_aggregate(df: pd.DataFrame, grain: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 # Period helpers (shared with the importer)
 # --------------------------------------------------------------------------------------------------
-from geo.periods import bucket_bounds, bucket_label, period_label, period_parts  # noqa: E402,F401
+from geo.periods import bucket_bounds, period_label, period_parts  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,86 +1,12 @@
 """Import templates: the columns of each kind of table with Vietnamese or English headers, as CSV or XLSX (with a guide sheet), and the files in ``data/templates/``."""
 from __future__ import annotations
 
-import argparse
 import csv
-import getpass
-import hashlib
 import io
-import math
-import os
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, Iterable
 
-import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
-from geo import periods
 from geo.data import schema as S
-from geo.data import store
-from geo.data.import_report import (  # noqa: F401,E402  (moved; re-exported)
-    MAX_FILE_MB,
-    MAX_ROWS,
-    MAX_REPORTED_ERRORS,
-    MIN_DATE,
-    _CHUNK,
-    max_file_bytes,
-    _today,
-    Issue,
-    _issue,
-    _show,
-    ImportReport,
-)
-from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
-    _Table,
-    _MAGIC,
-    _FileProblem,
-    _binary_what,
-    _decode,
-    _detect_delimiter,
-    _read_csv,
-    _read_xlsx,
-    _load_bytes,
-    _mb,
-    _read_table,
-    _match_headers,
-    _satisfied,
-    detect_kind,
-)
-from geo.data.cells import (  # noqa: F401,E402  (moved; re-exported)
-    _FORMULA_START,
-    _CONTROL_RE,
-    _INT_RE,
-    _NUM_RE,
-    _DASHES,
-    _CellError,
-    _formula_char,
-    _text,
-    _number_text,
-    _count,
-    _number,
-    _parse_date_text,
-    _date,
-    parse_period,
-    _parse_period_text,
-    _bool,
-    _Place,
-    _PlaceResolver,
-    _unit_names,
-    _era_rule,
-    _ERA_RULE_TEXT,
-)
-
-
-# --------------------------------------------------------------------------------------------------
-# Messages
-# --------------------------------------------------------------------------------------------------
-from geo.i18n.data import IMPORT_MESSAGES as MESSAGES  # noqa: E402  (strings live in geo/i18n)
-
 
 
 # --------------------------------------------------------------------------------------------------

@@ -41,7 +41,6 @@ from geo.views.spec import (  # noqa: F401  (re-exported: the export's names bef
     briefing_filename,
     parse_params,
     parse_period,
-    parse_view,
 )
 
 

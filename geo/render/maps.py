@@ -19,7 +19,7 @@ from geo.admin import attribution
 from geo.admin.borders import BORDERS
 from geo.admin.cache import load_layer
 from geo.i18n import t
-from geo.stats.classify import CategoryClasses, _Entry  # noqa: F401  (re-exported)
+from geo.stats.classify import CategoryClasses  # noqa: F401  (re-exported)
 from geo.render.layers import (
     Label,
     LabelLayer,

@@ -24,106 +24,54 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Collection, Mapping, Sequence
 
-import geopandas as gpd
 import matplotlib
-import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
-from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon as MplPolygon, Rectangle
+from matplotlib.patches import FancyBboxPatch, Polygon as MplPolygon, Rectangle
 from shapely.geometry import box
 
 from geo.admin import attribution
 from geo.data import schema as S
 from geo.admin.borders import BORDERS
-from geo.admin.cache import load_layer
-from geo.stats.classify import OUTLINE_COLOUR, Classification, classify
 from geo.i18n import t
 from geo.render.maps import (
     BORDER_LINE,
-    BORDER_UNIT,
-    CONTEXT_UNIT,
     NATIONAL_BOUNDS,
     NEIGHBOUR,
-    PROVINCE_EDGE,
-    PROVINCE_UNIT,
-    SEA_LABELS,
-    UNIT,
-    WIDE_PROVINCE_DEGREES,
 )
-from geo.stats.suppression import label_count, threshold_from_env
-from geo.render.webmap import SEA_COLOUR
-from geo.views.mapspec import (  # noqa: F401  (the view's description; re-exported for the renderers)
-    KINDS,
-    BORDER_KEYS,
-    MapSpec,
-    _unit_layer_name,
-    _province_layer_name,
-    short_province,
-    province_name,
-    unit_short_name,
-    unit_full_name,
-    _touch_column,
-    view_units,
-    place_text,
-)
+from geo.views.mapspec import MapSpec, view_units, place_text  # noqa: F401  (the view's description; re-exported for the renderers)
 from geo.render.static_scene import (  # noqa: F401,E402  (moved; re-exported)
-    FONT_FAMILY,
     RC,
     SLIDE_SIZE,
     A4_INCHES,
     DEMO_COLOUR,
-    CHOROPLETH_OPACITY,
-    PROTECTED_FACE,
-    PROTECTED_HATCH,
     VIEW_BOX_COLOUR,
-    HIGHLIGHT_COLOUR,
     ARCHIPELAGO_CODES,
     LABEL_STYLES,
-    EARTH_RADIUS,
     _tx,
     format_date,
-    _merc_xy,
     to_mercator,
     _lat_of,
-    _lon_of,
-    _paths_of,
-    _Layer,
     _layer,
-    _land_lonlat,
-    _label_point,
-    _POINTS,
-    _unit_point,
-    _Label,
     _LegendItem,
     _Scene,
-    _pad,
-    _merc_bounds,
     _style_width,
     build_scene,
-    _first_border,
-    _blend,
-    _legend_items,
-    _fit_extent,
     _map_axes,
     _collection,
-    _frame_layer,
     _extent_lonlat,
     draw_map,
     _scene_labels,
     _draw_labels,
 )
 
-from geo.i18n.render import STATIC_MAPS as _TEXT  # noqa: E402  (strings live in geo/i18n)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 """The scene of a static map and its drawing into a matplotlib axes: Web Mercator helpers (metres, EPSG:3857, as on screen), the layers of a view (units, neighbours, borders, labels) from a :class:`geo.views.mapspec.MapSpec`, colours, hatching of protected units, and label placement. The page layout (slide, A4, legend, key figures, table) is in :mod:`geo.render.static_maps`."""
 from __future__ import annotations
 
-import io
 import math
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Collection, Mapping, Sequence
+from typing import Sequence
 
 import geopandas as gpd
 import matplotlib
@@ -15,15 +13,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
-from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon as MplPolygon, Rectangle
+from matplotlib.patches import PathPatch
 from shapely.geometry import box
 
-from geo.admin import attribution
-from geo.data import schema as S
 from geo.admin.borders import BORDERS
 from geo.admin.cache import load_layer
 from geo.stats.classify import OUTLINE_COLOUR, Classification, classify
@@ -43,18 +37,13 @@ from geo.render.maps import (
 from geo.stats.suppression import label_count, threshold_from_env
 from geo.render.webmap import SEA_COLOUR
 from geo.views.mapspec import (  # noqa: F401  (the view's description; re-exported for the renderers)
-    KINDS,
-    BORDER_KEYS,
     MapSpec,
     _unit_layer_name,
     _province_layer_name,
     short_province,
     province_name,
     unit_short_name,
-    unit_full_name,
-    _touch_column,
     view_units,
-    place_text,
 )
 from geo.i18n.render import STATIC_MAPS as _TEXT  # noqa: E402  (strings live in geo/i18n)
 
@@ -244,22 +233,6 @@ class _Scene:
     highlight_border: str | None
     inset_codes: list[str] = field(default_factory=list)  # archipelago units drawn in an inset
     classification: Classification | None = None
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _pad(bounds, fraction: float) -> tuple[float, float, float, float]:

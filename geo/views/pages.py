@@ -54,7 +54,6 @@ def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:
 def hotspot_page_tables(model, engine=None) -> list:
     """The Hotspot page's tables besides the ranked districts: route corridors (counts protected, rates
     only next to a shown count), and named hotspots against the computed ones (no counts)."""
-    from geo.data import store
     from geo.i18n.pages import HOTSPOT_PAGE as TEXT
     from geo.stats import corridors, hotspots, named_vs_computed
     from geo.views.analysis_view import _analysis_aggregate

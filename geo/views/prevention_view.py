@@ -6,39 +6,23 @@ Commune counts only, so nothing is suppressed there.
 """
 from __future__ import annotations
 
-import argparse
-import io
-import math
-import re
-import sys
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
-from typing import Iterable, Mapping, Sequence
-from urllib.parse import parse_qs
+from datetime import date
 
 import pandas as pd
 
 from geo.data import schema as S
-from geo.stats import suppression as sup
-from geo.admin.borders import BORDERS
-from geo.stats.classify import METHODS, classify, format_number
-from geo.views.filters import RATE_SUFFIX, metric_label, period_words
+from geo.stats.classify import format_number
 from geo.i18n import t
 from geo.views.mapspec import (
-    BORDER_KEYS,
     MapSpec,
     place_text,
-    province_name,
     short_province,
     unit_full_name,
     view_units,
 )
-from geo.periods import format_date
-from geo.i18n.views import _PTEXT  # noqa: F401
+from geo.i18n.views import _PTEXT
 from geo.views.model import ViewModel
-from geo.views.spec import BriefingError, ViewSpec, MAX_TABLE_LINES, _tx, parse_period  # noqa: F401
+from geo.views.spec import BriefingError, ViewSpec, MAX_TABLE_LINES, _tx, parse_period
 
 
 

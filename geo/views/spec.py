@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 from urllib.parse import parse_qs
@@ -26,7 +26,6 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from geo import periods
-from geo.admin.borders import BORDERS  # noqa: F401
 from geo.data import schema as S
 from geo.i18n.views import _TEXT
 from geo.periods import Period

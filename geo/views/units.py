@@ -19,28 +19,18 @@ Data rules:
 """
 from __future__ import annotations
 
-import argparse
-import io
 import math
-import re
-import sys
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
-from typing import Iterable, Mapping, Sequence
-from urllib.parse import parse_qs
+from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from geo.data import schema as S
 from geo.stats import suppression as sup
 from geo.admin.borders import BORDERS
-from geo.stats.classify import METHODS, classify, format_number
-from geo.views.filters import RATE_SUFFIX, metric_label, period_words
+from geo.stats.classify import classify, format_number
 from geo.i18n import t
 from geo.views.mapspec import (
-    BORDER_KEYS,
     MapSpec,
     place_text,
     province_name,
@@ -50,7 +40,7 @@ from geo.views.mapspec import (
 )
 from geo.periods import format_date
 from geo.views.model import ViewModel
-from geo.views.spec import BriefingError, ViewSpec, KPI_METRICS, MAX_TABLE_LINES, METRICS, _display_label, _district_row, _filters_text, _kpi_label, _metric_header, _tx, parse_params  # noqa: F401
+from geo.views.spec import BriefingError, ViewSpec, KPI_METRICS, MAX_TABLE_LINES, METRICS, _display_label, _district_row, _filters_text, _kpi_label, _metric_header, _tx
 
 
 
