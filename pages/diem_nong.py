@@ -27,7 +27,7 @@ if f.era != "pre2025":
 view_choice = st.sidebar.radio(tr("view"), ["gi", "change"], key="hotspot_view",
                                format_func=lambda v: tr(f"view_{v}"))
 km = st.sidebar.slider(tr("corridor_km"), 5, 30, 10, 5, key="corridor_km")
-extra = {"layer": view_choice, "km": str(km)}
+extra = {"layer": view_choice, "km": str(km), "route": st.session_state.get("corridor_route")}
 ui.briefing_panel("diem-nong", extra)
 st.title(tr("title"))
 ui.demo_notice()
@@ -59,6 +59,10 @@ else:
         if table.key == "corridors":
             with st.expander(t("sources", lg)):
                 st.markdown(corridors.explanation(lg))
+            routes = model.options.get("routes", {})
+            if routes:  # the route profiled below (part of the view: ?route=)
+                st.session_state["corridor_route"] = model.options.get("route")
+                st.selectbox(tr("route"), list(routes), key="corridor_route", format_func=routes.get)
         if table.key == "named":
             with st.expander(tr("what")):
                 st.markdown(named_vs_computed.explanation(lg))

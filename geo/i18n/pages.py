@@ -32,6 +32,14 @@ HOTSPOT_PAGE: dict[str, tuple[str, str]] = {
     "named_period": ("Kỳ được nêu", "Period named"),
     "named_status": ("So với kết quả thống kê", "Against the statistics"),
     "source": ("Nguồn", "Source"),
+    "along": ("Số vụ dọc tuyến — {route}", "Cases along the route — {route}"),
+    "along_note": ("Từ điểm đầu tới cửa khẩu; vị trí là km tính từ điểm đầu của tuyến (tuyến là đường nối các điểm "
+                   "mốc, không phải con đường thật).",
+                   "From the origin to the gate; positions are km from the route's origin (the route joins "
+                   "waypoints: it is not the road itself)."),
+    "position_km": ("Vị trí (km từ điểm đầu)", "Position (km from the origin)"),
+    "waypoints": ("Điểm mốc trên tuyến", "Waypoints"),
+    "cases_col": ("Số vụ", "Cases"),
     "no_hot": ("Không có huyện nào là điểm nóng thống kê với bộ lọc này.",
                "No district is a statistical hotspot for these filters."),
 }

@@ -55,6 +55,7 @@ class ViewModel:
     data_version: str = ""  # the store's data version the model was computed from
     kpi_changes: dict[str, str] = field(default_factory=dict)  # kpi label -> change vs previous period
     tables: list[Table] = field(default_factory=list)  # further tables the page shows
+    options: dict = field(default_factory=dict)  # choices the page offers that depend on the data (e.g. routes)
 
     @property
     def request(self):  # the name exports used before the view model

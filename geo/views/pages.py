@@ -86,6 +86,7 @@ def hotspot_page_tables(model, engine=None) -> list:
                                             for v in summary[c]] for c in ("cases_in", "cases_away")})
         tables.append(Table("corridors", TEXT["corridors"][i].format(km=spec.corridor_km), frame, status,
                             note=TEXT["corridors_note"][i], sensitive=True))
+        tables += route_profile(model, summary, aggregate, threshold)
     try:
         gi = hotspots.hotspot_table(aggregate, metric=_analysis_metric(spec), covered="all")
         named = named_vs_computed.named_vs_computed(gi)
@@ -174,3 +175,37 @@ def published_figures(model):
     frame = frame.fillna("").astype(str).rename(columns={k: v[i] for k, v in PUBLISHED_COLUMNS.items()})
     return Table("published", t("published_figures", spec.lang), frame.reset_index(drop=True),
                  note=facts.CAVEATS["figures"][i])
+
+
+def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, threshold: int) -> list:
+    """Districts of one route's corridor from its origin to its end with their cases (protected; no
+    running total, whose steps would give each small count away). The page's route choice is the spec's
+    ``route``; the routes with a line are offered in ``model.options["routes"]``."""
+    from geo.i18n.pages import HOTSPOT_PAGE as TEXT
+    from geo.stats import corridors
+    from geo.views.model import Table
+
+    spec = model.view
+    i = 1 if spec.lang == "en" else 0
+    routes = summary[summary["has_line"].astype(bool)] if "has_line" in summary else summary
+    if routes.empty:
+        return []
+    names = dict(zip(routes["route_id"].astype(str), routes["route_name"].astype(str)))
+    model.options["routes"] = names
+    route_id = spec.route if spec.route in names else next(iter(names))
+    model.options["route"] = route_id
+    profile = corridors.along_route_profile(route_id, aggregate, km=spec.corridor_km, covered="all")
+    if profile.empty:
+        return []
+    cases = [sup.NO_DATA if pd.isna(v) else sup.label_count(v, threshold, spec.lang, spec.suppress)
+             for v in profile["cases"]]
+    frame = pd.DataFrame({
+        TEXT["position_km"][i]: [f"{p:,.0f}".replace(",", ".") for p in profile["position_km"]],
+        TEXT["named_district"][i]: profile["name_vi"].astype(str),
+        TEXT["waypoints"][i]: profile["waypoints"].fillna("").astype(str),
+        TEXT["cases_col"][i]: cases,
+    })
+    status = pd.DataFrame({TEXT["cases_col"][i]: [sup.SMALL if (not pd.isna(v) and 0 < v < threshold) else sup.SHOWN
+                                                  for v in profile["cases"]]})
+    return [Table("route_profile", TEXT["along"][i].format(route=names[route_id]), frame, status,
+                  note=TEXT["along_note"][i], sensitive=True)]

@@ -126,6 +126,7 @@ class ViewSpec:
     page_path: str = ""  # the app page the view is for (tong-quan, bien-gioi, diem-nong...), "" for exports by kind
     access: str = "viewer"  # viewer (small counts protected) | exact (may see exact counts)
     corridor_km: int = 10  # Hotspot page: width of the route corridors (``km``, 5–30)
+    route: str | None = None  # Hotspot page: the route whose corridor is profiled (``route``), None: the first
 
 
 #: the name exports used before the view model
@@ -325,7 +326,8 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         raise BriefingError("km must be a whole number of kilometres (5 to 30)") from None
     if not 5 <= corridor_km <= 30:
         raise BriefingError("km must be between 5 and 30")
-    return ViewSpec(corridor_km=corridor_km, page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
+    route = _one(params, "route")
+    return ViewSpec(corridor_km=corridor_km, route=route, page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
                            rate=rate, layer=layer, district=district, highlight=highlight,
                            lang=lang, demo=demo, forms=tuple(forms), agencies=tuple(agencies),
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
