@@ -259,11 +259,9 @@ def _prepared_map(map_key: str, _build) -> dict:
     for elem in _walk(fmap):
         css += [href for _, href in getattr(elem, "default_css", [])]
         js += [src for _, src in getattr(elem, "default_js", [])]
-    (s, w), (n, e) = fmap.get_bounds() if fmap.get_bounds()[0][0] is not None else ([[None, None], [None, None]])
-    bounds = {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}}
     return {"script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fmap),
             "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
-            "default": {"last_active_drawing": None, "bounds": bounds}, "zoom": fmap.options.get("zoom")}
+            "default": {"last_active_drawing": None}, "zoom": fmap.options.get("zoom")}
 
 
 def _walk(element):
