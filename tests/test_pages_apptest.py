@@ -12,43 +12,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.views.filters import Filters
+from tests.apptest_support import RISKY, demo_store_at, run_page
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
 NO_DATA = "Không có dữ liệu cho bộ lọc này"
 LAYER_ERROR = "Không tải được lớp bản đồ"
-RISKY = "=HYPERLINK(\"http://example.invalid\",\"x\")"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_store(tmp_path_factory):
     """A temporary store with the demo data (one case of Kỳ Sơn gets a formula-like source)."""
-    from sqlalchemy import update
-
-    from geo.data import demo, store
-    from geo.data import schema as S
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TDN_DATABASE_URL", url)
-        engine = store.get_engine(url)
-        demo.load_demo(engine=engine)
-        first = store.cases_frame({"districts": ["40417"]}, engine=engine)["id"].iloc[0]
-        with engine.begin() as conn:
-            conn.execute(update(S.cases).where(S.cases.c.id == int(first)).values(source=RISKY))
+    with demo_store_at(tmp_path_factory.mktemp("pages")) as engine:
         yield engine
-    store.dispose_engines()
 
 
 def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "pages/tong_quan.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page(page, params)
 
 
 def text(at: AppTest) -> str:

@@ -26,11 +26,11 @@ from geo.render.briefing import build_briefing, render_briefing
 from geo.views.model import build_view
 from geo.views.spec import ViewSpec, parse_view, spec_from_filters
 from geo.views.filters import Filters
+from tests.apptest_support import APP, RISKY, demo_store_at
+from tests.apptest_support import run_page as run_app_page
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
-RISKY = "=HYPERLINK(\"http://example.invalid\",\"x\")"
 SMALL = re.compile(r"^\s*[1-4]\s*$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,33 +49,12 @@ PATHS = {"pages/tong_quan.py": "tong-quan", "pages/bien_gioi.py": "bien-gioi", "
 @pytest.fixture(scope="module", autouse=True)
 def demo_store(tmp_path_factory):
     """A temporary store holding the demo data; one Kỳ Sơn case gets a formula-like source."""
-    from sqlalchemy import update
-
-    from geo.data import demo
-    from geo.data import schema as S
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('views') / 'views.sqlite'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TDN_DATABASE_URL", url)
-        patch.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
-        engine = store.get_engine(url)
-        demo.load_demo(engine=engine)
-        first = store.cases_frame({"districts": ["40417"]}, engine=engine)["id"].iloc[0]
-        with engine.begin() as conn:
-            conn.execute(update(S.cases).where(S.cases.c.id == int(first)).values(source=RISKY))
+    with demo_store_at(tmp_path_factory.mktemp("views")) as engine:
         yield engine
-    store.dispose_engines()
 
 
 def run_page(page: str, query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page != "pages/tong_quan.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_app_page(page, query, timeout=120)
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

@@ -210,6 +210,18 @@ def legend_html(title: str, items: list[LegendItem]) -> str:
     return f"<b>{html.escape(title)}</b>" + "".join(rows)
 
 
+def label_point(geom, tolerance: float):
+    """A point well inside the largest part of ``geom`` (pole of inaccessibility), or None."""
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty:
+        return None
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+    if not parts:
+        return None
+    return polylabel(max(parts, key=lambda g: g.area), tolerance=tolerance)
+
+
 def clip_to_bounds(frame: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
     """Rows intersecting ``bounds`` (minx, miny, maxx, maxy), geometry clipped to that box."""
     minx, miny, maxx, maxy = bounds

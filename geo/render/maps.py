@@ -29,6 +29,7 @@ from geo.render.layers import (
     Style,
     bounds_of,
     clip_to_bounds,
+    label_point,
     legend_html,
 )
 from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, new_map
@@ -220,14 +221,14 @@ def _labels(lang: str, clip: tuple[float, float, float, float], neighbours: gpd.
                                     "country"))
     else:
         for row in neighbours.itertuples():
-            point = _label_point(row.geometry, (maxx - minx) / 200)
+            point = label_point(row.geometry, (maxx - minx) / 200)
             if point is not None:
                 labels.append(Label(point.y, point.x, row.name_vi if lang == "vi" else row.name_en, "country"))
     for frame, column, css in ((context, "prov_name_vi", "province"), (units, "name_vi", "unit")):
         if frame is None:
             continue
         for geom, name in zip(frame.geometry, frame[column]):
-            point = _label_point(geom, (maxx - minx) / 300)
+            point = label_point(geom, (maxx - minx) / 300)
             if point is not None:
                 short = name.replace("Thành phố ", "TP ").replace("Tỉnh ", "")
                 labels.append(Label(point.y, point.x, short, css))
@@ -242,18 +243,6 @@ def _labels(lang: str, clip: tuple[float, float, float, float], neighbours: gpd.
             if minx <= c.x <= maxx and miny <= c.y <= maxy:
                 labels.append(Label(c.y + dy, c.x, t(key, lang), "islands"))
     return LabelLayer(labels)
-
-
-def _label_point(geom, tolerance: float):
-    """A point well inside the largest part of ``geom`` (pole of inaccessibility), or None."""
-    from shapely.ops import polylabel
-
-    if geom is None or geom.is_empty:
-        return None
-    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
-    if not parts:
-        return None
-    return polylabel(max(parts, key=lambda g: g.area), tolerance=tolerance)
 
 
 def _legend(era: str, lang: str, units_shown: gpd.GeoDataFrame, province_view: bool,

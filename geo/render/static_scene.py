@@ -35,6 +35,7 @@ from geo.render.maps import (
     WIDE_PROVINCE_DEGREES,
 )
 from geo.stats.suppression import label_count, threshold_from_env
+from geo.render.layers import label_point
 from geo.render.webmap import SEA_COLOUR
 from geo.views.mapspec import (  # noqa: F401  (the view's description; re-exported for the renderers)
     MapSpec,
@@ -164,17 +165,6 @@ def _land_lonlat():
     return shapely.union_all(parts).buffer(0)
 
 
-def _label_point(geom, tolerance: float):
-    from shapely.ops import polylabel
-
-    if geom is None or geom.is_empty:
-        return None
-    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
-    if not parts:
-        return None
-    return polylabel(max(parts, key=lambda g: g.area), tolerance=tolerance)
-
-
 _POINTS: dict[tuple, tuple[float, float] | None] = {}
 
 
@@ -184,7 +174,7 @@ def _unit_point(name: str, level: str, code: str, layer: _Layer) -> tuple[float,
     if key not in _POINTS:
         geom = layer.merc[layer.index[code]]
         size = math.sqrt(max(geom.area, 1.0))
-        p = _label_point(geom, size / 60)
+        p = label_point(geom, size / 60)
         _POINTS[key] = None if p is None else (p.x, p.y)
     return _POINTS[key]
 
@@ -542,7 +532,7 @@ def _scene_labels(scene: _Scene, ext_ll, layer: _Layer) -> list[_Label]:
         part = row.geometry.intersection(frame_box)
         if part.is_empty or part.area < area * 0.015:
             continue
-        p = _label_point(part, max(ext_ll[2] - ext_ll[0], 0.01) / 200)
+        p = label_point(part, max(ext_ll[2] - ext_ll[0], 0.01) / 200)
         if p is None:
             continue
         x, y = to_mercator(p.x, p.y)
@@ -558,7 +548,7 @@ def _scene_labels(scene: _Scene, ext_ll, layer: _Layer) -> list[_Label]:
     if not placed_sea:
         sea = frame_box.difference(_land_lonlat())
         if not sea.is_empty and sea.area > area * 0.04:
-            p = _label_point(sea, max(ext_ll[2] - ext_ll[0], 0.01) / 200)
+            p = label_point(sea, max(ext_ll[2] - ext_ll[0], 0.01) / 200)
             if p is not None and not any(lb.style == "sea" and abs(lb.x - to_mercator(p.x, p.y)[0]) < 1 for lb in out):
                 x, y = to_mercator(p.x, p.y)
                 out.append(_Label(x, y, t("sea", lang), "sea", 0))
@@ -611,7 +601,7 @@ def _scene_labels(scene: _Scene, ext_ll, layer: _Layer) -> list[_Label]:
                 geom = ctx.frame.geometry.iat[r].intersection(frame_box)
                 if geom.is_empty or geom.area < area * 0.01:
                     continue
-                p = _label_point(geom, (ext_ll[2] - ext_ll[0]) / 200)
+                p = label_point(geom, (ext_ll[2] - ext_ll[0]) / 200)
                 if p is None:
                     continue
                 x, y = to_mercator(p.x, p.y)
