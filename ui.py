@@ -433,28 +433,15 @@ def show_table(model, table, key: str, title: bool = True) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
     if table.note:
         st.caption(table.note)
-    version = model.data_version
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv", lg), _table_file(model, table.key, "csv", version),
+    # the files are written when asked for (a callable), not on every rerun of the page
+    left.download_button(t("download_csv", lg), lambda: downloads.table_csv(model, table),
                          file_name=downloads.table_filename(model, table, "csv"), mime="text/csv",
                          key=f"dl_csv_{key}")
-    right.download_button(t("download_xlsx", lg), _table_file(model, table.key, "xlsx", version),
+    right.download_button(t("download_xlsx", lg), lambda: downloads.table_xlsx(model, table),
                           file_name=downloads.table_filename(model, table, "xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"dl_xlsx_{key}")
-
-
-def _table_file(model, table_key: str, ext: str, version: str) -> bytes:
-    return _cached_table_file(model.view, version, table_key, ext)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _cached_table_file(spec, version: str, table_key: str, ext: str) -> bytes:
-    from geo.render import downloads
-
-    model = _cached_model(spec, version)
-    table = next(tab for tab in model.all_tables() if tab.key == table_key)
-    return downloads.table_csv(model, table) if ext == "csv" else downloads.table_xlsx(model, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
