@@ -817,3 +817,66 @@ KIND_TABLES: dict[str, Table] = {
 }
 
 DATA_TABLES: tuple[Table, ...] = tuple(KIND_TABLES.values())
+
+
+# --------------------------------------------------------------------------------------------------
+# Accounts, sessions, audit and server settings (migration 3; see geo.auth)
+# --------------------------------------------------------------------------------------------------
+#: Server-side settings shared by every process of a deployment: the secret that signs session cookies
+#: and the secret behind the cell keys. Never shown in the app, never exported.
+app_settings = Table(
+    "app_settings", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: One row per account. ``role``: viewer | analyst | data_manager | admin. ``provinces``: comma-separated
+#: pre-2025 province codes the user is limited to (empty: the whole country). ``auth``: local (password in
+#: this store, argon2id) or oidc (signed in through the organisation's identity provider).
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False),
+    Column("display_name", String(200)),
+    Column("password_hash", Text),
+    Column("role", String(20), nullable=False, default="viewer"),
+    Column("provinces", Text, nullable=False, default=""),
+    Column("auth", String(10), nullable=False, default="local"),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime),
+    UniqueConstraint("username", name="uq_users_username"),
+    sqlite_autoincrement=True,
+)
+
+#: Signed-in browser sessions. ``id`` is the SHA-256 of the random token in the cookie (the token itself
+#: is never stored), so a copy of the database cannot be used to sign in.
+user_sessions = Table(
+    "user_sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("address", String(100)),
+    Column("revoked_at", DateTime),
+)
+
+#: The audit trail: every sign-in (and failed attempt), import, undo, export and account change. Rows are
+#: only ever added; nothing in the app changes or deletes them.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("username", String(200)),
+    Column("action", String(40), nullable=False),
+    Column("outcome", String(20), nullable=False, default="ok"),
+    Column("detail", Text),
+    Column("address", String(100)),
+    sqlite_autoincrement=True,
+)
+
+AUTH_TABLES: tuple[Table, ...] = (app_settings, users, user_sessions, audit_log)

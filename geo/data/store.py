@@ -108,11 +108,17 @@ def _m002_case_rollup(conn) -> None:
     conn.execute(rollup_insert())
 
 
+def _m003_accounts(conn) -> None:
+    """Version 3: accounts, sessions, the audit trail and server settings (secrets)."""
+    S.metadata.create_all(conn, tables=list(S.AUTH_TABLES), checkfirst=True)
+
+
 #: (version, name, function). Append new migrations; never edit a released one. A later change to a
 #: table adds a migration with explicit DDL (``ALTER TABLE`` through SQLAlchemy) so existing files upgrade.
 MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "initial schema: imports, cases, prevention models, key areas, targets, user reference layers", _m001_initial),
     (2, "case_rollup summary table for fast district/province aggregation", _m002_case_rollup),
+    (3, "accounts, sessions, audit trail and server settings", _m003_accounts),
 ]
 
 
@@ -577,6 +583,34 @@ def data_version(engine: Engine | None = None) -> str:
                                   func.max(t.c.undone_at), func.count(t.c.undone_at))).one()
     n, last_id, last_at, last_undo, n_undone = row
     return f"{n}.{last_id or 0}.{n_undone}.{last_at or ''}.{last_undo or ''}".replace(" ", "T")
+
+
+def setting(name: str, default_factory=None, engine: Engine | None = None) -> str | None:
+    """A server setting shared by every process (``app_settings``). When it is missing and
+    ``default_factory`` is given, its value is created once (the first process to write wins, so every
+    process reads the same value afterwards)."""
+    from sqlalchemy.exc import IntegrityError
+
+    engine = _engine(engine)
+    t = S.app_settings
+    with engine.connect() as conn:
+        value = conn.execute(select(t.c.value).where(t.c.name == name)).scalar()
+    if value is not None or default_factory is None:
+        return value
+    try:
+        with engine.begin() as conn:
+            conn.execute(t.insert().values(name=name, value=str(default_factory())))
+    except IntegrityError:
+        pass  # another process created it first
+    with engine.connect() as conn:
+        return conn.execute(select(t.c.value).where(t.c.name == name)).scalar()
+
+
+def secret(name: str, engine: Engine | None = None) -> bytes:
+    """A random 32-byte server secret, created on first use and kept in the store."""
+    import secrets as _secrets
+
+    return bytes.fromhex(setting(f"secret.{name}", lambda: _secrets.token_hex(32), engine=engine))
 
 
 def with_labels(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
