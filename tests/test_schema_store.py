@@ -294,7 +294,7 @@ def test_migration_from_version_1_fills_the_rollup(tmp_path, reg):
                                              province_code="40", prov_code_pre2025="40", prov_code_2025="40",
                                              n_cases=1, victims=3, is_demo=False))
     assert store.schema_version(engine) == 1
-    assert store.migrate(engine) == 2
+    assert store.migrate(engine) == S.SCHEMA_VERSION
     with engine.connect() as conn:
         assert conn.execute(select(func.sum(S.case_rollup.c.victims))).scalar() == 3
     agg = store.aggregate_cases("province", "month", engine=engine)

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 
 #: Current schema version; :mod:`geo.data.store` migrates a database up to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DEMO_LABEL = "DỮ LIỆU MINH HỌA / DEMO DATA"
 DEMO_LABEL_VI = "DỮ LIỆU MINH HỌA"
