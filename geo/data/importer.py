@@ -711,6 +711,9 @@ def _write(conn, report: ImportReport, user: str | None, origin: str, is_demo: b
         row = {n: rec.get(n) for n in names}
         row["import_id"] = import_id
         rows.append(row)
+    if table is S.cases:  # the record key of the cell-key method, set once here and kept (geo.stats.cellkey)
+        for row, key in zip(rows, store.record_keys(conn, [row["row_key"] for row in rows])):
+            row["ckey"] = key
     for i in range(0, len(rows), _CHUNK * 10):
         conn.execute(table.insert(), rows[i:i + _CHUNK * 10])
     if table is S.cases:

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 
 #: Current schema version; :mod:`geo.data.store` migrates a database up to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DEMO_LABEL = "DỮ LIỆU MINH HỌA / DEMO DATA"
 DEMO_LABEL_VI = "DỮ LIỆU MINH HỌA"
@@ -650,6 +650,9 @@ cases = Table(
     Column("border_gate", String(200)),
     Column("agency", String(30)),
     *_common_tail(),
+    # cell-key method: the row's record key in [0, 1) (HMAC of row_key with the server secret; migration 4).
+    # Never shown, exported or logged (geo.stats.cellkey)
+    Column("ckey", Float),
     UniqueConstraint("row_key", name="uq_cases_row_key"),
 )
 Index("ix_cases_district_month", cases.c.district_code5, cases.c.p_year, cases.c.p_month)
@@ -686,6 +689,14 @@ case_rollup = Table(
     Column("victims_rescued", Integer),
     Column("victims_supported", Integer),
     Column("suspects_arrested", Integer),
+    # cell-key sums (migration 4): SUM(column * ckey) per sum column (geo.stats.cellkey)
+    Column("ck_n_cases", Float),
+    Column("ck_victims", Float),
+    Column("ck_victims_children", Float),
+    Column("ck_victims_women", Float),
+    Column("ck_victims_rescued", Float),
+    Column("ck_victims_supported", Float),
+    Column("ck_suspects_arrested", Float),
 )
 Index("ix_case_rollup_district", case_rollup.c.district_code5, case_rollup.c.p_year, case_rollup.c.p_month)
 

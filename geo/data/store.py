@@ -16,6 +16,7 @@ keep the row's own period as the bucket (``exact_grain`` false), so nothing is d
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    or_,
     select,
     true,
 )
@@ -105,12 +107,58 @@ def _m002_case_rollup(conn) -> None:
     S.case_rollup.create(conn, checkfirst=True)
     for index in S.case_rollup.indexes:
         index.create(conn, checkfirst=True)
-    conn.execute(rollup_insert())
+    conn.execute(rollup_insert(keys=False))  # the cell keys come with migration 4
 
 
 def _m003_accounts(conn) -> None:
     """Version 3: accounts, sessions, the audit trail and server settings (secrets)."""
     S.metadata.create_all(conn, tables=list(S.AUTH_TABLES), checkfirst=True)
+
+
+def _secret_in(conn, name: str) -> bytes:
+    """``secret(name)`` read (or created) on an open connection: a migration or an import runs inside a
+    transaction, and on SQLite a second connection could not write the setting meanwhile. Same setting
+    (``secret.<name>``, 32 random bytes in hex) as :func:`secret`, so both give the same bytes."""
+    import secrets as _secrets
+
+    t = S.app_settings
+    key = f"secret.{name}"
+    value = conn.execute(select(t.c.value).where(t.c.name == key)).scalar()
+    if value is None:
+        value = _secrets.token_hex(32)
+        conn.execute(t.insert().values(name=key, value=value))
+    return bytes.fromhex(value)
+
+
+def record_keys(conn, row_keys: Sequence[str]) -> list[float]:
+    """Record keys of case rows (cell-key method, :func:`geo.stats.cellkey.record_key`) for their
+    ``row_key`` values, with the server secret read on ``conn``. Never log or show them."""
+    from geo.stats import cellkey
+
+    secret_bytes = _secret_in(conn, cellkey.SECRET_NAME)
+    return [cellkey.record_key(secret_bytes, k) for k in row_keys]
+
+
+def _m004_cell_keys(conn) -> None:
+    """Version 4: the record key ``ckey`` of every case row (cell-key method) and the cell-key sums
+    ``ck_<column>`` of ``case_rollup`` (rebuilt from the case rows)."""
+    from sqlalchemy import Float, bindparam, text, update
+
+    columns = {c["name"] for c in inspect(conn).get_columns(S.cases.name)}
+    if "ckey" not in columns:
+        conn.execute(text(f"ALTER TABLE {S.cases.name} ADD COLUMN ckey {Float().compile(dialect=conn.dialect)}"))
+    rows = conn.execute(select(S.cases.c.id, S.cases.c.row_key)).all()
+    if rows:
+        keys = record_keys(conn, [r[1] for r in rows])
+        stmt = update(S.cases).where(S.cases.c.id == bindparam("b_id")).values(ckey=bindparam("b_ckey"))
+        params = [{"b_id": r[0], "b_ckey": k} for r, k in zip(rows, keys)]
+        for i in range(0, len(params), 5000):
+            conn.execute(stmt, params[i:i + 5000])
+    S.case_rollup.drop(conn, checkfirst=True)
+    S.case_rollup.create(conn)
+    for index in S.case_rollup.indexes:
+        index.create(conn, checkfirst=True)
+    conn.execute(rollup_insert())
 
 
 #: (version, name, function). Append new migrations; never edit a released one. A later change to a
@@ -119,21 +167,26 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (1, "initial schema: imports, cases, prevention models, key areas, targets, user reference layers", _m001_initial),
     (2, "case_rollup summary table for fast district/province aggregation", _m002_case_rollup),
     (3, "accounts, sessions, audit trail and server settings", _m003_accounts),
+    (4, "cell keys: record key of every case row, cell-key sums in case_rollup", _m004_cell_keys),
 ]
 
 
-def rollup_insert(import_ids: Iterable[int] | None = None):
-    """INSERT ... SELECT that summarises the cases of ``import_ids`` (all imports when None)."""
+def rollup_insert(import_ids: Iterable[int] | None = None, keys: bool = True):
+    """INSERT ... SELECT that summarises the cases of ``import_ids`` (all imports when None), with the
+    cell-key sums ``ck_<column>`` = SUM(column * ckey) (``keys=False``: without them, for a database
+    older than migration 4)."""
     c = S.cases.c
     own = c.p_month.is_(None)
-    keys = [c[k] for k in S.ROLLUP_KEYS]
+    group = [c[k] for k in S.ROLLUP_KEYS]
     own_start = case((own, c.period_start), else_=None)
     own_end = case((own, c.period_end), else_=None)
-    sel = select(*keys, own_start, own_end, func.min(c.period_start), func.max(c.period_end), func.count(),
-                 *[func.sum(c[k]) for k in S.ROLLUP_SUMS]).group_by(*keys, own_start, own_end)
+    key_sums = [func.sum(c[k] * c.ckey) for k in S.ROLLUP_SUMS] if keys else []
+    sel = select(*group, own_start, own_end, func.min(c.period_start), func.max(c.period_end), func.count(),
+                 *[func.sum(c[k]) for k in S.ROLLUP_SUMS], *key_sums).group_by(*group, own_start, own_end)
     if import_ids is not None:
         sel = sel.where(c.import_id.in_(list(import_ids)))
-    cols = [*S.ROLLUP_KEYS, "own_start", "own_end", "g_start", "g_end", "n_rows", *S.ROLLUP_SUMS]
+    cols = [*S.ROLLUP_KEYS, "own_start", "own_end", "g_start", "g_end", "n_rows", *S.ROLLUP_SUMS,
+            *([f"ck_{k}" for k in S.ROLLUP_SUMS] if keys else [])]
     return S.case_rollup.insert().from_select(cols, sel)
 
 
@@ -184,6 +237,10 @@ class CaseFilter:
     record_types: list[str] = field(default_factory=list)
     demo: str = "include"
     import_id: int | None = None
+    #: pre-2025 province codes a user may see (empty: the whole country). A row is in scope when its
+    #: pre-2025 province is; a row placed only in a 2025 province is in scope when every pre-2025
+    #: province merged into that 2025 province is (strict: nothing from outside the scope leaks in).
+    scope: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, value: "CaseFilter | dict | None") -> "CaseFilter":
@@ -245,6 +302,40 @@ def _case_conditions(f: CaseFilter, table=None) -> list:
         raise ValueError(f"demo must be include, exclude or only, not {f.demo!r}")
     if f.import_id is not None:
         cond.append(c.import_id == int(f.import_id))
+    if f.scope:
+        cond.append(scope_condition(f.scope, table))
+    return cond
+
+
+@functools.lru_cache(maxsize=4)
+def _province_map(path: str) -> dict[str, str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {r["old_code"].zfill(2): r["new_code"].zfill(2) for r in csv.DictReader(fh)}
+
+
+def province_old_to_new() -> dict[str, str]:
+    """Pre-2025 province code -> 2025 province code (``province_63_to_34.csv`` of the boundary folder)."""
+    return _province_map(str(config.boundaries_dir() / "province_63_to_34.csv"))
+
+
+def scope_provinces_2025(scope: Iterable[str]) -> list[str]:
+    """The 2025 provinces wholly inside a scope of pre-2025 provinces (every province merged into them is
+    in the scope)."""
+    scope = {str(p).zfill(2) for p in scope}
+    merged: dict[str, set[str]] = {}
+    for old, new in province_old_to_new().items():
+        merged.setdefault(new, set()).add(old)
+    return sorted(new for new, olds in merged.items() if olds <= scope)
+
+
+def scope_condition(scope: Iterable[str], table=None):
+    """WHERE condition keeping the rows of ``table`` (``cases`` or ``case_rollup``) inside ``scope``."""
+    c = (S.cases if table is None else table).c
+    scope = sorted({str(p).zfill(2) for p in _listify(scope)})
+    cond = c.prov_code_pre2025.in_(scope)
+    new = scope_provinces_2025(scope)
+    if new:
+        cond = or_(cond, and_(c.prov_code_pre2025.is_(None), c.prov_code_2025.in_(new)))
     return cond
 
 
@@ -263,11 +354,14 @@ def _frame(engine: Engine, stmt, date_cols: Iterable[str] = ()) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 # Case queries
 # --------------------------------------------------------------------------------------------------
-def cases_frame(filters: CaseFilter | dict | None = None, engine: Engine | None = None) -> pd.DataFrame:
-    """Stored case and aggregate rows matching ``filters``, one row each, with ``is_demo``."""
+def cases_frame(filters: CaseFilter | dict | None = None, engine: Engine | None = None,
+                keys: bool = False) -> pd.DataFrame:
+    """Stored case and aggregate rows matching ``filters``, one row each, with ``is_demo``. The record
+    key ``ckey`` only with ``keys=True`` (for the view builders' cell keys; never shown)."""
     engine = _engine(engine)
     f = CaseFilter.of(filters)
-    stmt = select(S.cases).where(and_(true(), *_case_conditions(f))).order_by(S.cases.c.period_start, S.cases.c.id)
+    columns = [c for c in S.cases.columns if keys or c.name != "ckey"]
+    stmt = select(*columns).where(and_(true(), *_case_conditions(f))).order_by(S.cases.c.period_start, S.cases.c.id)
     return _frame(engine, stmt, ("date", "period_start", "period_end"))
 
 
@@ -305,6 +399,9 @@ def aggregate_cases(by: str = "district", grain: str = "month", filters: CaseFil
     The summary table ``case_rollup`` answers the query when it can (no commune grouping, no form or
     agency filter or grouping, dates on month boundaries); otherwise the case rows are read. Both give
     the same numbers. ``source``: ``auto`` (default) or ``cases`` to force reading the case rows.
+
+    Next to every sum its cell-key sum ``ck_<sum>`` (``ck_cases``, ``ck_victims``...: SUM(count × record
+    key), :mod:`geo.stats.cellkey`), exact and additive, so both sources give the same keys. Never show them.
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {sorted(GROUPINGS)}")
@@ -332,6 +429,9 @@ def aggregate_cases(by: str = "district", grain: str = "month", filters: CaseFil
         time_keys += [case((own, own_start_col), else_=None).label("own_start"),
                       case((own, own_end_col), else_=None).label("own_end")]
     sums = [func.sum(c[col]).label("cases" if col == "n_cases" else col) for col in SUM_COLUMNS]
+    # cell-key sums next to every sum (geo.stats.cellkey): exact, so both sources give the same values
+    sums += [func.sum(c[f"ck_{col}"] if rollup else c[col] * c.ckey).label("ck_" + ("cases" if col == "n_cases" else col))
+             for col in SUM_COLUMNS]
     if rollup:
         n_rows = func.sum(c.n_rows)
         demo_rows = func.sum(case((c.is_demo.is_(True), c.n_rows), else_=0))
@@ -389,6 +489,8 @@ def _finish_aggregate(df: pd.DataFrame, grain: str) -> pd.DataFrame:
     for col in ("cases", *SUM_COLUMNS[1:]):
         if col in df.columns:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        if "ck_" + col in df.columns:
+            df["ck_" + col] = pd.to_numeric(df["ck_" + col], errors="coerce").astype(float).fillna(0.0)
     df["demo_rows"] = pd.to_numeric(df.get("demo_rows", 0), errors="coerce").fillna(0).astype(int)
     df["n_rows"] = pd.to_numeric(df.get("n_rows", 0), errors="coerce").fillna(0).astype(int)
     df["is_demo"] = df["demo_rows"] > 0
@@ -426,7 +528,7 @@ def table_frame(kind: str, demo: str = "include", engine: Engine | None = None, 
         if value is None:
             continue
         cond.append(table.c[col].in_(_listify(value)) if isinstance(value, (list, tuple, set)) else table.c[col] == value)
-    stmt = select(table).where(and_(*cond)).order_by(table.c.id)
+    stmt = select(*[c for c in table.columns if c.name != "ckey"]).where(and_(*cond)).order_by(table.c.id)
     dates = [c.name for c in table.columns if isinstance(c.type, S.Date)]
     return _frame(engine, stmt, dates)
 
