@@ -23,6 +23,7 @@ _TEXT = {
     "demo_only": ("Chỉ dữ liệu minh họa", "Demo data only"),
     "suppressed": ("Số nhỏ hơn {t} được ẩn", "Counts under {t} hidden"),
     "not_suppressed": ("Số liệu chính xác (không ẩn số nhỏ)", "Exact figures (small counts not hidden)"),
+    "ckm": ("Số liệu làm nhiễu nhẹ, số nhỏ hơn {t} được ẩn", "Figures with slight noise, counts under {t} hidden"),
     "table_title": ("Số liệu theo {level}", "Figures by {level}"),
     "level_district": ("huyện", "district"),
     "level_commune": ("xã/phường", "commune"),

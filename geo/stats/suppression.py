@@ -30,6 +30,13 @@ Each count column is its own table (victims and cases are not added together). T
 sums it is given; it does not model orderings (a "top 10" list) unless told through ``known``.
 
 Display strings: :func:`label_count` (``"1.234"`` in Vietnamese, ``"1,234"`` in English).
+
+**Viewers: the cell-key method instead.** The views protect what a viewer sees with
+:func:`protect_ckm` (:mod:`geo.stats.cellkey`): every cell is perturbed from its own records' keys, then
+masked ("<5" for a perturbed 1..threshold-1). No complementary "x" is needed there: totals are perturbed
+independently of their lines, so subtraction gives no exact count. The audited complementary suppression
+above (:func:`suppress_counts`) remains for tables of exact figures that leave the app without noise
+(``access="exact"`` views with ``suppress`` on, row-level downloads via :func:`protect_columns`).
 """
 from __future__ import annotations
 
@@ -58,6 +65,10 @@ NOTES = {
                "“x”: also hidden so that a small number cannot be worked out from a total"),
     "off": ("Số liệu chính xác, không ẩn số nhỏ: không dùng để phát hành",
             "Exact figures, small counts not hidden: not for release"),
+    "ckm": ("Số liệu đã được làm nhiễu nhẹ để bảo vệ nạn nhân: mỗi ô có thể lệch vài đơn vị, tổng có thể khác "
+            "tổng các dòng và khác số liệu công bố chính thức; “0” có thể là không có hoặc rất ít",
+            "Figures carry slight noise to protect victims: each cell may differ by a few, a total may differ from "
+            "the sum of its lines and from the official figure; “0” may mean none or very few"),
 }
 
 
@@ -508,3 +519,57 @@ def _display(value, st: str, t: int, lang: str) -> str:
     if st == WITHHELD:
         return ""
     return format_count(value, lang)
+
+
+# --------------------------------------------------------------------------------------------------
+# Cell-key method (viewers)
+# --------------------------------------------------------------------------------------------------
+def _ckm_status(value, t: int) -> str:
+    if _missing(value):
+        return MISSING
+    v = float(value)
+    if v == 0:
+        return ZERO
+    return SMALL if v < t else SHOWN
+
+
+def mask_label(value, threshold: int | None = None, lang: str = "vi") -> str:
+    """Display text of a perturbed count: "–" for no data, "0", "<5" for 1..threshold-1, else the number."""
+    t = _resolve(threshold)
+    st = _ckm_status(value, t)
+    return _display(value, st, t, lang)
+
+
+def protect_ckm(df: pd.DataFrame, count_columns: Sequence[str], threshold: int | None = None, *,
+                keys: pd.DataFrame | None = None, withheld_rows: Iterable[Hashable] = (),
+                lang: str = "vi") -> Suppressed:
+    """Cell-key protection of a table (viewers): every count cell of ``df`` is perturbed from its own
+    cell-key sum (``keys[column]``, same index; :func:`geo.stats.cellkey.perturb`), then masked: a
+    perturbed value from 1 to ``threshold - 1`` reads ``"<5"``, 0 reads ``"0"`` (a true 0 always stays 0).
+    ``keys=None``: the values are perturbed already (mask only). ``withheld_rows``: not printed (status
+    ``withheld``, empty text). The returned ``values`` are the **perturbed** counts: rates, changes and map
+    classes are computed from them, never from the true counts."""
+    from geo.stats import cellkey
+
+    t = _resolve(threshold)
+    columns = list(count_columns)
+    withheld_rows = set(withheld_rows)
+    index = list(df.index)
+    table = cellkey.ptable() if keys is not None else None
+    perturbed: dict[str, list] = {}
+    for c in columns:
+        raw = pd.to_numeric(df[c], errors="coerce").tolist()
+        if keys is None:
+            perturbed[c] = [None if _missing(v) else float(v) for v in raw]
+        else:
+            ks = pd.to_numeric(keys[c], errors="coerce").fillna(0.0).tolist()
+            perturbed[c] = [None if _missing(v) else float(cellkey.perturb(v, k, table)) for v, k in zip(raw, ks)]
+    values = pd.DataFrame(perturbed, index=df.index, dtype=float)
+    status = pd.DataFrame({c: [WITHHELD if (r in withheld_rows and not _missing(v)) else _ckm_status(v, t)
+                               for r, v in zip(index, perturbed[c])] for c in columns}, index=df.index, dtype=object)
+    display = df.copy()
+    for c in columns:
+        display[c] = pd.Series([_display(v, st, t, lang) for v, st in zip(perturbed[c], status[c])],
+                               index=df.index, dtype=object)
+    return Suppressed(display=display, status=status, values=values, threshold=t, enabled=True,
+                      count_columns=columns)

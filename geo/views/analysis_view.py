@@ -22,7 +22,7 @@ from geo.views.mapspec import (
 from geo.i18n.views import _ATEXT
 from geo.views.model import ViewModel
 from geo.views.spec import BriefingError, ViewSpec, MAX_TABLE_LINES, _analysis_metric, _display_metric, _metric_header, _metric_label, _tx, parse_period
-from geo.views.units import _case_filter, _data_source, _highlight, _no_data_message
+from geo.views.units import _case_filter, _data_source, _highlight, _no_data_message, perturb_aggregate
 
 _CONFIDENCE = {"hot_99": "99%", "hot_95": "95%", "hot_90": "90%"}
 
@@ -32,17 +32,26 @@ def _atx(key: str, lang: str, **kw) -> str:
     return (en if lang == "en" else vi).format(**kw)
 
 
-def _analysis_aggregate(req: ViewSpec, start, end, engine) -> pd.DataFrame:
-    """District sums of the whole country (Gi* needs every district as context: no province filter)."""
+def _analysis_aggregate(req: ViewSpec, start, end, engine, keys: bool = False) -> pd.DataFrame:
+    """District sums of the whole country (Gi* needs every district as context: no province filter; the
+    user's scope still applies). For a protected view the counts are perturbed (cell-key method) per
+    district, so every analysis works on protected figures; ``keys=True``: the true sums with their cell
+    keys instead (for cells built from several districts, e.g. a corridor, perturbed from their own keys)."""
     from geo.data import store
     f = _case_filter(req)
     f.pop("provinces", None)
     f.pop("provinces_2025", None)
     f["start"], f["end"] = start, end
     try:
-        return store.aggregate_cases("district", "all", filters=f, engine=engine)
+        agg = store.aggregate_cases("district", "all", filters=f, engine=engine)
     except ValueError as exc:
         raise BriefingError(str(exc)) from None
+    return agg if keys else perturb_aggregate(req, agg)
+
+
+def covered(req: ViewSpec):
+    """Which districts the data covers for the analyses: the whole country, or the user's scope."""
+    return list(req.scope) if req.scope else "all"
 
 
 def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
@@ -70,13 +79,13 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
     frames = [current]
     previous_words = ""
     if req.layer == "gi":
-        table = hotspots.hotspot_table(current, metric=metric, covered="all")
+        table = hotspots.hotspot_table(current, metric=metric, covered=covered(req))
         class_table = hotspots.CLASSES
     else:
         p_start, p_end = previous_period(req.period.start, req.period.end)
         previous = _analysis_aggregate(req, p_start, p_end, engine)
         frames.append(previous)
-        table = change.district_change(current, previous, covered="all", metric=metric)
+        table = change.district_change(current, previous, covered=covered(req), metric=metric)
         class_table = change.CLASSES
         previous_words = parse_period(f"{p_start.isoformat()}/{p_end.isoformat()}").words(lang)
     table = table.assign(code=table["code"].astype(str))
@@ -106,7 +115,10 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
     keys = [f"u:{c}" for c in listed["code"]]
     counts = pd.DataFrame({c: pd.to_numeric(listed[c], errors="coerce").to_numpy() for c in count_cols},
                           index=keys)
-    suppressed = sup.suppress_counts(counts, list(count_cols), req.threshold, enabled=req.suppress, lang=lang)
+    if req.protected:  # the counts are perturbed already (the aggregate): masked only
+        suppressed = sup.protect_ckm(counts, list(count_cols), req.threshold, lang=lang)
+    else:
+        suppressed = sup.suppress_counts(counts, list(count_cols), req.threshold, enabled=req.suppress, lang=lang)
     header = [_atx("district", lang)] + ([_tx("province", lang)] if with_province else []) + [class_header] + \
         list(count_cols.values())
     rows = []
@@ -154,13 +166,17 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
     if req.agencies:
         filters.append(f"{_tx('agency', lang)}: " + ", ".join(S.AGENCIES.label(a, lang) for a in req.agencies))
     filters.append(_tx(f"demo_{req.demo}", lang))
-    filters.append(_tx("suppressed", lang, t=req.threshold) if req.suppress else _tx("not_suppressed", lang))
+    from geo.views.spec import _protection_words
+    filters.append(_protection_words(req))
     notes = [_atx("gi_note", lang)] if req.layer == "gi" else \
         [_atx("change_note", lang, prev=previous_words, b=change.MIN_BASELINE)]
     notes.append(_atx("covered_note", lang))
     mark_notes = {}
-    if req.suppress:
-        index = 1 if lang == "en" else 0
+    index = 1 if lang == "en" else 0
+    if req.protected:
+        mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold)}
+        notes.append(sup.NOTES["ckm"][index])
+    elif req.suppress:
         mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
                       sup.HIDDEN: sup.NOTES["hidden"][index]}
     period_label = req.period.words(lang)
@@ -176,6 +192,6 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
                    table_title=_atx("gi_table" if req.layer == "gi" else "change_table", lang),
                    notes=notes, mark_notes=mark_notes,
                    data_source=_data_source(req, engine, demo_used, all_rows - demo_rows > 0),
-                   made_on=made_on, suppress=req.suppress, threshold=req.threshold)
+                   made_on=made_on, suppress=req.protected or req.suppress, threshold=req.threshold)
     return ViewModel(view=req, map=spec, table=out_table, table_status=status, kpis=kpis, made_on=made_on,
                     has_data=True, figures={})

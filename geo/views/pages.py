@@ -36,6 +36,42 @@ def national_border_units(model):
     return Table("border_units", f"{word} ({max(len(frame) - 1, 0)})", frame)
 
 
+def _corridor_cells(spec, summary: pd.DataFrame, true_aggregate: pd.DataFrame) -> pd.DataFrame:
+    """A protected view's corridor counts: each corridor's (and the "away" districts') cases perturbed
+    from the cell keys of exactly its own records (never summed from perturbed districts), and the rates
+    recomputed from those perturbed counts."""
+    from geo.stats import cellkey
+
+    agg = true_aggregate[true_aggregate["district_code5"].notna()]
+    true = pd.to_numeric(agg["cases"], errors="coerce").fillna(0).groupby(agg["district_code5"].astype(str)).sum()
+    keys = agg["ck_cases"].groupby(agg["district_code5"].astype(str)).sum()
+    members = {rid: [c for c in str(codes).split(";") if c] for rid, codes in
+               zip(summary["route_id"], summary["corridor_codes"])}
+    in_any = set().union(*members.values()) if members else set()
+    away = [c for c in true.index if c not in in_any]
+
+    def cell(codes):
+        codes = [c for c in codes if c in true.index]
+        return cellkey.perturb(float(true.reindex(codes).sum()), float(keys.reindex(codes).sum()))
+
+    out = summary.copy()
+    cases_in = [cell(members[r]) for r in out["route_id"]]
+    cases_out = [cell([c for c in true.index if c not in set(members[r])]) for r in out["route_id"]]
+    cases_away = cell(away)
+    out["cases_in"] = [float(v) if pd.notna(o) else float("nan") for v, o in zip(cases_in, summary["cases_in"])]
+    out["cases_away"] = [float(cases_away) if pd.notna(o) else float("nan") for o in summary["cases_away"]]
+
+    def rate(n, pop):
+        return n / pop * 100_000 if pop and pop > 0 and not pd.isna(n) else float("nan")
+
+    out["rate_in"] = [rate(n, p) for n, p in zip(out["cases_in"], out["population_in"])]
+    out["rate_away"] = [rate(n, p) for n, p in zip(out["cases_away"], out["population_away"])]
+    rate_out = [rate(n, p) for n, p in zip(cases_out, out["population_out"])]
+    out["rate_ratio"] = [r / o if o and o > 0 and not pd.isna(r) else float("nan")
+                         for r, o in zip(out["rate_in"], rate_out)]
+    return out
+
+
 def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:
     """A rate is printed only where its count is: next to a small count it would give the count away."""
     from geo.stats.classify import format_number
@@ -60,23 +96,28 @@ def hotspot_page_tables(model, engine=None) -> list:
     from geo.views.model import Table
     from geo.views.spec import _analysis_metric
 
+    from geo.views.analysis_view import covered
+
     spec = model.view
     lang = spec.lang
     i = 1 if lang == "en" else 0
-    threshold = spec.threshold if spec.suppress else 1
+    masked = spec.protected or spec.suppress
+    threshold = spec.threshold if masked else 1
     tables = []
     start, end = spec.period.start, spec.period.end
-    aggregate = _analysis_aggregate(spec, start, end, engine)
-    summary = corridors.corridor_summary(aggregate, km=spec.corridor_km, covered="all")
+    aggregate = _analysis_aggregate(spec, start, end, engine)  # perturbed per district for a protected view
+    summary = corridors.corridor_summary(aggregate, km=spec.corridor_km, covered=covered(spec))
+    if spec.protected and not summary.empty:
+        summary = _corridor_cells(spec, summary, _analysis_aggregate(spec, start, end, engine, keys=True))
     if not summary.empty:
         frame = pd.DataFrame({
             TEXT["route"][i]: summary["route_name"],
             TEXT["nature"][i]: summary["nature_en" if lang == "en" else "nature_vi"],
             TEXT["n_districts_in"][i]: summary["n_districts_in"].astype(int).astype(str),
-            TEXT["cases_in"][i]: [sup.label_count(v, threshold, lang, spec.suppress) if not pd.isna(v) else sup.NO_DATA
+            TEXT["cases_in"][i]: [sup.label_count(v, threshold, lang, masked) if not pd.isna(v) else sup.NO_DATA
                                   for v in summary["cases_in"]],
             TEXT["rate_in"][i]: _protected_rate(summary["cases_in"], summary["rate_in"], threshold, lang),
-            TEXT["cases_away"][i]: [sup.label_count(v, threshold, lang, spec.suppress) if not pd.isna(v)
+            TEXT["cases_away"][i]: [sup.label_count(v, threshold, lang, masked) if not pd.isna(v)
                                     else sup.NO_DATA for v in summary["cases_away"]],
             TEXT["rate_away"][i]: _protected_rate(summary["cases_away"], summary["rate_away"], threshold, lang),
             TEXT["rate_ratio"][i]: [sup.NO_DATA if (pd.isna(r) or (0 < n < threshold)) else f"{r:.2f}"
@@ -88,7 +129,7 @@ def hotspot_page_tables(model, engine=None) -> list:
                             note=TEXT["corridors_note"][i], sensitive=True))
         tables += route_profile(model, summary, aggregate, threshold)
     try:
-        gi = hotspots.hotspot_table(aggregate, metric=_analysis_metric(spec), covered="all")
+        gi = hotspots.hotspot_table(aggregate, metric=_analysis_metric(spec), covered=covered(spec))
         named = named_vs_computed.named_vs_computed(gi)
     except Exception:  # named hotspots need the facts folder; the page goes on without this table
         named = pd.DataFrame()
@@ -131,9 +172,12 @@ def kpi_changes(model, engine=None) -> dict[str, str]:
         text = current.get(label)
         if text is None:
             continue
-        cur = _number(text)
+        cur = _number(text)  # the shown (perturbed, for a protected view) figure
         prev = float(pd.to_numeric(previous[metric], errors="coerce").fillna(0).sum()) if not previous.empty else 0.0
-        threshold = spec.threshold if spec.suppress else 1
+        if spec.protected:  # the previous period's figure perturbed from its own records' keys
+            from geo.stats import cellkey
+            prev = float(cellkey.perturb(prev, float(previous[f"ck_{metric}"].sum()) if not previous.empty else 0.0))
+        threshold = spec.threshold if (spec.protected or spec.suppress) else 1
         if cur is None or prev < threshold or cur < threshold:
             continue
         out[label] = f"{(cur - prev) / prev * 100:+.0f}%"
@@ -194,10 +238,13 @@ def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, thresho
     model.options["routes"] = names
     route_id = spec.route if spec.route in names else next(iter(names))
     model.options["route"] = route_id
-    profile = corridors.along_route_profile(route_id, aggregate, km=spec.corridor_km, covered="all")
+    from geo.views.analysis_view import covered
+
+    # ``aggregate`` is perturbed per district for a protected view: each district's own protected count
+    profile = corridors.along_route_profile(route_id, aggregate, km=spec.corridor_km, covered=covered(spec))
     if profile.empty:
         return []
-    cases = [sup.NO_DATA if pd.isna(v) else sup.label_count(v, threshold, spec.lang, spec.suppress)
+    cases = [sup.NO_DATA if pd.isna(v) else sup.label_count(v, threshold, spec.lang, spec.protected or spec.suppress)
              for v in profile["cases"]]
     frame = pd.DataFrame({
         TEXT["position_km"][i]: [f"{p:,.0f}".replace(",", ".") for p in profile["position_km"]],

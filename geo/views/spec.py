@@ -127,6 +127,14 @@ class ViewSpec:
     access: str = "viewer"  # viewer (small counts protected) | exact (may see exact counts)
     corridor_km: int = 10  # Hotspot page: width of the route corridors (``km``, 5–30)
     route: str | None = None  # Hotspot page: the route whose corridor is profiled (``route``), None: the first
+    #: pre-2025 province codes the user may see (empty: the whole country). Given by the sign-in glue
+    #: (``parse_view(..., scope=...)``), never read from a URL; every store query of the view applies it.
+    scope: tuple[str, ...] = ()
+
+    @property
+    def protected(self) -> bool:
+        """Counts protected with the cell-key method (every ``viewer`` view)."""
+        return self.access != "exact"
 
 
 #: the name exports used before the view model
@@ -169,7 +177,24 @@ def _truthy(value: str | None) -> bool | None:
     raise BriefingError(f"expected on/off, not {value!r}")
 
 
-def parse_params(params: Mapping | str, today: date | None = None, allow_exact: bool = False) -> ViewSpec:
+def _scope(scope) -> tuple[str, ...]:
+    """A user's province scope: sorted pre-2025 province codes (empty: the whole country)."""
+    if scope is None:
+        return ()
+    codes = [scope] if isinstance(scope, str) else list(scope)
+    out = set()
+    for code in codes:
+        code = str(code).strip().zfill(2)
+        try:
+            province_name("pre2025", code)
+        except KeyError:
+            raise BriefingError(f"no pre-2025 province with code {code!r} in the user's scope") from None
+        out.add(code)
+    return tuple(sorted(out))
+
+
+def parse_params(params: Mapping | str, today: date | None = None, allow_exact: bool = False,
+                 scope=()) -> ViewSpec:
     """A request from URL-like filters: a dict of query parameters (values may be lists, as
     ``st.query_params`` or ``parse_qs`` give them) or a query string (``page=border&border=laos``).
 
@@ -186,6 +211,9 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     ``suppress=off`` and a ``threshold`` below the configured one (``TDN_SUPPRESSION_THRESHOLD``) are
     refused unless ``allow_exact`` (a page passes it only for users allowed to see exact numbers; the
     command line passes it, since whoever runs it reads the store anyway).
+
+    ``scope``: the pre-2025 provinces the signed-in user may see (from the sign-in glue, never from the
+    URL: a ``scope`` query parameter is ignored); empty = the whole country.
     """
     if isinstance(params, str):
         params = parse_qs(params.lstrip("?"), keep_blank_values=False)
@@ -332,7 +360,8 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
                            lang=lang, demo=demo, forms=tuple(forms), agencies=tuple(agencies),
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
                            k=k, breaks=breaks, page_path=page_raw if page_raw in APP_PAGES else "",
-                           access="exact" if (allow_exact and suppress is False) else "viewer")
+                           access="exact" if (allow_exact and suppress is False) else "viewer",
+                           scope=_scope(scope))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -461,18 +490,26 @@ def _filters_text(req: BriefingRequest) -> str:
     if req.agencies:
         parts.append(f"{_tx('agency', lang)}: " + ", ".join(S.AGENCIES.label(a, lang) for a in req.agencies))
     parts.append(_tx(f"demo_{req.demo}", lang))
-    parts.append(_tx("suppressed", lang, t=req.threshold) if req.suppress else _tx("not_suppressed", lang))
+    parts.append(_protection_words(req))
     return " · ".join(parts)
+
+
+def _protection_words(req: BriefingRequest) -> str:
+    """How the view's counts are protected, in words (filters line of exports)."""
+    if req.protected:
+        return _tx("ckm", req.lang, t=req.threshold)
+    return _tx("suppressed", req.lang, t=req.threshold) if req.suppress else _tx("not_suppressed", req.lang)
 
 
 #: the one parser of views (URL query, command line, a page's widgets)
 parse_view = parse_params
 
 
-def spec_from_filters(page_path: str, filters, lang: str = "vi", **extra) -> ViewSpec:
+def spec_from_filters(page_path: str, filters, lang: str = "vi", *, scope=(), **extra) -> ViewSpec:
     """The view of an app page for its widgets' :class:`geo.views.filters.Filters` (plus e.g. ``layer``),
-    read by the same parser as a URL: a page and its export are the same view."""
+    read by the same parser as a URL: a page and its export are the same view. ``scope``: the signed-in
+    user's provinces (see :func:`parse_params`)."""
     params = dict(filters.to_query())
     params.update(page=page_path, lang=lang)
     params.update({k: v for k, v in extra.items() if v is not None})
-    return parse_params(params)
+    return parse_params(params, scope=scope)

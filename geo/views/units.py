@@ -48,14 +48,46 @@ from geo.views.spec import BriefingError, ViewSpec, KPI_METRICS, MAX_TABLE_LINES
 # Numbers
 # --------------------------------------------------------------------------------------------------
 SUMS = tuple(METRICS)
+#: the cell-key sums of the counts (``store.aggregate_cases``' ``ck_<sum>``): summed like the counts, so
+#: every element (unit, province, "other" line, total) gets the key of exactly its own records
+KEYS = tuple(f"ck_{m}" for m in SUMS)
+ALL = SUMS + KEYS
 
 
 def _case_filter(req: ViewSpec) -> dict:
     f: dict = {"start": req.period.start, "end": req.period.end, "demo": req.demo, "forms": req.forms,
-               "agencies": req.agencies}
+               "agencies": req.agencies, "scope": list(req.scope)}
     if req.province is not None:
         f["provinces" if req.era == "pre2025" else "provinces_2025"] = [req.province]
     return f
+
+
+def perturbed_value(req: ViewSpec, value, key_sum):
+    """What a view shows for a true count with its cell-key sum: perturbed for a protected view, else the
+    count itself (``None`` stays None)."""
+    from geo.stats import cellkey
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(cellkey.perturb(value, key_sum)) if req.protected else float(value)
+
+
+def perturb_aggregate(req: ViewSpec, agg: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a ``store.aggregate_cases`` frame whose counts are what the view may use: for a protected
+    view each row's counts are perturbed from its own cell keys (one row per district and period for a
+    district aggregate), and the keys are dropped. The analyses (Gi*, change, corridors) then work on the
+    protected figures only."""
+    out = agg.copy()
+    if req.protected and len(out):
+        from geo.stats import cellkey
+
+        table = cellkey.ptable()
+        for m in SUMS:
+            if m in out.columns and f"ck_{m}" in out.columns:
+                vals = pd.to_numeric(out[m], errors="coerce")
+                out[m] = pd.array([pd.NA if pd.isna(v) else cellkey.perturb(v, k, table)
+                                   for v, k in zip(vals, out[f"ck_{m}"])], dtype="Int64")
+    return out.drop(columns=[c for c in KEYS if c in out.columns])
 
 
 def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
@@ -63,13 +95,13 @@ def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
     ``prov`` (province code of the era or None), the metric sums, ``demo_rows``, ``n_rows``."""
     from geo.data import store
     f = _case_filter(req)
-    cols = ["unit", "prov", *SUMS, "demo_rows", "n_rows"]
+    cols = ["unit", "prov", *ALL, "demo_rows", "n_rows"]
     if req.era == "pre2025":
         agg = store.aggregate_cases("district", "all", filters=f, engine=engine)
         if agg.empty:
             return pd.DataFrame(columns=cols)
         df = pd.DataFrame({"unit": agg["district_code5"], "prov": agg["prov_code_pre2025"]})
-        for c in SUMS:
+        for c in ALL:
             df[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
         df["demo_rows"], df["n_rows"] = agg["demo_rows"], agg["n_rows"]
     elif req.province is None and req.page != "border":
@@ -77,17 +109,20 @@ def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
         if agg.empty:
             return pd.DataFrame(columns=cols)
         df = pd.DataFrame({"unit": agg["prov_code_2025"], "prov": agg["prov_code_2025"]})
-        for c in SUMS:
+        for c in ALL:
             df[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
         df["demo_rows"], df["n_rows"] = agg["demo_rows"], agg["n_rows"]
     else:
-        rows = store.cases_frame(f, engine=engine)
+        rows = store.cases_frame(f, engine=engine, keys=True)
         if rows.empty:
             return pd.DataFrame(columns=cols)
         df = pd.DataFrame({"unit": rows["commune_code_2025"], "prov": rows["prov_code_2025"]})
         df["cases"] = pd.to_numeric(rows["n_cases"], errors="coerce").fillna(0)
         for c in SUMS[1:]:
             df[c] = pd.to_numeric(rows[c], errors="coerce").fillna(0)
+        ckey = pd.to_numeric(rows["ckey"], errors="coerce").fillna(0.0)
+        for c in SUMS:
+            df[f"ck_{c}"] = df[c] * ckey
         df["demo_rows"] = rows["is_demo"].astype(int)
         df["n_rows"] = 1
     df["unit"] = df["unit"].where(df["unit"].notna(), None)
@@ -95,7 +130,7 @@ def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
     key_unit = df["unit"].fillna("")
     key_prov = df["prov"].fillna("")
     out = df.groupby([key_unit.rename("unit_k"), key_prov.rename("prov_k")], sort=True)[
-        [*SUMS, "demo_rows", "n_rows"]].sum().reset_index()
+        [*ALL, "demo_rows", "n_rows"]].sum().reset_index()
     out["unit"] = out["unit_k"].replace("", None)
     out["prov"] = out["prov_k"].replace("", None)
     return out[cols]
@@ -117,16 +152,16 @@ def _units_table(req: ViewSpec, spec_units: pd.DataFrame, rows: pd.DataFrame, un
     prov_of = dict(zip(codes, spec_units["prov_code"] if "prov_code" in spec_units else spec_units["code"]))
     in_view = set(codes)
     reporting = set(rows["prov"].dropna())
-    by_unit = rows[rows["unit"].isin(in_view)].groupby("unit")[list(SUMS)].sum()
+    by_unit = rows[rows["unit"].isin(in_view)].groupby("unit")[list(ALL)].sum()
 
     values: dict[str, dict[str, float | None]] = {}
     for code in codes:
         if code in by_unit.index:
-            values[f"u:{code}"] = {m: float(by_unit.at[code, m]) for m in SUMS}
+            values[f"u:{code}"] = {m: float(by_unit.at[code, m]) for m in ALL}
         elif prov_of[code] in reporting:
-            values[f"u:{code}"] = {m: 0.0 for m in SUMS}
+            values[f"u:{code}"] = {m: 0.0 for m in ALL}
         else:
-            values[f"u:{code}"] = {m: None for m in SUMS}
+            values[f"u:{code}"] = {m: None for m in ALL}
     # rows of the scope not placed in a unit of the view (not counted in a border view)
     unplaced = rows[~rows["unit"].isin(in_view)] if not border_view else rows.iloc[0:0]
     level_word = {"districts_pre2025": "district", "communes_2025": "commune", "provinces_2025": "province"}[unit_layer]
@@ -142,16 +177,16 @@ def _units_table(req: ViewSpec, spec_units: pd.DataFrame, rows: pd.DataFrame, un
             members = [f"u:{c}" for c in codes if prov_of[c] == p]
             pu = unplaced[unplaced["prov"] == p]
             if len(pu) and not border_view:
-                values[f"pu:{p}"] = {m: float(pu[m].sum()) for m in SUMS}
+                values[f"pu:{p}"] = {m: float(pu[m].sum()) for m in ALL}
                 members.append(f"pu:{p}")
             vals = [values[k] for k in members]
             values[f"p:{p}"] = {m: (None if all(v[m] is None for v in vals) else
-                                    float(sum(v[m] or 0 for v in vals))) for m in SUMS}
+                                    float(sum(v[m] or 0 for v in vals))) for m in ALL}
             groups.append((f"p:{p}", members))
             lines.append(_Line(f"p:{p}", names.get(p, p), [f"p:{p}"]))
         rest = unplaced[~unplaced["prov"].isin(provs)] if not border_view else unplaced
         if len(rest):
-            values["unplaced"] = {m: float(rest[m].sum()) for m in SUMS}
+            values["unplaced"] = {m: float(rest[m].sum()) for m in ALL}
             unplaced_keys.append("unplaced")
     else:
         layer_frame = spec_units.set_index("code")
@@ -161,17 +196,19 @@ def _units_table(req: ViewSpec, spec_units: pd.DataFrame, rows: pd.DataFrame, un
                 name = short_province(name)
             lines.append(_Line(f"u:{code}", name, [f"u:{code}"]))
         if len(unplaced):
-            values["unplaced"] = {m: float(unplaced[m].sum()) for m in SUMS}
+            values["unplaced"] = {m: float(unplaced[m].sum()) for m in ALL}
             unplaced_keys.append("unplaced")
     # top lines by the chosen metric, the rest on one "other" line
     metric = req.metric
-    lines.sort(key=lambda ln: (-(values[ln.key][metric] or 0), ln.label))
+    # ordered by what the view shows (the perturbed count for a protected view): the order tells nothing more
+    shown = {ln.key: perturbed_value(req, values[ln.key][metric], values[ln.key][f"ck_{metric}"]) for ln in lines}
+    lines.sort(key=lambda ln: (-(shown[ln.key] or 0), ln.label))
     top: list[_Line] = lines
     if len(lines) > MAX_TABLE_LINES + 1:
         top, rest_lines = lines[:MAX_TABLE_LINES], lines[MAX_TABLE_LINES:]
         rest_keys = [ln.key for ln in rest_lines]
         values["others"] = {m: (None if all(values[k][m] is None for k in rest_keys) else
-                                float(sum(values[k][m] or 0 for k in rest_keys))) for m in SUMS}
+                                float(sum(values[k][m] or 0 for k in rest_keys))) for m in ALL}
         groups.append(("others", rest_keys))
         provinces = table_by_province or unit_layer == "provinces_2025"
         label = _tx("others_prov" if provinces else "others", lang, n=len(rest_lines))
@@ -180,7 +217,7 @@ def _units_table(req: ViewSpec, spec_units: pd.DataFrame, rows: pd.DataFrame, un
         top = top + [_Line("unplaced", _tx(f"unplaced_{level_word if not table_by_province else 'province'}", lang),
                            ["unplaced"])]
     total_members = [ln.key for ln in top]
-    values["total"] = {m: float(sum(values[k][m] or 0 for k in total_members)) for m in SUMS}
+    values["total"] = {m: float(sum(values[k][m] or 0 for k in total_members)) for m in ALL}
     groups.append(("total", total_members))
     # what is never printed as a number: units of a national map (colours only), provinces and units
     # not listed, the unplaced rows of each province
@@ -252,26 +289,36 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
     # (an administrative or border view without figures still shows its units and border lengths)
     values, lines, groups, withheld, level_word, by_province = _units_table(req, units, rows, unit_layer)
     mapped = kind == "choropleth" or (kind == "border" and has_rows)
-    counts = {k[2:]: v[req.metric] for k, v in values.items() if k.startswith("u:")}
-    population = _element_population(req, units, unit_layer, values, groups) if req.rate else {}
-    rates = {key: _rate(values[key][req.metric], population.get(key)) for key in values} if req.rate else {}
-    metric_values = {k[2:]: v for k, v in rates.items() if k.startswith("u:")} if req.rate else counts
-    cls = None
-    if mapped:
-        cls = classify(metric_values, req.method, req.k, req.breaks,
-                       protect=req.threshold if (req.suppress and not req.rate) else None,
-                       integer=False if req.rate else None)
     form_keys: list[str] = []
     if req.district:  # the district's figures by form of exploitation, tied to the district's own figures
         form_keys = _add_district_forms(req, engine, values, groups)
 
-    # suppression on one frame holding every element (units, provinces, lines, totals)
-    frame = pd.DataFrame.from_dict(values, orient="index")[list(SUMS)]
+    # protection on one frame holding every element (units, provinces, lines, totals)
+    whole = pd.DataFrame.from_dict(values, orient="index")
+    frame = whole[list(SUMS)]
     if kind == "admin":  # the administrative map prints only the totals of the view
         withheld = {k for k in values if k != "total"}
     elif req.district:  # the map labels (districts) and the district's form table; no province total
         withheld = {k for k in values if not k.startswith(("u:", "f:"))}
     map_labels_shown = mapped and not (req.province is None and kind != "border")
+    protective = req.protected or req.suppress  # small counts masked on the map's classes
+    if req.protected:
+        # cell-key method: each element perturbed from its own records' keys, then masked; everything
+        # below (map classes, rates, labels, key figures) reads the perturbed counts only
+        keys = whole[list(KEYS)].rename(columns=dict(zip(KEYS, SUMS)))
+        suppressed = sup.protect_ckm(frame, list(SUMS), req.threshold, keys=keys, withheld_rows=withheld, lang=lang)
+        shown = {k: (None if pd.isna(v) else float(v)) for k, v in suppressed.values[req.metric].items()}
+    else:
+        shown = {k: values[k][req.metric] for k in values}
+    counts = {k[2:]: shown[k] for k in values if k.startswith("u:")}
+    population = _element_population(req, units, unit_layer, values, groups) if req.rate else {}
+    rates = {key: _rate(shown[key], population.get(key)) for key in values} if req.rate else {}
+    metric_values = {k[2:]: v for k, v in rates.items() if k.startswith("u:")} if req.rate else counts
+    cls = None
+    if mapped:
+        cls = classify(metric_values, req.method, req.k, req.breaks,
+                       protect=req.threshold if (protective and not req.rate) else None,
+                       integer=False if req.rate else None)
 
     def known(column: str, row: str, value: float):
         """What a unit's colour tells about its count (rate maps: the rate class times the population;
@@ -288,8 +335,9 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
         lo, hi = cls.interval_of(rates[row])
         return (math.floor(lo * pop / 100_000), math.ceil(hi * pop / 100_000) if math.isfinite(hi) else math.inf)
 
-    suppressed = sup.suppress_counts(frame, list(SUMS), req.threshold, groups=groups, withheld_rows=withheld,
-                                     known=known, enabled=req.suppress, lang=lang)
+    if not req.protected:  # exact access: exact figures, or the audited complementary suppression
+        suppressed = sup.suppress_counts(frame, list(SUMS), req.threshold, groups=groups, withheld_rows=withheld,
+                                         known=known, enabled=req.suppress, lang=lang)
     demo_rows = int(rows["demo_rows"].sum()) if has_rows else 0
     real_rows = int(rows["n_rows"].sum()) - demo_rows if has_rows else 0
     in_scope_demo = demo_rows > 0
@@ -305,10 +353,10 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
                 continue
             code = key[2:]
             status = suppressed.status.at[key, req.metric]
-            raw = values[key][req.metric]
+            raw = shown[key]
             small = raw is not None and 0 < raw < req.threshold
             text = suppressed.display.at[key, req.metric]
-            if req.rate and req.suppress and (status in (sup.SMALL, sup.HIDDEN_STATUS) or small):
+            if req.rate and protective and (status in (sup.SMALL, sup.HIDDEN_STATUS) or small):
                 protected.add(code)
                 text = text if status in (sup.SMALL, sup.HIDDEN_STATUS) else f"<{req.threshold}"
             elif req.rate and rates.get(key) is not None and status != sup.MISSING:
@@ -326,8 +374,11 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
     notes = []
     mark_notes = {}
     if has_rows:
-        if req.suppress:
-            index = 1 if lang == "en" else 0
+        index = 1 if lang == "en" else 0
+        if req.protected:
+            mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold)}
+            notes.append(sup.NOTES["ckm"][index])
+        elif req.suppress:
             mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
                           sup.HIDDEN: sup.NOTES["hidden"][index]}
         else:
@@ -350,7 +401,7 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
                    table_title=(_tx("by_form", lang, name=district_name) if req.district else
                                 _table_title(req, kind, level_word, by_province)),
                    notes=notes, mark_notes=mark_notes, data_source=_data_source(req, engine, in_scope_demo, real_rows > 0),
-                   made_on=made_on, suppress=req.suppress, threshold=req.threshold)
+                   made_on=made_on, suppress=protective, threshold=req.threshold)
     return ViewModel(view=req, map=spec, table=table, table_status=table_status, kpis=kpis, made_on=made_on,
                     has_data=has_rows)
 
@@ -452,7 +503,7 @@ def _table(req, kind, units, unit_layer, lines, suppressed, by_province, level_w
 def _rate_text(req, key: str, suppressed, rates: dict) -> str:
     """A rate is printed only where its count is: otherwise the count's mark ("<5", "x")."""
     status = suppressed.status.at[key, req.metric]
-    if req.suppress and status in (sup.SMALL, sup.HIDDEN_STATUS, sup.WITHHELD):
+    if (req.protected or req.suppress) and status in (sup.SMALL, sup.HIDDEN_STATUS, sup.WITHHELD):
         return suppressed.display.at[key, req.metric] or sup.HIDDEN
     rate = rates.get(key)
     return sup.NO_DATA if rate is None else format_number(rate, req.lang, integer=False)
@@ -559,12 +610,13 @@ def _add_district_forms(req: ViewSpec, engine, values: dict, groups: list) -> li
     if agg.empty:
         return []
     form = agg["form"].where(agg["form"].notna(), "").astype(str)
-    sums = agg.assign(form=form).groupby("form")[list(SUMS)].sum()
+    sums = agg.assign(form=form).groupby("form")[list(ALL)].sum()
     keys = []
     for code, row in sums.iterrows():
-        values[f"f:{code}"] = {m: float(pd.to_numeric(row[m], errors="coerce") or 0) for m in SUMS}
+        values[f"f:{code}"] = {m: float(pd.to_numeric(row[m], errors="coerce") or 0) for m in ALL}
         keys.append(f"f:{code}")
-    keys.sort(key=lambda k: (-(values[k][req.metric] or 0), k == "f:", k))
+    shown = {k: perturbed_value(req, values[k][req.metric], values[k][f"ck_{req.metric}"]) for k in keys}
+    keys.sort(key=lambda k: (-(shown[k] or 0), k == "f:", k))
     groups.append((f"u:{req.district}", keys))
     return keys
 
