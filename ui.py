@@ -47,6 +47,142 @@ def _set_query(name: str, value: str | None, default: str | None = None) -> None
         st.query_params[name] = value
 
 
+# --- who is looking ---------------------------------------------------------------------------------
+TEST_USER_KEY = "__tdn_test_user__"  # set only by the test suite (AppTest); no widget or URL can set it
+
+
+def escape_md(text) -> str:
+    """Text from data or accounts made inert for Streamlit's markdown (no links, images, HTML, LaTeX)."""
+    import re
+
+    text = "" if text is None else str(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:])", r"\\\1", text)
+
+
+def current_user():
+    """The signed-in :class:`geo.auth.User` of this browser session (from the HttpOnly session cookie,
+    checked against the store on every rerun), or None."""
+    if TEST_USER_KEY in st.session_state:
+        return st.session_state[TEST_USER_KEY]
+    from geo.auth import sessions
+
+    cookie = st.context.cookies.get(sessions.COOKIE_NAME)
+    if not cookie:
+        return None
+    try:
+        found = sessions.lookup(cookie)
+    except Exception:  # the store is unreachable: nobody is signed in
+        return None
+    if found is None:
+        return None
+    st.session_state["_tdn_session_address"] = found[1]
+    return found[0]
+
+
+def client_address() -> str:
+    """The browser's address for the audit trail (behind a trusted proxy: X-Forwarded-For), else the
+    address the session signed in from."""
+    import os
+
+    if os.environ.get("TDN_TRUST_PROXY", "").strip().lower() in ("1", "true", "yes", "on"):
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:100]
+    return (getattr(st.context, "ip_address", None) or st.session_state.get("_tdn_session_address") or "")[:100]
+
+
+def user():
+    """The signed-in user; stops the page with a way to the sign-in page when there is none (the server's
+    gate already refuses anonymous visitors; this also covers a session that ended while the page was open)."""
+    from geo.i18n.auth import ta
+
+    found = current_user()
+    if found is None:
+        lg = lang()
+        st.warning(ta("not_signed_in", lg))
+        st.markdown(f'<a href="/signin?lang={lg}" target="_self">{ta("go_signin", lg)}</a>', unsafe_allow_html=True)
+        st.stop()
+    return found
+
+
+def role_label(role: str, lg: str) -> str:
+    from geo.i18n.auth import ta
+
+    return ta(f"role_{role}", lg)
+
+
+def scope_names(provinces: tuple[str, ...]) -> str:
+    from geo.admin.cache import load_layer
+
+    names = load_layer("provinces_pre2025", "national").set_index("code")["prov_name_vi"]
+    return ", ".join(str(names.get(c, c)) for c in provinces)
+
+
+def account_panel(u) -> None:
+    """Sidebar: who is signed in (name, role, scope), password change and sign-out."""
+    from geo.i18n.auth import ta
+
+    md = escape_md
+    lg = lang()
+    sb = st.sidebar
+    sb.markdown(ta("signed_in_as", lg, name=md(u.name), role=role_label(u.role, lg)))
+    sb.caption(ta("scope_all", lg) if u.national else ta("scope_some", lg, names=md(scope_names(u.provinces))))
+    if u.auth == "local":
+        with sb.expander(ta("change_password", lg)):
+            password_form(u, key="sidebar")
+    sb.markdown(f'<a href="/signout?lang={lg}" target="_self">{ta("sign_out", lg)}</a>', unsafe_allow_html=True)
+
+
+def password_form(u, key: str) -> bool:
+    """The user's own password change; True when it was changed."""
+    from geo.auth import accounts
+    from geo.i18n.auth import ta
+
+    lg = lang()
+    with st.form(f"pw_{key}", clear_on_submit=True):
+        old = st.text_input(ta("old_password", lg), type="password", key=f"pw_old_{key}")
+        new = st.text_input(ta("new_password", lg), type="password", key=f"pw_new_{key}")
+        again = st.text_input(ta("new_password2", lg), type="password", key=f"pw_again_{key}")
+        if not st.form_submit_button(ta("save", lg)):
+            return False
+    if new != again:
+        st.error(ta("passwords_differ", lg))
+        return False
+    try:
+        accounts.change_password(u.username, old, new, address=client_address())
+    except accounts.AuthError as exc:
+        st.error(ta(exc.code, lg, **exc.info))
+        return False
+    st.success(ta("password_changed", lg))
+    return True
+
+
+def require_password_change(u) -> None:
+    """A temporary password (first administrator, reset) must be replaced before anything else."""
+    from geo.i18n.auth import ta
+
+    if not u.must_change_password:
+        return
+    lg = lang()
+    st.title(ta("change_password", lg))
+    st.info(ta("must_change", lg))
+    if password_form(u, key="required"):
+        if TEST_USER_KEY not in st.session_state:
+            st.rerun()
+    st.stop()
+
+
+def require_right(right: str) -> None:
+    """Stop the page with a clear message when the signed-in user lacks ``right``."""
+    from geo.i18n.auth import ta
+
+    u = user()
+    if not u.can(right):
+        st.error(ta("no_right", lang(), role=role_label(u.role, lang())))
+        st.stop()
+
+
 def require_boundaries() -> None:
     """Build the boundary cache if needed; stop the page with one clear message if files are missing."""
     from geo.admin.cache import ensure_cache

@@ -11,32 +11,48 @@ from geo.i18n import t
 
 ERRORS_SHOWN = 200
 lg = ui.lang()
+me = ui.user()
+may_import = me.can("import")
+scope = me.provinces or None
 st.title(t("page_data", lg))
 ui.demo_notice()
+esc = ui.escape_md
 
 tab_import, tab_templates, tab_history, tab_sources = st.tabs(
     [t("data_import", lg), t("data_templates", lg), t("data_history", lg), t("sources", lg)])
 
 with tab_import:
     st.caption(t("data_import_help", lg))
-    upload = st.file_uploader(t("data_choose_file", lg), type=["csv", "xlsx", "txt"], key="data_upload")
+    if not may_import:
+        from geo.i18n.auth import ta
+
+        st.info(ta("no_right", lg, role=ui.role_label(me.role, lg)))
+    elif scope:
+        from geo.i18n.auth import ta
+
+        st.caption(ta("scope_some", lg, names=esc(ui.scope_names(me.provinces))))
+    upload = None if not may_import else st.file_uploader(t("data_choose_file", lg), type=["csv", "xlsx", "txt"], key="data_upload")
     kinds = [None] + list(S.IMPORT_KINDS)
     kind = st.selectbox(t("data_kind", lg), kinds, key="data_kind",
                         format_func=lambda k: t("data_kind_auto", lg) if k is None
                         else (S.IMPORT_KINDS[k].en if lg == "en" else S.IMPORT_KINDS[k].vi))
     if upload is not None:
         data = upload.getvalue()
-        report = importer.validate_file(data, filename=upload.name, kind=kind)
+        report = importer.validate_file(data, filename=upload.name, kind=kind, scope=scope)
         if report.ok:
-            st.success(report.summary(lg))
+            st.success(esc(report.summary(lg)))
             preview = report.records_frame()
             if not preview.empty:
                 st.dataframe(preview.head(50), hide_index=True, width="stretch")
             if st.button(t("data_do_import", lg), type="primary", key="data_do_import"):
-                done = importer.import_file(data, filename=upload.name, kind=kind, origin="page")
-                (st.success if done.ok else st.error)(done.summary(lg))
+                done = importer.import_file(data, filename=upload.name, kind=kind, origin="page", user=me.username,
+                                            scope=scope, address=ui.client_address())
+                (st.success if done.ok else st.error)(esc(done.summary(lg)))
         else:
-            st.error(report.summary(lg))
+            if st.session_state.get("_audited_rejection") != upload.file_id:  # a refused file is recorded once
+                importer._audit_import(report, me.username, ui.client_address(), None)
+                st.session_state["_audited_rejection"] = upload.file_id
+            st.error(esc(report.summary(lg)))
             errors = report.errors_frame(lg)[["file", "row", "column", "value", "reason", "suggestions"]]
             errors.columns = [t(f"err_{c}", lg) for c in errors.columns]
             shown = errors.head(ERRORS_SHOWN).fillna("").astype(str)
@@ -68,13 +84,13 @@ with tab_history:
     else:
         st.dataframe(history, hide_index=True, width="stretch")
         active = history[history["status"] == "active"]
-        if not active.empty:
+        if not active.empty and may_import:
             choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(),
                                   key=f"data_undo_id_{active['id'].max()}",  # newest import preselected
                                   format_func=lambda i: f"#{i} — {active.set_index('id').loc[i, 'file_name']}")
             if st.button(t("data_undo", lg), key="data_undo"):
-                result = importer.undo_import(int(choice), user=None)
-                (st.success if result.ok else st.error)(result.message(lg))
+                result = importer.undo_import(int(choice), user=me.username, scope=scope, address=ui.client_address())
+                (st.success if result.ok else st.error)(esc(result.message(lg)))
 
 with tab_sources:
     st.subheader(t("sources_boundaries", lg))

@@ -656,13 +656,16 @@ def _checksum(data: bytes) -> str:
 
 
 def validate_file(path_or_bytes, filename: str | None = None, kind: str | None = None, engine: Engine | None = None,
-                  reg=None, today: date | None = None, demo: bool = False, check_store: bool = True) -> ImportReport:
+                  reg=None, today: date | None = None, demo: bool = False, check_store: bool = True,
+                  scope: tuple[str, ...] | None = None) -> ImportReport:
     """Read and check a file without writing anything.
 
     ``path_or_bytes``: a path, raw bytes or a file-like object (e.g. a Streamlit upload); ``filename``
     names it in messages and decides CSV vs Excel. ``kind``: one of :data:`geo.data.schema.IMPORT_KINDS`
     (None: detected from the headers). Duplicates against the store (``engine`` or the default one) are
-    checked unless ``check_store`` is false. ``demo`` marks every row as demonstration data.
+    checked unless ``check_store`` is false. ``demo`` marks every row as demonstration data. ``scope``:
+    the pre-2025 province codes the importing user may write (None or empty: the whole country); a row
+    outside it is an error naming its row and province column (see :func:`_check_scope`).
     """
     name = _name_of(path_or_bytes, filename)
     report = ImportReport(file_name=str(name), kind=kind)
@@ -690,12 +693,58 @@ def validate_file(path_or_bytes, filename: str | None = None, kind: str | None =
     if not validator.check_structure():
         return report
     records = validator.run()
+    if scope:
+        _check_scope(validator, records, tuple(scope))
     report.n_rows = len(table.rows)
     report.n_demo_rows = sum(1 for r in records if r.get("is_demo"))
     if not report.errors:
         report._records = records
         report.status = "valid"
     return report
+
+
+def scope_2025(scope: tuple[str, ...]) -> set[str]:
+    """The 2025 provinces that the pre-2025 provinces of ``scope`` became part of."""
+    from geo.admin.cache import load_layer
+
+    provinces = load_layer("provinces_pre2025", "national")
+    chosen = provinces[provinces["code"].astype(str).isin(set(scope))]
+    return set(chosen["prov_code_2025new"].astype(str))
+
+
+def row_in_scope(prov_pre2025, prov_2025, scope: tuple[str, ...], new_codes: set[str] | None = None) -> bool | None:
+    """Whether a stored/imported row's place lies in ``scope`` (pre-2025 codes); None when the row has no
+    Vietnamese province (e.g. a waypoint abroad)."""
+    pre = str(prov_pre2025) if prov_pre2025 not in (None, "") and not pd.isna(prov_pre2025) else None
+    new = str(prov_2025) if prov_2025 not in (None, "") and not pd.isna(prov_2025) else None
+    if pre is not None:
+        return pre in scope
+    if new is not None:
+        return new in (new_codes if new_codes is not None else scope_2025(scope))
+    return None
+
+
+#: kinds whose rows may lie outside Vietnam (reference layers): such rows are not tied to a province
+_REFERENCE_KINDS = ("gates", "hotspots", "routes")
+
+
+def _check_scope(validator: "_Validator", records: list[dict], scope: tuple[str, ...]) -> None:
+    new_codes = scope_2025(scope)
+    names = _province_names(scope)
+    for rec in records:
+        inside = row_in_scope(rec.get("prov_code_pre2025"), rec.get("prov_code_2025"), scope, new_codes)
+        if inside is None and validator.report.kind in _REFERENCE_KINDS:
+            continue
+        if not inside:
+            value = rec.get("province_name") or rec.get("place_text") or rec.get("prov_code_pre2025") or ""
+            validator.err(rec.get("row_number"), "province", value, "out_of_scope", scope=names)
+
+
+def _province_names(scope: tuple[str, ...]) -> str:
+    from geo.admin.cache import load_layer
+
+    provinces = load_layer("provinces_pre2025", "national").set_index("code")["prov_name_vi"]
+    return ", ".join(str(provinces.get(c, c)) for c in scope)
 
 
 def _write(conn, report: ImportReport, user: str | None, origin: str, is_demo: bool) -> int:
@@ -723,15 +772,37 @@ def _write(conn, report: ImportReport, user: str | None, origin: str, is_demo: b
 
 def import_file(path_or_bytes, filename: str | None = None, kind: str | None = None, dry_run: bool = False,
                 user: str | None = None, engine: Engine | None = None, origin: str = "api", reg=None,
-                today: date | None = None, demo: bool = False) -> ImportReport:
+                today: date | None = None, demo: bool = False, scope: tuple[str, ...] | None = None,
+                address: str | None = None) -> ImportReport:
     """Validate and import one file, all or nothing.
 
     Nothing is written when there is any error, when ``dry_run`` is true, or when the same file (same
     SHA-256) is already imported and not undone (``status`` = ``already_imported``). Otherwise the rows
     and the import record are written in one transaction (``status`` = ``imported``, ``import_id`` set).
-    ``user`` is recorded in the import log when known.
+    ``user`` is recorded in the import log when known. ``scope``: see :func:`validate_file`. Every
+    import and every refused file is written to the audit trail (who, what, from ``address``).
     """
     engine = engine or store.get_engine()
+    report = _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope)
+    if not dry_run and origin != "demo":
+        _audit_import(report, user, address, engine)
+    return report
+
+
+def _audit_import(report: ImportReport, user, address, engine) -> None:
+    from geo.auth import audit
+
+    if report.status == "imported":
+        audit.record("import", user, f"#{report.import_id} {report.kind}: {report.file_name} ({report.n_rows} rows)",
+                     address, engine=engine)
+    elif report.errors:
+        first = report.errors[0]
+        where = f"row {first.row}, column {first.column}" if first.row else "file"
+        audit.record("import_rejected", user, f"{report.file_name}: {len(report.errors)} errors; first: {where}: "
+                     f"{first.code}", address, outcome="refused", engine=engine)
+
+
+def _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope) -> ImportReport:
     try:
         data, name = _load_bytes(path_or_bytes, filename)
     except _FileProblem as problem:
@@ -751,7 +822,7 @@ def import_file(path_or_bytes, filename: str | None = None, kind: str | None = N
         report.warnings.append(_issue(name, None, None, None, "already_imported", (), "warning",
                                       imp=prior.id, when=_fmt_when(prior.imported_at)))
         return report
-    report = validate_file(data, name, kind, engine=engine, reg=reg, today=today, demo=demo)
+    report = validate_file(data, name, kind, engine=engine, reg=reg, today=today, demo=demo, scope=scope)
     report.dry_run = dry_run
     if report.errors or dry_run:
         return report
@@ -800,10 +871,21 @@ class UndoResult:
         return self.message_en if lang == "en" else self.message_vi
 
 
-def undo_import(import_id: int, user: str | None = None, engine: Engine | None = None) -> UndoResult:
-    """Remove every row written by one import (one transaction) and mark the import as undone."""
+def undo_import(import_id: int, user: str | None = None, engine: Engine | None = None,
+                scope: tuple[str, ...] | None = None, address: str | None = None) -> UndoResult:
+    """Remove every row written by one import (one transaction) and mark the import as undone.
+    ``scope`` (pre-2025 province codes): refused when any row of the import lies outside it. Written to
+    the audit trail."""
     engine = engine or store.get_engine()
-    import_id = int(import_id)
+    result = _undo_import(int(import_id), user, engine, tuple(scope or ()))
+    from geo.auth import audit
+
+    audit.record("undo" if result.ok else "undo_refused", user, f"#{import_id}: {result.message_en}", address,
+                 outcome="ok" if result.ok else "refused", engine=engine)
+    return result
+
+
+def _undo_import(import_id: int, user, engine, scope: tuple[str, ...]) -> UndoResult:
     with engine.begin() as conn:
         rec = conn.execute(select(S.imports).where(S.imports.c.id == import_id)).mappings().first()
         if rec is None:
@@ -811,6 +893,24 @@ def undo_import(import_id: int, user: str | None = None, engine: Engine | None =
         if rec["status"] != "active":
             return UndoResult(False, import_id, 0, f"Lần nhập #{import_id} đã được hoàn tác trước đó.",
                               f"Import #{import_id} was already undone.")
+        if scope:
+            table = S.KIND_TABLES.get(rec["kind"])
+            outside = 0
+            if table is not None and "prov_code_pre2025" in table.c:
+                new_codes = scope_2025(scope)
+                rows = conn.execute(select(table.c.prov_code_pre2025, table.c.prov_code_2025)
+                                    .where(table.c.import_id == import_id)).all()
+                for pre, new in rows:
+                    inside = row_in_scope(pre, new, scope, new_codes)
+                    if inside is False or (inside is None and rec["kind"] not in _REFERENCE_KINDS):
+                        outside += 1
+            if outside:
+                names = _province_names(scope)
+                return UndoResult(False, import_id, 0,
+                                  f"Không hoàn tác được lần nhập #{import_id}: {outside} dòng nằm ngoài phạm vi của bạn "
+                                  f"({names}). Không có gì thay đổi.",
+                                  f"Import #{import_id} cannot be undone: {outside} rows lie outside your scope "
+                                  f"({names}). Nothing was changed.")
         removed = 0
         conn.execute(delete(S.case_rollup).where(S.case_rollup.c.import_id == import_id))
         for table in S.DATA_TABLES:

@@ -97,6 +97,8 @@ IMPORT_MESSAGES: dict = {
     "end_before_start": ("Ngày dừng ({end}) trước ngày thành lập ({start}).", "End date ({end}) is before the start date ({start})."),
     "already_imported": ("Tệp này đã được nhập (lần nhập #{imp}, {when}); không ghi lại lần nữa.",
                          "This file was already imported (import #{imp}, {when}); nothing was written again."),
+    "out_of_scope": ("Dòng này thuộc tỉnh ngoài phạm vi của bạn ({scope}); chỉ được nhập số liệu của các tỉnh đó.",
+                     "This row lies in a province outside your scope ({scope}); you may only import figures of those provinces."),
     "store_conflict": ("Dữ liệu vừa thay đổi trong lúc nhập (trùng khóa); không có gì được ghi. Hãy thử lại.",
                        "The stored data changed during the import (duplicate key); nothing was written. Try again."),
 }

@@ -1,0 +1,88 @@
+"""Administration (admins only): accounts, roles and province scopes; the audit trail (read-only)."""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.auth import ROLES, accounts, audit
+from geo.i18n.auth import ta
+
+ui.require_right("users")
+me = ui.user()
+lg = ui.lang()
+st.title(ta("page_admin", lg))
+tab_users, tab_audit = st.tabs([ta("users", lg), ta("audit_trail", lg)])
+
+
+def _province_options() -> dict[str, str]:
+    from geo.admin.cache import load_layer
+
+    frame = load_layer("provinces_pre2025", "national").sort_values("prov_name_vi")
+    return dict(zip(frame["code"].astype(str), frame["prov_name_vi"].astype(str)))
+
+
+PROVINCES = _province_options()
+
+with tab_users:
+    frame = accounts.list_users()
+    shown = frame.copy()
+    shown["role"] = [ui.role_label(r, lg) for r in shown["role"]]
+    shown["provinces"] = [ui.scope_names(tuple(p for p in (v or "").split(",") if p)) or ta("scope_all", lg)
+                          for v in shown["provinces"]]
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+    st.subheader(ta("add_user", lg))
+    with st.form("add_user", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        username = c1.text_input(ta("username", lg))
+        display = c2.text_input(ta("display_name", lg))
+        role = c3.selectbox(ta("role", lg), ROLES, format_func=lambda r: ui.role_label(r, lg))
+        provinces = st.multiselect(ta("provinces", lg), list(PROVINCES), format_func=PROVINCES.get)
+        submitted = st.form_submit_button(ta("add_user", lg))
+    if submitted:
+        try:
+            new, temp = accounts.add_user(username, role, provinces, display, by=me.username,
+                                          address=ui.client_address())
+            st.success(ta("done", lg))
+            if temp:
+                st.info(ta("temp_password", lg, user=ui.escape_md(new.username), pw=temp))
+        except accounts.AuthError as exc:
+            st.error(ta(exc.code, lg, **{k: ui.escape_md(v) for k, v in exc.info.items()}))
+
+    if len(frame):
+        st.subheader(ta("change_user", lg))
+        who = st.selectbox(ta("account", lg), frame["username"].tolist(), key="admin_who")
+        row = frame.set_index("username").loc[who]
+        with st.form("change_user"):
+            c1, c2 = st.columns(2)
+            new_role = c1.selectbox(ta("role", lg), ROLES, index=ROLES.index(row["role"]),
+                                    format_func=lambda r: ui.role_label(r, lg))
+            current = [p for p in (row["provinces"] or "").split(",") if p]
+            new_provinces = c2.multiselect(ta("provinces", lg), list(PROVINCES), default=current,
+                                           format_func=PROVINCES.get)
+            action = st.radio("", ["keep", "disable", "enable", "reset"], horizontal=True, label_visibility="collapsed",
+                              format_func=lambda a: {"keep": ta("apply", lg), "disable": ta("disable", lg),
+                                                     "enable": ta("enable", lg), "reset": ta("reset_password", lg)}[a])
+            go = st.form_submit_button(ta("apply", lg))
+        if go:
+            address = ui.client_address()
+            try:
+                if new_role != row["role"]:
+                    accounts.set_role(who, new_role, by=me.username, address=address)
+                if sorted(new_provinces) != sorted(current):
+                    accounts.set_scope(who, new_provinces, by=me.username, address=address)
+                if action in ("disable", "enable"):
+                    accounts.set_disabled(who, action == "disable", by=me.username, address=address)
+                elif action == "reset":
+                    temp = accounts.reset_password(who, by=me.username, address=address)
+                    st.info(ta("temp_password", lg, user=ui.escape_md(who), pw=temp))
+                st.success(ta("done", lg))
+            except accounts.AuthError as exc:
+                st.error(ta(exc.code, lg, **{k: ui.escape_md(v) for k, v in exc.info.items()}))
+
+with tab_audit:
+    st.caption(ta("audit_note", lg))
+    c1, c2 = st.columns(2)
+    action = c1.selectbox("action", [None, *audit.ACTIONS], format_func=lambda a: "—" if a is None else a)
+    who = c2.text_input(ta("username", lg), key="audit_who").strip().lower() or None
+    st.dataframe(audit.entries(limit=1000, action=action, username=who), hide_index=True, width="stretch")
