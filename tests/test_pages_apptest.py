@@ -84,6 +84,16 @@ def model_kpis(**params: str) -> dict[str, str]:
     return dict(build_view(parse_view(params)).kpis)
 
 
+def noisy_match(text: str, true: float) -> bool:
+    """Whether a protected figure can come from the true one (cell-key noise of at most D, then "<5")."""
+    from geo.stats import cellkey
+
+    d = cellkey.ptable().D
+    if text == "<5":
+        return 1 <= true <= 4 + d
+    return abs(shown_number(text) - true) <= d and (true > 0 or text == "0")
+
+
 def shown_number(value: str) -> float:
     return float(value.replace(".", "").replace(",", "."))
 
@@ -146,14 +156,19 @@ def test_district_page_shows_the_district_of_the_url():
     assert "Huyện Kỳ Sơn — Tỉnh Nghệ An" in words and "Toàn bộ thời gian" in words
     assert [e.label for e in at.expander][:1] == ["Bản đồ Tỉnh Nghệ An"]  # the district on its province's map
     expected = kpi_values(Filters(province="40", district="40417"))
-    # the key figures are the view model's (as the export prints them: small counts protected)
+    # the key figures are the view model's (as the export prints them: protected with the cell-key method,
+    # so a viewer's figure may differ from the exact one by a few, never by more than the noise allows)
     shown = {m.label: m.value for m in at.metric}
     assert shown == model_kpis(page="huyen", dist="40417")
-    assert shown_number(shown["Số vụ việc"]) == expected["cases"] and shown_number(shown["Số nạn nhân"]) == expected["victims"]
-    cases = frame_with(at, "Mã vụ việc")
-    assert len(cases) == len(store.cases_frame({"districts": ["40417"]}))
+    assert noisy_match(shown["Số vụ việc"], expected["cases"])
+    assert noisy_match(shown["Số nạn nhân"], expected["victims"])
+    # a viewer never gets the case rows (exact access only)
+    assert not [df for df in frames(at) if "Mã vụ việc" in df.columns]
+    assert len(store.cases_frame({"districts": ["40417"]})) > 0
     forms = frame_with(at, "Hình thức bóc lột")
-    assert not forms.empty and frame_with(at, "Nơi đến")["Nạn nhân"].sum() == expected["victims"]
+    destinations = frame_with(at, "Nơi đến")
+    assert not forms.empty and not destinations.empty
+    assert not destinations["Nạn nhân"].astype(str).str.fullmatch(r"[1-4]").any()
     assert at.button_group[0].value == "month"
     at.button_group[0].set_value("quarter").run()
     assert not at.exception and query(at).get("grain") == "quarter"
@@ -212,6 +227,7 @@ def test_district_csv_is_formula_safe_and_named_after_the_district(monkeypatch):
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(st, "download_button", spy)
+    monkeypatch.setenv("TDN_EXACT_EXPORTS", "1")  # the case rows: only where users may see exact figures
     run("pages/huyen.py", prov="40", dist="40417")
     label, data, kwargs = calls[-1]
     assert kwargs["file_name"].startswith("vu-viec_40417-huyen-ky-son_") and kwargs["file_name"].endswith(".csv")

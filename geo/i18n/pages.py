@@ -147,3 +147,8 @@ PREVENTION_PAGE: dict = {
                       "Choose a province in the sidebar to see progress by district and the key-area communes."),
 
 }
+
+#: destination countries as stored (Vietnamese) -> English (District page)
+DESTINATIONS_EN = {"Trung Quốc": "China", "Lào": "Laos", "Campuchia": "Cambodia", "Myanmar": "Myanmar",
+                   "Thái Lan": "Thailand", "Malaysia": "Malaysia", "Hàn Quốc": "South Korea", "Nhật Bản": "Japan",
+                   "Đài Loan": "Taiwan", "Việt Nam (trong nước)": "Viet Nam (domestic)", "Việt Nam": "Viet Nam"}

@@ -56,6 +56,9 @@ class ViewModel:
     kpi_changes: dict[str, str] = field(default_factory=dict)  # kpi label -> change vs previous period
     tables: list[Table] = field(default_factory=list)  # further tables the page shows
     options: dict = field(default_factory=dict)  # choices the page offers that depend on the data (e.g. routes)
+    #: numbers a page may draw as a chart (protected like the tables: perturbed for viewers, NaN where the
+    #: table shows "<5"), by name, e.g. "trend" and "compare" on the District page
+    charts: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def request(self):  # the name exports used before the view model

@@ -19,6 +19,8 @@ def add_page_parts(model, engine=None) -> None:
         model.tables.append(published_figures(model))
     if model.view.page_path == "ban-do" and model.view.province is None:
         model.tables.append(national_border_units(model))
+    if model.view.page == "district" and model.view.district and model.view.page_path == "huyen":
+        model.tables += district_page_tables(model, engine)
 
 
 def national_border_units(model):
@@ -256,3 +258,266 @@ def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, thresho
                                                   for v in profile["cases"]]})
     return [Table("route_profile", TEXT["along"][i].format(route=names[route_id]), frame, status,
                   note=TEXT["along_note"][i], sensitive=True)]
+
+
+# --------------------------------------------------------------------------------------------------
+# District page: trend, destinations, comparison (and the case rows, for exact access only)
+# --------------------------------------------------------------------------------------------------
+#: counts of the District page's comparison table
+DISTRICT_SUMS = ("cases", "victims", "victims_children", "victims_women", "victims_rescued", "suspects_arrested")
+
+
+def _count_cell(spec, true, key_sum) -> tuple[float | None, str, str]:
+    """(shown value, display text, status) of one count cell: perturbed from its own records' keys and
+    masked for a protected view; exact (masked when ``suppress``) for exact access."""
+    from geo.views.units import perturbed_value
+
+    value = perturbed_value(spec, true, key_sum)
+    masked = spec.protected or spec.suppress
+    text = sup.label_count(value, spec.threshold, spec.lang, suppress=masked)
+    if value is None:
+        status = sup.MISSING
+    elif value == 0:
+        status = sup.ZERO
+    elif masked and value < spec.threshold:
+        status = sup.SMALL
+    else:
+        status = sup.SHOWN
+    return value, text, status
+
+
+def _rate_cell(spec, value, status: str, population) -> tuple[float | None, str]:
+    """A rate per 100,000 from the shown count; only where the count is shown (else its mark)."""
+    from geo.stats.classify import format_number
+
+    if status == sup.SMALL:
+        return None, f"<{spec.threshold}"
+    if value is None or not population or pd.isna(population) or population <= 0:
+        return None, sup.NO_DATA
+    rate = float(value) / float(population) * 100_000
+    return rate, format_number(rate, spec.lang, integer=False)
+
+
+def _district_info() -> pd.DataFrame:
+    from geo.admin.cache import load_layer
+
+    frame = load_layer("districts_pre2025", "national")
+    prov = frame["prov_name_vi"].astype(str).str.replace("Tỉnh ", "").str.replace("Thành phố ", "TP ")
+    return pd.DataFrame({"name": frame["full_name_vi"].astype(str).to_numpy(),
+                         "label": (frame["full_name_vi"].astype(str) + " (" + prov + ")").to_numpy(),
+                         "population": pd.to_numeric(frame["pop_2009_odm"], errors="coerce").to_numpy()},
+                        index=frame["code"].astype(str).to_numpy())
+
+
+def _buckets(start, end, grain: str) -> list[str]:
+    months = pd.period_range(start, end, freq="M")
+    out: list[str] = []
+    for p in months:
+        label = {"month": f"{p.year}-{p.month:02d}", "quarter": f"{p.year}-Q{(p.month - 1) // 3 + 1}",
+                 "year": str(p.year)}[grain]
+        if label not in out:
+            out.append(label)
+    return out
+
+
+def _bucket_sums(spec, codes: list[str], grain: str, metric: str, engine) -> tuple[dict, tuple | None, int]:
+    """Per district code and bucket: (true count, cell-key sum) of ``metric`` over the rows that fit in one
+    bucket; the span of those rows; how many rows span a longer period (not in the chart)."""
+    from geo.data import store
+    from geo.views.units import _case_filter
+
+    f = _case_filter(spec)
+    f.pop("provinces", None)
+    f["districts"] = list(codes)
+    agg = store.aggregate_cases("district", grain, filters=f, engine=engine)
+    if agg.empty:
+        return {}, None, 0
+    longer = int(agg.loc[~agg["exact_grain"], "n_rows"].sum())
+    exact = agg[agg["exact_grain"]]
+    if exact.empty:
+        return {}, None, longer
+    vals = pd.to_numeric(exact[metric], errors="coerce").fillna(0)
+    grouped = pd.DataFrame({"code": exact["district_code5"].astype(str), "period": exact["period"], "v": vals,
+                            "k": exact[f"ck_{metric}"]}).groupby(["code", "period"])[["v", "k"]].sum()
+    sums = {key: (float(r["v"]), float(r["k"])) for key, r in grouped.iterrows()}
+    span = (exact["period_start"].min().date(), exact["period_end"].max().date())
+    return sums, span, longer
+
+
+def district_page_tables(model, engine=None) -> list:
+    """The District page's trend, destinations and comparison as view-model tables (and chart numbers in
+    ``model.charts``), protected like the rest of the view; the case rows only for exact access."""
+    from geo.i18n.pages import DESTINATIONS_EN, DISTRICT_PAGE as TEXT
+    from geo.data import store
+    from geo.views.model import Table
+    from geo.views.spec import _display_label
+    from geo.views.units import _case_filter
+
+    spec = model.view
+    lang = spec.lang
+    i = 1 if lang == "en" else 0
+    info = _district_info()
+    population = info["population"].get(spec.district)
+    label = _display_label(spec)
+    metric = spec.metric
+    tables = []
+    span_filter = (spec.period.start, spec.period.end) if spec.period.start and spec.period.end else None
+
+    # --- trend ---
+    grain = spec.trend_grain
+    sums, span, longer = _bucket_sums(spec, [spec.district], grain, metric, engine)
+    model.figures["longer_rows"] = longer
+    span = span_filter or span
+    if span is not None:
+        periods, texts, statuses, chart = [], [], [], []
+        for b in _buckets(span[0], span[1], grain):
+            true, key = sums.get((spec.district, b), (0.0, 0.0))
+            value, text, status = _count_cell(spec, true, key)
+            if spec.rate:
+                rate, text = _rate_cell(spec, value, status, population)
+                chart.append(rate if rate is not None else float("nan"))
+            else:
+                chart.append(float("nan") if status == sup.SMALL else float(value or 0))
+            periods.append(b)
+            texts.append(text)
+            statuses.append(status)
+        frame = pd.DataFrame({TEXT["period_col"][i]: periods, label: texts})
+        tables.append(Table("trend", TEXT["trend"][i], frame, pd.DataFrame({label: statuses}), sensitive=True))
+        model.charts["trend"] = pd.DataFrame({"period": periods, "value": chart})
+
+    # --- destinations ---
+    f = _case_filter(spec)
+    f["districts"] = [spec.district]
+    agg = store.aggregate_cases("district", "all", filters=f, engine=engine, extra_by=("destination_country",))
+    if len(agg):
+        def dest_label(v):
+            if isinstance(v, str) and v.strip():
+                return DESTINATIONS_EN.get(v, v) if lang == "en" else v
+            return TEXT["not_stated"][i]
+        cols = [metric] + (["cases"] if metric != "cases" else [])
+        work = pd.DataFrame({"label": agg["destination_country"].map(dest_label)})
+        for c in cols:
+            work[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
+            work[f"ck_{c}"] = agg[f"ck_{c}"]
+        grouped = work.groupby("label").sum()
+        rows = []
+        for name, r in grouped.iterrows():
+            cells = {c: _count_cell(spec, r[c], r[f"ck_{c}"]) for c in cols}
+            rows.append((name, cells))
+        rows.sort(key=lambda x: (-(x[1][metric][0] or 0), x[0]))
+        frame = pd.DataFrame({TEXT["destination"][i]: [n for n, _ in rows]})
+        status = pd.DataFrame(index=range(len(rows)))
+        value_col = label
+        if spec.rate:
+            frame[value_col] = [_rate_cell(spec, c[metric][0], c[metric][2], population)[1] for _, c in rows]
+        else:
+            frame[value_col] = [c[metric][1] for _, c in rows]
+        status[value_col] = [c[metric][2] for _, c in rows]
+        if metric != "cases":
+            frame[TEXT["cases"][i]] = [c["cases"][1] for _, c in rows]
+            status[TEXT["cases"][i]] = [c["cases"][2] for _, c in rows]
+        tables.append(Table("destinations", TEXT["by_destination"][i], frame, status, sensitive=True))
+
+    # --- comparison ---
+    if spec.compare:
+        from geo.i18n import t
+
+        codes = [spec.district, *spec.compare]
+        f = _case_filter(spec)
+        f.pop("provinces", None)
+        f["districts"] = codes
+        agg = store.aggregate_cases("district", "all", filters=f, engine=engine)
+        cols = ["district_code5", *DISTRICT_SUMS, *[f"ck_{m}" for m in DISTRICT_SUMS]]
+        if metric not in DISTRICT_SUMS:
+            cols += [metric, f"ck_{metric}"]
+        by_code = (agg[cols].assign(district_code5=agg["district_code5"].astype(str))
+                   .groupby("district_code5").sum() if len(agg) else pd.DataFrame())
+        frame = pd.DataFrame({t("district", lang): [info["label"].get(c, c) for c in codes]})
+        status = pd.DataFrame(index=range(len(codes)))
+
+        def cell(code, m):
+            if code in by_code.index:
+                return _count_cell(spec, float(by_code.at[code, m]), float(by_code.at[code, f"ck_{m}"]))
+            return _count_cell(spec, 0.0, 0.0)
+        for m in DISTRICT_SUMS:
+            cells = [cell(c, m) for c in codes]
+            frame[TEXT[m][i]] = [c[1] for c in cells]
+            status[TEXT[m][i]] = [c[2] for c in cells]
+        base = [cell(c, metric) for c in codes]
+        from dataclasses import replace as dc_replace
+        rate_header = f"{_display_label(dc_replace(spec, rate=False))} {TEXT['per100k'][i]}"
+        frame[rate_header] = [_rate_cell(spec, v, st, info["population"].get(c))[1]
+                              for c, (v, _, st) in zip(codes, base)]
+        frame[TEXT["population"][i]] = [("" if pd.isna(info["population"].get(c)) else
+                                         f"{int(round(info['population'].get(c))):,}".replace(",", "." if lang == "vi" else ","))
+                                        for c in codes]
+        tables.append(Table("compare", TEXT["compare"][i], frame, status, sensitive=True))
+        # one bar per district and period: quarters within a year or less, else years
+        span = span_filter
+        cgrain = "quarter" if span and (span[1] - span[0]).days <= 366 else "year"
+        sums, found, _ = _bucket_sums(spec, codes, cgrain, metric, engine)
+        span = span or found
+        short = [info["name"].get(c, c) for c in codes]
+        names = short if len(set(short)) == len(short) else [info["label"].get(c, c) for c in codes]
+        if span is not None:
+            buckets = _buckets(span[0], span[1], cgrain)
+            wide = {}
+            for c, name in zip(codes, names):
+                col = []
+                for b in buckets:
+                    true, key = sums.get((c, b), (0.0, 0.0))
+                    value, _, st = _count_cell(spec, true, key)
+                    if spec.rate:
+                        col.append(_rate_cell(spec, value, st, info["population"].get(c))[0])
+                    else:
+                        col.append(None if st == sup.SMALL else value)
+                wide[name] = [float("nan") if v is None else float(v) for v in col]
+            model.charts["compare"] = pd.DataFrame(wide, index=buckets)
+
+    # --- the case rows: exact access only (a viewer never gets case rows) ---
+    if spec.access == "exact":
+        tables.append(district_case_rows(spec, engine))
+    return tables
+
+
+def district_case_rows(spec, engine=None):
+    """The district's stored rows (exact access only), labelled, as a table of the model."""
+    from geo.i18n import t
+    from geo.i18n.pages import DESTINATIONS_EN, DISTRICT_PAGE as TEXT
+    from geo.data import store
+    from geo.views.model import Table
+    from geo.views.units import _case_filter
+
+    if spec.access != "exact":
+        raise PermissionError("case rows are shown with exact access only")
+    lang = spec.lang
+    i = 1 if lang == "en" else 0
+    f = _case_filter(spec)
+    f["districts"] = [spec.district]
+    rows = store.cases_frame(f, engine=engine)
+    labelled = store.with_labels(rows, lang)
+    dates = [d.date().isoformat() if pd.notna(d) else p for d, p in zip(labelled["date"], labelled["period_label"])]
+    frame = pd.DataFrame({
+        TEXT["date_col"][i]: dates,
+        TEXT["case_id"][i]: labelled["case_id"],
+        TEXT["record_type"][i]: labelled.get("record_type_label", labelled["record_type"]),
+        t("commune", lang): labelled["commune_name"].fillna(""),
+        TEXT["form"][i]: labelled.get("form_label", labelled["form"]),
+        TEXT["cases"][i]: labelled["n_cases"],
+        TEXT["victims"][i]: labelled["victims"],
+        TEXT["victims_children"][i]: labelled["victims_children"],
+        TEXT["victims_women"][i]: labelled["victims_women"],
+        TEXT["victims_rescued"][i]: labelled["victims_rescued"],
+        TEXT["suspects_arrested"][i]: labelled["suspects_arrested"],
+        TEXT["destination"][i]: labelled["destination_country"].map(
+            lambda v: (DESTINATIONS_EN.get(v, v) if lang == "en" else v) if isinstance(v, str) else ""),
+        TEXT["route"][i]: labelled["route"].fillna(""),
+        TEXT["border_gate"][i]: labelled["border_gate"].fillna(""),
+        TEXT["agency"][i]: labelled.get("agency_label", labelled["agency"]),
+        TEXT["source"][i]: labelled["source"].fillna(""),
+        TEXT["demo_col"][i]: labelled["is_demo"].map({True: t("yes", lang), False: t("no", lang)}),
+    })
+    table = Table("cases", f"{TEXT['cases_table'][i]} ({len(rows)})", frame, note=TEXT["after_reform"][i],
+                  sensitive=True)
+    table.demo = bool(rows["is_demo"].any()) if len(rows) else False
+    return table

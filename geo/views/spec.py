@@ -130,6 +130,8 @@ class ViewSpec:
     #: pre-2025 province codes the user may see (empty: the whole country). Given by the sign-in glue
     #: (``parse_view(..., scope=...)``), never read from a URL; every store query of the view applies it.
     scope: tuple[str, ...] = ()
+    trend_grain: str = "month"  # District page: the trend by month or quarter (``grain``)
+    compare: tuple[str, ...] = ()  # District page: up to 3 other districts compared (``cmp``)
 
     @property
     def protected(self) -> bool:
@@ -355,7 +357,21 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
     if not 5 <= corridor_km <= 30:
         raise BriefingError("km must be between 5 and 30")
     route = _one(params, "route")
-    return ViewSpec(corridor_km=corridor_km, route=route, page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
+    trend_grain, compare = "month", ()
+    if page == "district":
+        trend_grain = _one(params, "grain", default="month")
+        if trend_grain not in ("month", "quarter"):
+            trend_grain = "month"
+        wanted = []
+        for code in _many(params, "cmp"):
+            try:
+                if code != district and code not in wanted:
+                    _district_row(code)
+                    wanted.append(code)
+            except BriefingError:
+                continue  # a stale district in a shared link is skipped
+        compare = tuple(wanted[:3])
+    return ViewSpec(trend_grain=trend_grain, compare=compare, corridor_km=corridor_km, route=route, page=page, era=era, province=prov, border=border, period=period, metric=base_metric,
                            rate=rate, layer=layer, district=district, highlight=highlight,
                            lang=lang, demo=demo, forms=tuple(forms), agencies=tuple(agencies),
                            suppress=True if suppress is None else suppress, threshold=threshold, method=method,
