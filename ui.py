@@ -527,22 +527,65 @@ def _cached_model(spec, version: str):
         return str(exc)
 
 
-def view_spec(page_path: str, **extra):
-    """The :class:`geo.views.spec.ViewSpec` of this page for the current filters (as its URL would give)."""
+def view_spec(page_path: str, export: bool = False, **extra):
+    """The :class:`geo.views.spec.ViewSpec` of this page for the current filters (as its URL would give),
+    for the signed-in user: their province scope, and their access level on screen or, with ``export``,
+    in files (a viewer is protected everywhere; an analyst sees exact figures on screen and gets
+    protected files unless the deployment allows exact exports)."""
+    import dataclasses
+
     from geo.views.spec import spec_from_filters
 
-    return spec_from_filters(page_path, current_filters(), lang(), **extra)
+    u = user()
+    spec = spec_from_filters(page_path, current_filters(), lang(), scope=u.provinces, **extra)
+    access = u.export_access() if export else u.screen_access()
+    if access == "exact":
+        spec = dataclasses.replace(spec, access="exact", suppress=False)
+    return spec
 
 
-def view_model(page_path: str, **extra):
-    """The page's view model (cached on the spec and the data version), or the reason there is none."""
+def view_model(page_path: str, export: bool = False, **extra):
+    """The page's view model (cached on the spec and the data version), or the reason there is none.
+    ``export``: the model the user's files are written from (see :func:`view_spec`)."""
     from geo.views.spec import ViewError
 
     try:
-        spec = view_spec(page_path, **extra)
+        spec = view_spec(page_path, export=export, **extra)
     except ViewError as exc:
         return str(exc)
     return _cached_model(spec, data_version())
+
+
+def export_model(model):
+    """The model the signed-in user's downloads of ``model`` are written from: the same model when their
+    files and screen share an access level, else the protected twin of the same view."""
+    import dataclasses
+
+    u = user()
+    if u.export_access() == model.view.access:
+        return model
+    spec = dataclasses.replace(model.view, access=u.export_access(),
+                               suppress=u.export_access() != "exact")
+    twin = _cached_model(spec, data_version())
+    return model if isinstance(twin, str) else twin
+
+
+def _twin_table(model, table):
+    for candidate in model.all_tables():
+        if getattr(candidate, "key", None) == getattr(table, "key", None):
+            return candidate
+    raise LookupError(f"no protected twin of table {table.key!r}")  # never fall back to the exact table
+
+
+def record_download(what: str) -> None:
+    """Audit: who downloaded which file (called when the file is written)."""
+    from geo.auth import audit
+
+    u = current_user()
+    try:
+        audit.record("download", u.username if u else None, what, client_address())
+    except Exception:  # the audit must not break a download; the store being down shows elsewhere
+        pass
 
 
 def kpi_cards(model) -> None:
@@ -570,11 +613,20 @@ def show_table(model, table, key: str, title: bool = True) -> None:
     if table.note:
         st.caption(table.note)
     left, right, _ = st.columns([1, 1, 4])
-    # the files are written when asked for (a callable), not on every rerun of the page
-    left.download_button(t("download_csv", lg), lambda: downloads.table_csv(model, table),
+    # the files are written when asked for (a callable), not on every rerun of the page, from the
+    # model of the user's file access (protected unless exact exports are allowed to them)
+
+    def write(kind: str) -> bytes:
+        source = export_model(model)
+        twin = _twin_table(source, table) if source is not model else table
+        name = downloads.table_filename(source, twin, kind)
+        record_download(name)
+        return downloads.table_csv(source, twin) if kind == "csv" else downloads.table_xlsx(source, twin)
+
+    left.download_button(t("download_csv", lg), lambda: write("csv"),
                          file_name=downloads.table_filename(model, table, "csv"), mime="text/csv",
                          key=f"dl_csv_{key}")
-    right.download_button(t("download_xlsx", lg), lambda: downloads.table_xlsx(model, table),
+    right.download_button(t("download_xlsx", lg), lambda: write("xlsx"),
                           file_name=downloads.table_filename(model, table, "xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"dl_xlsx_{key}")
@@ -608,7 +660,7 @@ def briefing_panel(page: str, extra: dict | None = None) -> None:
     sb = st.sidebar
     sb.markdown(f"**{t('briefing', lg)}**")
     try:
-        spec = view_spec(page, **(extra or {}))
+        spec = view_spec(page, export=True, **(extra or {}))  # files: the user's export access
     except ViewError as exc:
         spec, problem = None, str(exc)
     version = data_version()
@@ -618,6 +670,8 @@ def briefing_panel(page: str, extra: dict | None = None) -> None:
     _set_query("briefing", "1" if on else None)
     if sb.button(t("briefing_make", lg), key="briefing_make"):
         st.session_state["_briefing_ready"] = (spec, version)  # offered until the filters or the data change
+        if spec is not None:
+            record_download(f"briefing {spec.page_path or spec.page}: {spec.period.words('en')}")
     if on or st.session_state.get("_briefing_ready") == (spec, version):
         with st.spinner(t("briefing_working", lg)):
             files = _briefing_files(spec, version) if spec is not None else problem

@@ -52,8 +52,13 @@ fi
 
 case "$MODE" in
   run)
-    say "Starting the dashboard on http://localhost:${PORT:-8501}"
-    exec "$VENV/bin/streamlit" run app.py --server.port "${PORT:-8501}" "$@"
+    # the first administrator, once: a one-time password in data/FIRST_SIGNIN.txt (owner-only)
+    first=$("$VENV/bin/python" -m geo users bootstrap --port "${PORT:-8501}")
+    say "Starting the dashboard on http://localhost:${PORT:-8501} (this machine only; README: serving a network)"
+    [ -n "$first" ] && printf '%s\n' "$first"
+    [ -z "$first" ] && [ -f data/FIRST_SIGNIN.txt ] && \
+      echo "First sign-in: user 'admin', one-time password in $ROOT/data/FIRST_SIGNIN.txt"
+    exec "$VENV/bin/streamlit" run server.py --server.port "${PORT:-8501}" "$@"
     ;;
   test)
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then

@@ -33,9 +33,20 @@ def demo_store_at(folder: Path):
     store.dispose_engines()
 
 
-def run_page(page: str, params: dict, timeout: float = 60) -> AppTest:
-    """Run ``app.py`` (with ``st.navigation``) on ``page`` with URL ``params``; no exception allowed."""
+def make_user(role: str = "viewer", provinces: tuple[str, ...] = (), username: str | None = None):
+    """A signed-in user for AppTest (the server's gate and cookie are not part of an AppTest run)."""
+    from geo.auth import User
+
+    return User(id=0, username=username or f"test-{role}", display_name="", role=role, provinces=provinces)
+
+
+def run_page(page: str, params: dict, timeout: float = 60, user=None) -> AppTest:
+    """Run ``app.py`` (with ``st.navigation``) on ``page`` with URL ``params`` as ``user`` (default: a
+    national viewer, who sees protected figures); no exception allowed."""
+    import ui
+
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state[ui.TEST_USER_KEY] = user if user is not None else make_user()
     for key, value in params.items():
         at.query_params[key] = value
     if page != "pages/tong_quan.py":

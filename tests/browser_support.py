@@ -26,11 +26,12 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(env: dict | None = None, timeout: float = 90.0):
-    """Run ``streamlit run app.py`` on a free loopback port; yields the base URL."""
+    """Run ``streamlit run server.py`` (the app behind its sign-in gate) on a free loopback port; yields
+    the base URL."""
     port = free_port()
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
@@ -55,6 +56,49 @@ def running_app(env: dict | None = None, timeout: float = 90.0):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+PASSWORD = "Kiem-thu-2026!"  # the test accounts' password (temporary stores only)
+#: test accounts: name -> (role, provinces)
+TEST_USERS = {"admin-test": ("admin", ""), "viewer-test": ("viewer", ""), "analyst-test": ("analyst", ""),
+              "na-manager": ("data_manager", "40"), "lc-viewer": ("viewer", "10")}
+
+
+def add_test_users(store_url: str, users: dict = TEST_USERS) -> None:
+    """Create the test accounts (password :data:`PASSWORD`) in the store at ``store_url``."""
+    code = ("import sys\nfrom geo.auth import accounts\n"
+            f"for name, (role, prov) in {users!r}.items():\n"
+            f"    accounts.add_user(name, role, prov, password={PASSWORD!r}, by='test')\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT,
+                   env={**os.environ, "TDN_DATABASE_URL": store_url})
+
+
+_STATES: dict = {}
+
+
+def signed_in_state(browser, url: str, username: str = "admin-test", password: str = PASSWORD) -> dict:
+    """Sign in through the real sign-in form once per (browser, user); returns the context's storage
+    state (the HttpOnly session cookie) for :func:`new_signed_in_page`."""
+    key = (id(browser), url, username)
+    if key not in _STATES:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "/signin")
+        page.fill("#u", username)
+        page.fill("#p", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda u: "/signin" not in u, timeout=30_000)
+        _STATES[key] = context.storage_state()
+        context.close()
+    return _STATES[key]
+
+
+def new_signed_in_page(browser, url: str, username: str = "admin-test", **options):
+    """A new page in a new context carrying ``username``'s session."""
+    options.setdefault("viewport", {"width": 1500, "height": 1100})
+    options.setdefault("locale", "vi-VN")
+    context = browser.new_context(storage_state=signed_in_state(browser, url, username), **options)
+    return context.new_page()
 
 
 def _base_path_probe(url: str) -> bool:

@@ -16,6 +16,8 @@ from .browser_support import (
     CHROMIUM_ARGS,
     MAP_FRAME,
     PageWatch,
+    add_test_users,
+    new_signed_in_page,
     running_app,
     wait_for_features,
 )
@@ -45,6 +47,7 @@ def store_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'browser.sqlite'}"
     subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True,
                    env={**os.environ, "TDN_DATABASE_URL": url})
+    add_test_users(url)
     return url
 
 
@@ -71,7 +74,7 @@ def browser(app_url):
         # Streamlit learns the st.navigation pages on the first script run of a fresh server; a deep
         # link opened before that shows "Page not found" once (streamlit/streamlit#9624). Open the
         # root once, as the first user after a restart would.
-        warm = instance.new_page()
+        warm = new_signed_in_page(instance, app_url)
         warm.goto(app_url + "/")
         expect(warm.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=60_000)
         warm.close()
@@ -80,7 +83,7 @@ def browser(app_url):
 
 
 def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    page = new_signed_in_page(browser, url.split("/", 3)[0] + "//" + url.split("/", 3)[2])
     watch = PageWatch(page)
     page.goto(url, wait_until="domcontentloaded")
     return page, watch
