@@ -30,20 +30,53 @@ class _CellError(Exception):
         self.fmt = fmt
 
 
+# Characters a reader (or a spreadsheet) does not see: spaces and line/paragraph separators of every kind
+# (U+3000, U+2003, U+2028, ...), controls (U+001C..U+001F, TAB, CR, ...), format characters (U+200B, U+FEFF,
+# U+2060, U+00AD, ...), combining marks with nothing to combine with, and the blank "letters" (Hangul fillers,
+# the blank Braille pattern). A formula start hidden behind any of them is still a formula start.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    if ch.isspace() or ch in _BLANK_LETTERS:
+        return True
+    cat = unicodedata.category(ch)
+    return cat[0] in ("C", "Z") or cat in ("Mn", "Me")
+
+
 def _formula_char(raw: str) -> str | None:
-    """The character that would make a spreadsheet run ``raw`` as a formula (None if safe)."""
+    """The character that would make a spreadsheet run ``raw`` as a formula (None if safe).
+
+    Leading invisible characters (see :func:`_invisible`) are skipped, and the first visible character is
+    compared after compatibility folding, so a full-width or small "＝", "＋", "－", "＠" counts as "=", "+", "-",
+    "@". A lone dash (the "no value" placeholder, in any of its forms) is not a formula."""
     if not raw:
         return None
     if raw[0] in ("\t", "\r", "\n"):
         return {"\t": "TAB", "\r": "CR", "\n": "LF"}[raw[0]]
-    stripped = raw.lstrip(" \u00a0")
-    if stripped[:1] in _FORMULA_START and stripped not in _DASHES:
-        return stripped[0]
-    return None
+    i = 0
+    while i < len(raw) and _invisible(raw[i]):
+        i += 1
+    if i >= len(raw):
+        return None
+    first = unicodedata.normalize("NFKC", raw[i])[:1]
+    if first not in _FORMULA_START:
+        return None
+    rest = raw[i:]
+    j = len(rest)
+    while j > 1 and _invisible(rest[j - 1]):
+        j -= 1
+    if unicodedata.normalize("NFKC", rest[:j]) in _DASHES:
+        return None
+    return raw[i]
 
 
 def _text(value: Any) -> str | None:
-    """Cell as clean NFC text (None for empty). Raises for formula-like or control characters."""
+    """Cell as clean NFC text (None for empty). Raises for formula-like or control characters.
+
+    The formula check runs twice: on the cell as written (so a leading TAB or CR is named as such) and on
+    the cleaned text, exactly as it would be stored, so nothing the cleaning removes (spaces of every width,
+    line separators, controls) can uncover a formula start."""
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -63,6 +96,9 @@ def _text(value: Any) -> str | None:
         raise _CellError("control_chars")
     if text in _DASHES:
         return None
+    ch = _formula_char(text)
+    if ch:
+        raise _CellError("formula", ch=ch)
     return text or None
 
 

@@ -5,6 +5,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +114,20 @@ def _read_csv(data: bytes, file: str) -> _Table:
     return _Table([h for h in headers], rows, numbers)
 
 
+def _xlsx_value(value: Any) -> Any:
+    """A cell value as the importer checks it. openpyxl gives array and data-table formulas as objects, not as
+    their "=..." text: they become formula text here, so the cell parsers reject them like any other formula
+    (instead of storing the object's name)."""
+    if value is None or isinstance(value, (str, int, float, bool, datetime, date, time, Decimal)):
+        return value
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return text if text.startswith("=") else "=" + text
+    if getattr(value, "t", None) in ("array", "dataTable", "shared"):
+        return "=" + str(getattr(value, "ref", "") or "")
+    return str(value)
+
+
 def _read_xlsx(data: bytes, file: str) -> _Table:
     import zipfile
 
@@ -131,7 +147,7 @@ def _read_xlsx(data: bytes, file: str) -> _Table:
         headers: list[str] | None = None
         rows, numbers = [], []
         for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            values = list(values)
+            values = [_xlsx_value(v) for v in values]
             nonempty = [v for v in values if v is not None and str(v).strip() != ""]
             if headers is None:
                 if not nonempty or str(nonempty[0]).lstrip().startswith("#") and len(nonempty) == 1:
