@@ -82,7 +82,11 @@ with tab_history:
     if history.empty:
         st.info(t("data_no_imports", lg))
     else:
-        st.dataframe(history, hide_index=True, width="stretch")
+        columns = ["id", "imported_at", "kind", "file_name", "n_rows", "rows_now", "user", "origin", "status",
+                   "undone_at", "undone_by", "is_demo"]
+        shown = history[[c for c in columns if c in history.columns]].copy()
+        shown.columns = [t(f"hist_{c}", lg) for c in shown.columns]
+        st.dataframe(shown, hide_index=True, width="stretch")  # who imported and who undid, by name
         active = history[history["status"] == "active"]
         if not active.empty and may_import:
             choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(),

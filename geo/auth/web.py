@@ -19,7 +19,7 @@ import asyncio
 import html
 import json
 import os
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
