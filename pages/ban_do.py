@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import t
+from geo.i18n.escape import md
 from geo.render.maps import MapView, admin_map
 
 lg = ui.lang()
@@ -27,7 +28,7 @@ def draw_map(view: MapView) -> None:
     try:
         ui.show_prepared_map(f"admin|{view}", lambda: admin_map(view).fmap, key="admin_map")
     except Exception as exc:  # a layer that fails to load must not take the page down
-        st.error(f"{t('layer_error', view.lang)}: {exc}")
+        st.error(f"{t('layer_error', view.lang)}: {md(exc)}")
 
 
 draw_map(view)

@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import t
+from geo.i18n.escape import md
 from geo.render.maps import MapView
 from geo.render.reference_layers import KINDS
 
@@ -25,7 +26,7 @@ ui.demo_notice()
 
 model = ui.view_model("bien-gioi", **extra)
 if isinstance(model, str):
-    st.info(f"{t('no_border', lg)} ({model})")
+    st.info(f"{t('no_border', lg)} ({md(model)})")
 else:
     ui.kpi_cards(model)
     if layer_choice == "gi":

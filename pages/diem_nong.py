@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import t, translator
+from geo.i18n.escape import md
 from geo.i18n.pages import HOTSPOT_PAGE
 from geo.render.maps import MapView
 from geo.stats import change, corridors, hotspots, named_vs_computed
@@ -31,11 +32,11 @@ extra = {"layer": view_choice, "km": str(km), "route": st.session_state.get("cor
 ui.briefing_panel("diem-nong", extra)
 st.title(tr("title"))
 ui.demo_notice()
-st.caption(f"{metric_label(analysis_metric(f), lg)} · {period_words(f.period, lg)} · {t('population_note', lg)}")
+st.caption(f"{md(metric_label(analysis_metric(f), lg))} · {md(period_words(f.period, lg))} · {t('population_note', lg)}")
 
 model = ui.view_model("diem-nong", **extra)
 if isinstance(model, str):
-    st.info(tr("need_period") if view_choice == "change" and not f.period else model)
+    st.info(tr("need_period") if view_choice == "change" and not f.period else md(model))
 else:
     ui.kpi_cards(model)
     view = MapView(era="pre2025", province=f.province or None, lang=lg, highlight=f.district or None)

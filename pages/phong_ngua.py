@@ -12,7 +12,6 @@ province figure (:mod:`geo.stats.prevention`, shared with the briefing export).
 """
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pandas as pd
@@ -22,6 +21,7 @@ import ui
 from geo.stats import prevention
 from geo.data import store
 from geo.i18n import t, translator
+from geo.i18n.escape import html_text, md, md_join
 from geo.render.maps import Choropleth, MapView
 
 lg = ui.lang()
@@ -47,11 +47,12 @@ ui.briefing_panel("phong-ngua")
 st.title(t("page_prevention", lg))
 ui.demo_notice()
 place = ui.place_words(f.with_(district=""))
+place_md = md(place)  # the place in Markdown (captions, labels)
 
 try:
     all_lists = store.key_areas_frame()
 except Exception as exc:  # the store may be unreachable: say so, keep the page
-    st.error(f"{tr('store_error')}: {exc}")
+    st.error(f"{tr('store_error')}: {md(exc)}")
     st.stop()
 
 scope_column = "prov_code_pre2025" if f.era == "pre2025" else "prov_code_2025"
@@ -61,7 +62,7 @@ year = dates[1].year if dates else (years[-1] if years else date.today().year)
 
 key = prevention.key_commune_status(year, f.era, f.province, lg) if year in years else pd.DataFrame()
 if key.empty:
-    missing = tr("no_list", place=place, year=year) if years else tr("no_list_any", place=place)
+    missing = tr("no_list", place=place_md, year=year) if years else tr("no_list_any", place=place_md)
     st.info(f"**{t('no_data_for_filters', lg)}.** {missing}")
     if years:
         st.caption(f"{tr('years_available')}: {', '.join(map(str, years))}")
@@ -70,7 +71,7 @@ if key.empty:
 
         names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
         listed = sorted({names.get(c, c) for c in all_lists[scope_column].dropna()})
-        st.caption(f"{tr('provinces_available')}: {', '.join(listed)}")
+        st.caption(f"{tr('provinces_available')}: {md_join(listed)}")
     ui.credits(f.era)
     st.stop()
 
@@ -94,7 +95,7 @@ cards = st.columns(4)
 delta = None
 if target_value is not None and total_pct is not None:
     delta = f"{total_pct - target_value:+.1f} {tr('points_vs_target')}".replace(".", "," if lg == "vi" else ".")
-cards[0].metric(f"{tr('province_coverage')} — {place}", pct(total_pct), delta)
+cards[0].metric(f"{tr('province_coverage')} — {place_md}", pct(total_pct), delta)
 
 
 def _targets_range(frame: pd.DataFrame) -> str:
@@ -119,8 +120,8 @@ source_lines = []
 for _, r in sourced.iterrows():
     kind = tr("target_published") if r["target_is_published"] else (
         tr("target_demo") if r["target_is_demo"] else tr("target_imported"))
-    who = "" if single else f"{r['province_name']}, "
-    source_lines.append(f"**{tr('target_source')}** ({who}{kind}, {int(r['year'])}): {r['target_source']}")
+    who = "" if single else f"{md(r['province_name'])}, "
+    source_lines.append(f"**{tr('target_source')}** ({who}{kind}, {int(r['year'])}): {md(r['target_source'])}")
 if 0 < len(source_lines) <= 3:
     st.caption("  \n".join(source_lines))
 elif source_lines:
@@ -180,10 +181,10 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
     drawn = 0
     for _, r in prevention.key_commune_points(frame).iterrows():
         status = tr("has_model") if r["covered"] else tr("no_model")
-        where = html.escape(str(r["district_name"] or ""))
-        tip = f"<b>{html.escape(str(r['commune_name']))}</b> ({where})<br>{status}"
+        where = html_text(r["district_name"] or "")
+        tip = f"<b>{html_text(r['commune_name'])}</b> ({where})<br>{html_text(status)}"
         if r["covered"]:
-            tip += f"<br>{html.escape(r['models'])}"
+            tip += f"<br>{html_text(r['models'])}"
         fill, outline = prevention.POINT_STYLES[bool(r["covered"])]
         folium.CircleMarker([r["lat"], r["lon"]], radius=6, weight=1.5, color=outline, fill=True, fill_color=fill,
                             fill_opacity=0.95, tooltip=folium.Tooltip(tip)).add_to(group)
@@ -221,13 +222,13 @@ def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
                                                           f"{classification.colours}"),
                                 title=title, subtitle=subtitle)
     except Exception as exc:  # a layer that fails must not take the page down
-        st.error(f"{t('layer_error', lg)}: {exc}")
+        st.error(f"{t('layer_error', lg)}: {md(exc)}")
         return
     if show_points:
         try:
             _points_layer(result.fmap, points)
         except Exception as exc:
-            st.warning(f"{tr('points_error')}: {exc}")
+            st.warning(f"{tr('points_error')}: {md(exc)}")
         else:
             st.caption(tr("points_note"))
     state = ui.show_map(result.fmap, key=f"prevention_{f.era}_{f.province}_{year}_{lg}_{show_points}")
@@ -306,7 +307,7 @@ communes = key
 title = tr("all_communes")
 if f.district and f.era == "pre2025":
     communes = key[key["district_code5"] == f.district]
-    title = tr("communes_of", place=ui.place_words(f))
+    title = tr("communes_of", place=md(ui.place_words(f)))
 communes = communes.sort_values(["district_name", "commune_name"], na_position="last")
 commune_table = pd.DataFrame({
     t("district", lg): communes["district_name"].fillna(""),
@@ -318,7 +319,7 @@ commune_table = pd.DataFrame({
 if f.district and f.era == "pre2025":
     st.subheader(title)
     if commune_table.empty:
-        st.info(f"{t('no_data_for_filters', lg)}: {ui.place_words(f)} — {tr('key_communes').lower()} 0.")
+        st.info(f"{t('no_data_for_filters', lg)}: {md(ui.place_words(f))} — {tr('key_communes').lower()} 0.")
     else:
         st.dataframe(commune_table, hide_index=True, width="stretch")
 else:

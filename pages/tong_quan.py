@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import t
+from geo.i18n.escape import md
 from geo.render.maps import MapView
 from geo.views.filters import RATE_SUFFIX
 
@@ -23,7 +24,7 @@ ui.demo_notice()
 
 model = ui.view_model("tong-quan", **extra)
 if isinstance(model, str):
-    st.info(f"{t('no_data_for_filters', lg)} ({model})")
+    st.info(f"{t('no_data_for_filters', lg)} ({md(model)})")
 else:
     ui.kpi_cards(model)
     if layer_choice == "gi":

@@ -3,11 +3,11 @@
 They come from the sourced facts (:mod:`geo.data.facts`) and keep their source and caveats in the
 popup. A point's look says how good its coordinate is (:data:`geo.data.facts.COORD_STYLE`): exact
 points are filled, points placed at a commune/district centroid are hollow with a dashed outline.
-Every text is HTML-escaped before it reaches a popup or tooltip.
+Every text is escaped (:func:`geo.i18n.escape.html_text`: HTML, and the JavaScript template literal folium puts
+popups and tooltips in) before it reaches a popup or tooltip.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import folium
@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import facts
+from geo.i18n.escape import html_text
 from geo.render.layers import LegendItem, Style
 
 KINDS = ("gates", "routes", "hotspots")
@@ -36,22 +37,22 @@ def tr(key: str, lang: str) -> str:
 def _esc(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value))
+    return html_text(value)
 
 
 def _sources_html(text) -> str:
     parts = [p.strip() for p in str(text or "").split("|") if p.strip()]
-    return "<br>".join(f"• {html.escape(p)}" for p in parts[:6]) + ("<br>…" if len(parts) > 6 else "")
+    return "<br>".join(f"• {html_text(p)}" for p in parts[:6]) + ("<br>…" if len(parts) > 6 else "")
 
 
 def _popup(title: str, rows: list[tuple[str, str]], source, caveat: str) -> folium.Popup:
     """Popup from already-escaped row values; title/caveat/source escaped here."""
-    body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>{html.escape(k)}</th>"
+    body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>{html_text(k)}</th>"
                    f"<td>{v}</td></tr>" for k, v in rows if v)
-    content = (f"<div style='max-width:360px;font-size:12px'><b>{html.escape(title)}</b>"
+    content = (f"<div style='max-width:360px;font-size:12px'><b>{html_text(title)}</b>"
                f"<table style='margin-top:4px'>{body}</table>")
     if caveat:
-        content += f"<div style='margin-top:4px;color:#8d4b00'>⚠ {html.escape(caveat)}</div>"
+        content += f"<div style='margin-top:4px;color:#8d4b00'>⚠ {html_text(caveat)}</div>"
     content += f"<div style='margin-top:4px;color:#555'>{_sources_html(source)}</div></div>"
     return folium.Popup(content, max_width=380)
 
@@ -77,7 +78,7 @@ def _point(fmap: folium.Map | folium.FeatureGroup, lat: float, lon: float, colou
         [lat, lon], radius=style["radius"] + (1 if square else 0), color=colour, weight=style["weight"] + 0.5,
         fill=True, fill_color=colour if style["fill"] else "#ffffff",
         fill_opacity=style["fill_opacity"] if not style["fill"] else 0.9,
-        dash_array=style["dash"], tooltip=html.escape(tooltip), popup=popup,
+        dash_array=style["dash"], tooltip=html_text(tooltip), popup=popup,
     ).add_to(fmap)
 
 
@@ -120,7 +121,7 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                     (tr("destination", lang), _esc(row.get("destination_countries")))]
             folium.PolyLine(coords, color=colour, weight=3.5, opacity=0.9,
                             dash_array=None if nature == "trafficking" else "8 6",
-                            tooltip=html.escape(str(row.get("route_name"))),
+                            tooltip=html_text(row.get("route_name")),
                             popup=_popup(str(row.get("route_name")), rows, row.get("source"), caveat)).add_to(fmap)
             # direction: an arrow head at the last drawn waypoint
             if len(coords) >= 2:
