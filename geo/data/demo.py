@@ -604,7 +604,7 @@ def remove_demo(engine: Engine | None = None, conn=None, checksums: set[str] = f
 
     if conn is not None:
         return run(conn)
-    with (engine or store.get_engine()).begin() as c:
+    with store.write_transaction(engine or store.get_engine()) as c:
         return run(c)
 
 
@@ -624,7 +624,7 @@ def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None) -
             raise DemoError(report.to_text("en", max_lines=20))
         reports.append(report)
     checksums = {r.checksum for r in reports}
-    with engine.begin() as conn:
+    with store.write_transaction(engine) as conn:  # several `geo demo` at once take turns
         remove_demo(conn=conn, checksums=checksums)
         for report in reports:
             importer._write(conn, report, user="geo demo", origin="demo", is_demo=True)

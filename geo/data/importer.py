@@ -827,9 +827,27 @@ def _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, r
     if report.errors or dry_run:
         return report
     try:
-        with engine.begin() as conn:
+        # under the store's write lock: the "already imported?" check and the write see the same data,
+        # so an import racing an undo (or the same file imported twice at once) never misreports
+        with store.write_transaction(engine) as conn:
+            prior = conn.execute(
+                select(S.imports.c.id, S.imports.c.imported_at)
+                .where(S.imports.c.checksum == checksum, S.imports.c.status == "active").order_by(S.imports.c.id)
+            ).first()
+            if prior is not None:
+                report.status = "already_imported"
+                report.already_import_id = int(prior.id)
+                report.warnings.append(_issue(name, None, None, None, "already_imported", (), "warning",
+                                              imp=prior.id, when=_fmt_when(prior.imported_at)))
+                report._records = []
+                return report
             all_demo = bool(report._records) and report.n_demo_rows == len(report._records)
             report.import_id = _write(conn, report, user, origin, demo or all_demo)
+    except store.StoreBusy:
+        report.import_id = None
+        report.status = "invalid"
+        report.add(_issue(report.file_name, None, None, None, "store_busy"))
+        return report
     except IntegrityError:
         report.import_id = None
         report.status = "invalid"
@@ -886,7 +904,14 @@ def undo_import(import_id: int, user: str | None = None, engine: Engine | None =
 
 
 def _undo_import(import_id: int, user, engine, scope: tuple[str, ...]) -> UndoResult:
-    with engine.begin() as conn:
+    try:
+        return _undo_locked(import_id, user, engine, scope)
+    except store.StoreBusy as exc:
+        return UndoResult(False, import_id, 0, exc.message("vi"), exc.message("en"))
+
+
+def _undo_locked(import_id: int, user, engine, scope: tuple[str, ...]) -> UndoResult:
+    with store.write_transaction(engine) as conn:
         rec = conn.execute(select(S.imports).where(S.imports.c.id == import_id)).mappings().first()
         if rec is None:
             return UndoResult(False, import_id, 0, f"Không có lần nhập #{import_id}.", f"There is no import #{import_id}.")

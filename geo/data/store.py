@@ -19,6 +19,7 @@ import csv
 import functools
 import io
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
@@ -79,6 +80,82 @@ def get_engine(url: str | None = None, migrate_now: bool = True) -> Engine:
                 migrate(engine)
             _ENGINES[url] = engine
     return engine
+
+
+class StoreBusy(RuntimeError):
+    """The store stayed locked by another writer for longer than the wait (SQLite's 30 s): nothing was
+    written; the user can simply try again."""
+
+    MESSAGE = ("Kho dữ liệu đang bận (một lần nhập hoặc hoàn tác khác đang ghi). Không có gì được ghi; "
+               "hãy thử lại sau ít phút.",
+               "The store is busy (another import or undo is writing). Nothing was written; try again in a "
+               "few minutes.")
+
+    def message(self, lang: str = "vi") -> str:
+        return self.MESSAGE[1 if lang == "en" else 0]
+
+
+#: advisory-lock keys (PostgreSQL) of the store's writers and of the migrations
+_WRITE_LOCK_KEY = 72_410_001
+_MIGRATE_LOCK_KEY = 72_410_002
+
+
+@contextmanager
+def write_transaction(engine: Engine | None = None):
+    """One transaction for a write that must not interleave with another (an import, an undo, the demo
+    reload): on PostgreSQL a transaction-level advisory lock, on SQLite ``BEGIN IMMEDIATE``. Writers of
+    every app process and command line wait for each other, so "already imported?" and "undo" decisions
+    are taken on the data as it is. A lock still held after SQLite's 30 s wait raises :class:`StoreBusy`
+    (nothing written)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    engine = _engine(engine)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK_KEY})
+            elif engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+    except OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StoreBusy(str(exc)) from None
+        raise
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    """Only one process migrates at a time (others wait, then find the schema current)."""
+    from sqlalchemy import text
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATE_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATE_LOCK_KEY})
+                conn.commit()
+        return
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{path}.migrate.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def dispose_engines() -> None:
@@ -200,7 +277,13 @@ def schema_version(engine: Engine | None = None) -> int:
 
 
 def migrate(engine: Engine) -> int:
-    """Apply pending migrations, each in its own transaction; returns the resulting version."""
+    """Apply pending migrations, each in its own transaction, under a lock (any number of processes
+    may start at once on a new database); returns the resulting version."""
+    with _migration_lock(engine):
+        return _migrate(engine)
+
+
+def _migrate(engine: Engine) -> int:
     with engine.begin() as conn:
         S.schema_migrations.create(conn, checkfirst=True)
     current = schema_version(engine)

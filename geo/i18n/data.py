@@ -99,6 +99,8 @@ IMPORT_MESSAGES: dict = {
                          "This file was already imported (import #{imp}, {when}); nothing was written again."),
     "out_of_scope": ("Dòng này thuộc tỉnh ngoài phạm vi của bạn ({scope}); chỉ được nhập số liệu của các tỉnh đó.",
                      "This row lies in a province outside your scope ({scope}); you may only import figures of those provinces."),
+    "store_busy": ("Kho dữ liệu đang bận (một lần nhập hoặc hoàn tác khác đang ghi); không có gì được ghi. Hãy thử lại sau ít phút.",
+                   "The store is busy (another import or undo is writing); nothing was written. Try again in a few minutes."),
     "store_conflict": ("Dữ liệu vừa thay đổi trong lúc nhập (trùng khóa); không có gì được ghi. Hãy thử lại.",
                        "The stored data changed during the import (duplicate key); nothing was written. Try again."),
 }
