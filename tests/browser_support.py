@@ -25,10 +25,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(env: dict | None = None, timeout: float = 90.0):
-    """Run ``streamlit run server.py`` (the app behind its sign-in gate) on a free loopback port; yields
-    the base URL."""
-    port = free_port()
+def running_app(env: dict | None = None, timeout: float = 90.0, port: int | None = None):
+    """Run ``streamlit run server.py`` (the app behind its sign-in gate) on a free loopback port (or on
+    ``port``, e.g. one chosen in advance with :func:`free_port`); yields the base URL."""
+    port = port or free_port()
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),

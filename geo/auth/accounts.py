@@ -301,7 +301,9 @@ def authenticate(username: str, password: str, address: str | None = None,
 def oidc_user(claims: dict, address: str | None = None, engine: Engine | None = None) -> User:
     """The account of a person signed in through the organisation's identity provider.
 
-    The user name is the ``email`` claim (else ``preferred_username``, else ``sub``). The role comes from
+    The user name is the ``email`` claim unless the provider says it is not verified (else
+    ``preferred_username``, else ``sub``); a local (password) account of that name is never taken over:
+    the sign-in is refused. The role comes from
     the claim named by ``TDN_OIDC_ROLE_CLAIM`` (default ``tdn_role``) when it holds a known role, else
     from the account in the store (a new account is a ``viewer``). The province scope comes from the claim
     named by ``TDN_OIDC_SCOPE_CLAIM`` (default ``tdn_provinces``: codes or names) when present, else from
@@ -309,7 +311,8 @@ def oidc_user(claims: dict, address: str | None = None, engine: Engine | None = 
     import os
 
     engine = store._engine(engine)
-    name = normalise_username(str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or ""))
+    email = claims.get("email") if claims.get("email_verified") not in (False, "false") else None
+    name = normalise_username(str(email or claims.get("preferred_username") or claims.get("sub") or ""))
     role_claim = os.environ.get("TDN_OIDC_ROLE_CLAIM", "tdn_role")
     scope_claim = os.environ.get("TDN_OIDC_SCOPE_CLAIM", "tdn_provinces")
     role = claims.get(role_claim)
@@ -328,6 +331,10 @@ def oidc_user(claims: dict, address: str | None = None, engine: Engine | None = 
             disabled = conn.execute(select(t.c.disabled).where(t.c.username == name)).scalar()
         if disabled:
             audit.record("sign_in_failed", name, "oidc: account disabled", address, outcome="refused", engine=engine)
+            raise AuthError("bad_credentials")
+        if existing.auth != "oidc":
+            audit.record("sign_in_failed", name, "oidc: a local account has this name", address, outcome="refused",
+                         engine=engine)
             raise AuthError("bad_credentials")
         changes = {}
         if role and role != existing.role:

@@ -225,6 +225,14 @@ def _oidc_claims(cookies: dict[str, str]) -> dict | None:
         return None
 
 
+def _forget_oidc_identity(response: Response, cookies: dict[str, str]) -> None:
+    """Streamlit's identity cookie (valid 30 days) is used once, to start a session of ours: from then on
+    our session alone counts, so its lifetime, sign-out and an admin's revocation hold for OIDC too."""
+    for name in cookies:
+        if name.startswith(_STREAMLIT_USER_COOKIE):
+            response.delete_cookie(name, path="/")
+
+
 # --------------------------------------------------------------------------------------------------
 # The gate
 # --------------------------------------------------------------------------------------------------
@@ -250,11 +258,14 @@ class SignInGate:
             try:
                 user = await asyncio.to_thread(accounts.oidc_user, claims, address)
             except accounts.AuthError:
-                return await RedirectResponse("/signin?m=oidc", status_code=303)(scope, receive, send)
+                response = RedirectResponse("/signin?m=oidc", status_code=303)
+                _forget_oidc_identity(response, cookies)
+                return await response(scope, receive, send)
             value, max_age = await asyncio.to_thread(sessions.create, user, address)
             target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
             response = RedirectResponse(_safe_next(target), status_code=303)
             _set_session_cookie(response, value, max_age)
+            _forget_oidc_identity(response, cookies)
             return await response(scope, receive, send)
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
