@@ -128,6 +128,8 @@ def account_panel(u) -> None:
     sb = st.sidebar
     sb.markdown(ta("signed_in_as", lg, name=md(u.name), role=role_label(u.role, lg)))
     sb.caption(ta("scope_all", lg) if u.national else ta("scope_some", lg, names=md(scope_names(u.provinces))))
+    if u.screen_access() != "exact":
+        sb.caption(ta("protected_view", lg))
     if u.auth == "local":
         with sb.expander(ta("change_password", lg)):
             password_form(u, key="sidebar")
