@@ -207,7 +207,7 @@ else:
                      height=280)
         with st.expander(trend.title, expanded=False):
             ui.show_table(model, trend, key="huyen_trend", title=False)
-    longer = model.figures.get("longer_rows", 0)
+    longer = model.options.get("longer_rows", 0)
     if longer:
         st.caption(tr("longer_rows", n=longer, grain=tr(f"grain_{grain}").lower()))
     if f.metric.endswith("_per100k"):

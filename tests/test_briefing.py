@@ -21,6 +21,7 @@ from geo import config
 from geo.data import schema as S
 from geo.render import static_maps as SM
 from geo.data import store
+from geo.stats import cellkey
 TODAY = date(2026, 11, 23)
 ARTIFACTS = config.PROJECT_ROOT / "artifacts" / "briefing-tests"
 CREDITS = ("Open Development Mekong", "CC BY-SA 4.0", "Natural Earth")
@@ -143,17 +144,22 @@ def test_suppression_against_the_exact_values(demo_store):
     exact = store.aggregate_cases("district", "all", filters={"provinces": ["40"], "start": date(2024, 1, 1),
                                                                "end": date(2024, 6, 30)}, engine=demo_store)
     by_unit = exact.groupby("district_code5")["victims"].sum()
+    keys = exact.groupby("district_code5")["ck_victims"].sum()
     assert ((by_unit > 0) & (by_unit < 5)).any(), "the demo data should have small counts here"
+    # cell-key method: each cell perturbed from its own records' keys, then "<5" for 1-4; never a true 1-4
     for code, value in by_unit.items():
         key = f"u:{code}"
-        if 0 < value < 5 and key in briefing.table.index:
-            assert briefing.table.at[key, "Nạn nhân"] in ("<5", "x")
+        published = cellkey.perturb(value, keys[code])
+        text = "<5" if 0 < published < 5 else str(published)
+        if key in briefing.table.index:
+            assert briefing.table.at[key, "Nạn nhân"] == text
         label = briefing.spec.value_labels.get(code)
-        if 0 < value < 5:
-            assert label in ("<5", "x", "")
+        assert label == ("" if text == "0" else text)
+        assert not re.fullmatch(r"[1-4]", label)
     total = int(exact["victims"].sum())
     shown_total = briefing.table.at["total", "Nạn nhân"]
-    assert shown_total in (str(total), "<5", "x")
+    published = cellkey.perturb(total, float(exact["ck_victims"].sum()))
+    assert shown_total == ("<5" if 0 < published < 5 else f"{published:,}".replace(",", "."))
 
 
 def test_demo_watermark_on_demo_data(exports):
@@ -407,8 +413,10 @@ def test_hotspot_counts_are_protected_against_the_exact_values(analysis_exports,
     listed = [k for k in briefing.table.index if k.startswith("u:")]
     assert listed, "the demo data should have hot districts nationally in 2024"
     assert set(k[2:] for k in listed) <= hotspots.hot_codes(table.reset_index())
-    for key in listed:
-        value = table.at[key[2:], "victims"]
+    perturbed = exact.assign(victims=[cellkey.perturb(v, k) for v, k in zip(exact["victims"], exact["ck_victims"])])
+    by_code = perturbed.groupby("district_code5")["victims"].sum()
+    for key in listed:  # the Gi* table lists each district's own protected count
+        value = by_code.get(key[2:], 0)
         shown = briefing.table.at[key, "Nạn nhân"]
         assert shown == ("<5" if 0 < value < 5 else str(int(value)))
 
@@ -496,23 +504,22 @@ def test_district_export_protects_its_forms_against_the_exact_values(exports, de
     exact = store.aggregate_cases("district", "all", engine=demo_store, extra_by=("form",), filters={
         "districts": ["40415"], "start": date(2021, 1, 1), "end": date(2024, 12, 31)})
     by_form = exact.groupby(exact["form"].fillna(""))["victims"].sum()
+    keys = exact.groupby(exact["form"].fillna(""))["ck_victims"].sum()
     assert ((by_form > 0) & (by_form < 5)).any(), "the demo data should have a small form here"
     table, status = briefing.table, briefing.table_status
+
+    def text(value, key_sum):
+        published = cellkey.perturb(value, key_sum)
+        return "<5" if 0 < published < 5 else str(published)
+    # cell-key method: every form and the district's total perturbed from their own records, then masked
     for form, value in by_form.items():
         shown = table.at[f"f:{form}", "Nạn nhân"]
-        if 0 < value < 5:
-            assert shown in ("<5", "x")
-        elif shown not in ("x",):
-            assert shown == str(int(value))
+        assert shown == text(value, keys[form]) and not re.fullmatch(r"[1-4]", shown)
     total = table.at["u:40415", "Nạn nhân"]
-    assert total in (str(int(by_form.sum())), "x")
+    assert total == text(by_form.sum(), keys.sum())
     # the district's figure on the map and in the table are the same protected text
-    assert briefing.spec.value_labels["40415"] == total
-    # a single "<5" next to a shown total is never left alone in a column
-    for column in status.columns:
-        cells = status.loc[[k for k in status.index if k.startswith("f:")], column]
-        if (cells == "small").sum() == 1 and status.at["u:40415", column] == "shown":
-            assert (cells == "hidden").any(), column
+    assert briefing.spec.value_labels["40415"] == ("" if total == "0" else total)
+    assert not status.isin(["hidden"]).to_numpy().any()  # no complementary "x" under the cell-key method
 
 
 def test_cli_district_and_prevention(demo_store, tmp_path, capsys):

@@ -366,7 +366,7 @@ def district_page_tables(model, engine=None) -> list:
     # --- trend ---
     grain = spec.trend_grain
     sums, span, longer = _bucket_sums(spec, [spec.district], grain, metric, engine)
-    model.figures["longer_rows"] = longer
+    model.options["longer_rows"] = longer  # rows spanning a longer period than the grain (a count of rows)
     span = span_filter or span
     if span is not None:
         periods, texts, statuses, chart = [], [], [], []
