@@ -52,12 +52,11 @@ TEST_USER_KEY = "__tdn_test_user__"  # set only by the test suite (AppTest); no 
 
 
 def escape_md(text) -> str:
-    """Text from data or accounts made inert for Streamlit's markdown (no links, images, HTML, LaTeX)."""
-    import re
+    """Text from data or accounts made inert for Streamlit's markdown (no links, images, HTML, LaTeX):
+    :func:`geo.i18n.escape.md`, the one helper."""
+    from geo.i18n.escape import md
 
-    text = "" if text is None else str(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:])", r"\\\1", text)
+    return md(text)
 
 
 def current_user():
@@ -192,7 +191,7 @@ def require_boundaries() -> None:
     try:
         ensure_cache()
     except BoundaryDataMissing as exc:
-        st.error(f"**{t('boundaries_missing', lang())}.** {exc}")
+        st.error(f"**{t('boundaries_missing', lang())}.** {escape_md(exc)}")
         st.stop()
 
 
@@ -225,7 +224,7 @@ def demo_notice() -> None:
         if store.has_demo():
             st.warning(schema.DEMO_NOTICE[lang()], icon="⚠️")
     except Exception as exc:  # the store is optional for the map pages
-        st.caption(f"{exc}")
+        st.caption(escape_md(exc))
 
 
 def credits(era: str) -> None:
@@ -442,7 +441,7 @@ def draw_model_map(model, view, key: str, height: int = 700, title: str | None =
         state = show_prepared_map(map_key, lambda: admin_map(view, choropleth=model_choropleth(model), title=title,
                                                              subtitle=subtitle).fmap, key=f"{key}_map", height=height)
     except Exception as exc:  # a layer that fails must not take the page down
-        st.error(f"{t('layer_error', lg)}: {exc}")
+        st.error(f"{t('layer_error', lg)}: {escape_md(exc)}")
         return
     select_clicked_unit(state)
 
@@ -597,7 +596,7 @@ def kpi_cards(model) -> None:
     for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):
         change = model.kpi_changes.get(label)
         delta = None if change is None else f"{change} {t('vs_previous', lang())}"
-        column.metric(label, text, delta, delta_color="off")
+        column.metric(escape_md(label), text, delta, delta_color="off")
 
 
 def show_table(model, table, key: str, title: bool = True) -> None:
@@ -607,13 +606,13 @@ def show_table(model, table, key: str, title: bool = True) -> None:
 
     lg = lang()
     if title and table.title:
-        st.subheader(table.title)
+        st.subheader(escape_md(table.title))
     frame = table.frame.reset_index(drop=True)
     if not frame.columns.is_unique:  # the grid needs unique headers; the files keep the model's
         frame.columns = [f"{c}{' ' * i}" for i, c in enumerate(frame.columns)]
     st.dataframe(frame, hide_index=True, width="stretch")
     if table.note:
-        st.caption(table.note)
+        st.caption(escape_md(table.note))
     left, right, _ = st.columns([1, 1, 4])
     # the files are written when asked for (a callable), not on every rerun of the page, from the
     # model of the user's file access (protected unless exact exports are allowed to them)

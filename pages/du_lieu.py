@@ -55,7 +55,8 @@ with tab_import:
             st.error(esc(report.summary(lg)))
             errors = report.errors_frame(lg)[["file", "row", "column", "value", "reason", "suggestions"]]
             errors.columns = [t(f"err_{c}", lg) for c in errors.columns]
-            shown = errors.head(ERRORS_SHOWN).fillna("").astype(str)
+            shown = errors.head(ERRORS_SHOWN).fillna("").astype(str).map(esc)  # st.table renders Markdown
+            shown.columns = [esc(c) for c in shown.columns]
             st.table(shown.set_index(shown.columns[0]))  # plain table: readable, copyable, printable
             if len(errors) > ERRORS_SHOWN:
                 st.download_button(t("data_all_errors", lg), store.export_csv_bytes(errors, lg),

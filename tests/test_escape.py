@@ -231,8 +231,6 @@ def test_prevention_target_source_is_shown_escaped_and_readable(payload_store):
     assert not unsafe_spots(at)
 
 
-@pytest.mark.xfail(strict=True, reason="ui.show_table writes table.title with st.subheader unescaped (ui.py, owned "
-                                       "by another engineer: wrap it in geo.i18n.escape.md); remove this mark then")
 def test_route_profile_title_from_the_facts_is_escaped(payload_store, tmp_path, monkeypatch):
     """The Hotspot page's "cases along the route" table is titled with the route's name from the facts CSVs (a copy
     here, whose first route's name carries a payload)."""
