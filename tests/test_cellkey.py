@@ -375,6 +375,19 @@ def test_nghe_an_suspects_against_the_published_total_give_no_exact_count(demo_s
     assert all(len(s) > 1 for s in sets)
 
 
+def test_why_d_is_3():
+    """Two cells shown as positive under their total shown "0": with D=2 both are exactly 1 (a shown 0 is
+    at most 2, a shown positive at least 1); with the configured D=3 each can still be 1 or 2."""
+    def child_values(table):
+        parent = consistent("0", table)
+        child = consistent("<5", table)
+        return {a for a in child for b in child if a + b in parent}
+
+    textbook = cellkey.create_cnt_ptable(2, 1.08, 1, mono=(True, True, False, True))
+    assert child_values(textbook) == {1}
+    assert cellkey.ptable().D == 3 and child_values(cellkey.ptable()) == {1, 2}
+
+
 @pytest.mark.parametrize("province,year,metrics,exact", [
     ("10", 2024, ("victims", "suspects_arrested"), {}),
     ("40", 2023, ("victims", "suspects_arrested", "cases"),

@@ -31,11 +31,16 @@ variable              default  meaning
 ``TDN_CKM_JS``        1        perturbed values 1..js never appear (a true 1 never stays 1)
 ====================  =======  ============================================================================
 
-Why D=3, V=2 and not the textbook D=2, V=1.08: with D=2 a displayed "0" means at most 2, so two
-sub-cells shown as positive under a parent shown as 0 are both exactly 1; on the demo data the
-brute-force differencing test (``tests/test_cellkey.py``, T5: every nested period of a year and every
-district of a province, with the published totals as exact constraints) found such pinned cells. D=3,
-V=2 passes it. Never publish D, V or the table (the Council of Europe guidelines), nor keys or noise.
+Why D=3, V=2 and not the textbook D=2, V=1.08 (which the brute-force test, T5 in
+``tests/test_cellkey.py``, also passes on the demo data): no false positives means a shown positive is
+at least 1, and with D=2 a shown "0" is at most 2. So two cells shown as positive ("<5" or a number)
+under a total shown "0" (two months under their quarter, two districts under their province) are both
+exactly 1. With the D=2 table that happens for a pair of true-1 cells with probability about
+0.49 × 0.49 × 0.17 ≈ 4 %: rare on the demo data, certain somewhere on a country's worth of cells
+(``test_why_d_is_3`` shows the case). With D=3 it needs three such cells under one "0" (≈ 0.5 %,
+change the parameters only after re-running T5). V=2 is the variance D=3 allows without pushing
+probability to the edges (row 4 and above: ±3 with 3.7 % each).
+Never publish D, V or the table (the Council of Europe guidelines), nor keys or noise.
 """
 from __future__ import annotations
 
