@@ -13,15 +13,17 @@ RISKY = "=HYPERLINK(\"http://example.invalid\",\"x\")"
 
 @contextmanager
 def demo_store_at(folder: Path):
-    """A temporary store with the demo data as the default store (``TDN_DATABASE_URL``), the configured
-    small-count threshold, and one case of Kỳ Sơn whose source is formula-like text."""
+    """A temporary store (SQLite, or PostgreSQL: tests/db_support.py) with the demo data as the default store
+    (``TDN_DATABASE_URL``), the configured small-count threshold, and one case of Kỳ Sơn whose source is
+    formula-like text."""
     from sqlalchemy import update
 
     from geo.data import demo, store
     from geo.data import schema as S
 
-    url = f"sqlite:///{folder / 'store.sqlite'}"
-    with pytest.MonkeyPatch.context() as patch:
+    from tests.db_support import temp_store_url
+
+    with temp_store_url(folder, "store") as url, pytest.MonkeyPatch.context() as patch:
         patch.setenv("TDN_DATABASE_URL", url)
         patch.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
         engine = store.get_engine(url)
@@ -30,7 +32,7 @@ def demo_store_at(folder: Path):
         with engine.begin() as conn:
             conn.execute(update(S.cases).where(S.cases.c.id == int(first)).values(source=RISKY))
         yield engine
-    store.dispose_engines()
+        store.dispose_engines()
 
 
 def make_user(role: str = "viewer", provinces: tuple[str, ...] = (), username: str | None = None):

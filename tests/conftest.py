@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary SQLite store per test, and the registry loaded once per session."""
+"""Shared fixtures: a temporary store per test (SQLite, or PostgreSQL: tests/db_support.py), and the registry
+loaded once per session."""
 from __future__ import annotations
 
 import pytest
@@ -13,13 +14,15 @@ def reg():
 
 @pytest.fixture()
 def engine(tmp_path, monkeypatch):
-    """A fresh, migrated SQLite file for one test; also the default store (``TDN_DATABASE_URL``)."""
+    """A fresh, migrated store for one test (a SQLite file ``test.sqlite``, or a new PostgreSQL database when
+    ``TDN_TEST_PG_URL`` is set: tests/db_support.py); also the default store (``TDN_DATABASE_URL``)."""
     from geo.data import store
-    url = f"sqlite:///{tmp_path / 'test.sqlite'}"
-    monkeypatch.setenv("TDN_DATABASE_URL", url)
-    eng = store.get_engine(url)
-    yield eng
-    store.dispose_engines()
+    from tests.db_support import temp_store_url
+    with temp_store_url(tmp_path, "test") as url:
+        monkeypatch.setenv("TDN_DATABASE_URL", url)
+        eng = store.get_engine(url)
+        yield eng
+        store.dispose_engines()
 
 
 @pytest.fixture()

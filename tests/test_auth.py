@@ -21,6 +21,7 @@ from geo.auth.accounts import AuthError
 from geo.data import importer, store
 from geo.data import schema as S
 from geo.i18n.auth import ta
+from tests.db_support import store_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Mat-khau-dung-2026"
@@ -68,7 +69,7 @@ def test_only_an_argon2id_hash_is_stored(engine, alice, tmp_path):
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
     store.dispose_engines()
-    raw = (tmp_path / "test.sqlite").read_bytes()
+    raw = store_bytes(engine, tmp_path / "test.sqlite")  # the file, or every row on PostgreSQL
     assert PASSWORD.encode() not in raw, "the password itself is in the store file"
 
 
@@ -219,7 +220,7 @@ def test_session_cookie_is_signed_and_the_store_keeps_only_its_hash(engine, alic
         ids = [r.id for r in conn.execute(select(S.user_sessions)).fetchall()]
     assert ids == [hashlib.sha256(token.encode()).hexdigest()]
     store.dispose_engines()
-    raw = (tmp_path / "test.sqlite").read_bytes()
+    raw = store_bytes(engine, tmp_path / "test.sqlite")  # the file, or every row on PostgreSQL
     assert token.encode() not in raw and cookie.encode() not in raw
 
 

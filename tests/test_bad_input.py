@@ -90,8 +90,9 @@ def store_once(tmp_path_factory, reg):
 
     from geo.data import store
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('bad_input') / 'store.sqlite'}"
-    with pytest.MonkeyPatch.context() as mp:
+    from tests.db_support import temp_store_url  # a SQLite file, or a PostgreSQL database (TDN_TEST_PG_URL)
+
+    with temp_store_url(tmp_path_factory.mktemp("bad_input"), "store") as url, pytest.MonkeyPatch.context() as mp:
         mp.setenv("TDN_DATABASE_URL", url)
         engine = store.get_engine(url)
         for kind, row in GOOD_ROWS.items():

@@ -273,33 +273,35 @@ def test_slow_path_matches_fast_path_with_form_filter(loaded):
 def test_migration_from_version_1_fills_the_rollup(tmp_path, reg):
     from sqlalchemy import create_engine, func
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    old = create_engine(url)
-    with old.begin() as conn:
-        S.schema_migrations.create(conn)
-        store._m001_initial(conn)
-        conn.execute(S.schema_migrations.insert().values(version=1, name="initial", applied_at=pd.Timestamp.now().to_pydatetime()))
-    assert not inspect(old).has_table("case_rollup")
-    old.dispose()
-    # a version-1 store with data: import through a v1-shaped write (rows only), then upgrade
-    engine = store._make_engine(url)
-    with engine.begin() as conn:
-        imp = conn.execute(S.imports.insert().values(kind="cases", file_name="old.csv", checksum="x", n_rows=1,
-                                                     imported_at=pd.Timestamp.now().to_pydatetime(), status="active",
-                                                     is_demo=False)).inserted_primary_key[0]
-        conn.execute(S.cases.insert().values(import_id=imp, case_id="O-1", record_type="case", row_key="case:O-1",
-                                             period_label="2023-05-14", period_start=date(2023, 5, 14),
-                                             period_end=date(2023, 5, 14), p_year=2023, p_half=1, p_quarter=2,
-                                             p_month=5, place_era="pre2025", place_level="province",
-                                             province_code="40", prov_code_pre2025="40", prov_code_2025="40",
-                                             n_cases=1, victims=3, is_demo=False))
-    assert store.schema_version(engine) == 1
-    assert store.migrate(engine) == S.SCHEMA_VERSION
-    with engine.connect() as conn:
-        assert conn.execute(select(func.sum(S.case_rollup.c.victims))).scalar() == 3
-    agg = store.aggregate_cases("province", "month", engine=engine)
-    assert agg["victims"].tolist() == [3] and agg["period"].tolist() == ["2023-05"]
-    engine.dispose()
+    from tests.db_support import temp_store_url
+
+    with temp_store_url(tmp_path, "old") as url:  # a SQLite file, or a PostgreSQL database (TDN_TEST_PG_URL)
+        old = create_engine(url)
+        with old.begin() as conn:
+            S.schema_migrations.create(conn)
+            store._m001_initial(conn)
+            conn.execute(S.schema_migrations.insert().values(version=1, name="initial", applied_at=pd.Timestamp.now().to_pydatetime()))
+        assert not inspect(old).has_table("case_rollup")
+        old.dispose()
+        # a version-1 store with data: import through a v1-shaped write (rows only), then upgrade
+        engine = store._make_engine(url)
+        with engine.begin() as conn:
+            imp = conn.execute(S.imports.insert().values(kind="cases", file_name="old.csv", checksum="x", n_rows=1,
+                                                         imported_at=pd.Timestamp.now().to_pydatetime(), status="active",
+                                                         is_demo=False)).inserted_primary_key[0]
+            conn.execute(S.cases.insert().values(import_id=imp, case_id="O-1", record_type="case", row_key="case:O-1",
+                                                 period_label="2023-05-14", period_start=date(2023, 5, 14),
+                                                 period_end=date(2023, 5, 14), p_year=2023, p_half=1, p_quarter=2,
+                                                 p_month=5, place_era="pre2025", place_level="province",
+                                                 province_code="40", prov_code_pre2025="40", prov_code_2025="40",
+                                                 n_cases=1, victims=3, is_demo=False))
+        assert store.schema_version(engine) == 1
+        assert store.migrate(engine) == S.SCHEMA_VERSION
+        with engine.connect() as conn:
+            assert conn.execute(select(func.sum(S.case_rollup.c.victims))).scalar() == 3
+        agg = store.aggregate_cases("province", "month", engine=engine)
+        assert agg["victims"].tolist() == [3] and agg["period"].tolist() == ["2023-05"]
+        engine.dispose()
 
 
 def test_schema_doc_lists_every_column_and_error_code():

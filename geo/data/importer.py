@@ -810,7 +810,7 @@ def _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, r
         report.add(problem.issue)
         return report
     checksum = _checksum(data)
-    with engine.connect() as conn:
+    with store.write_transaction(engine) as conn:  # an undo or import under way finishes first: no stale answer
         prior = conn.execute(
             select(S.imports.c.id, S.imports.c.imported_at, S.imports.c.kind, S.imports.c.n_rows)
             .where(S.imports.c.checksum == checksum, S.imports.c.status == "active").order_by(S.imports.c.id)
