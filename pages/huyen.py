@@ -4,8 +4,8 @@ Every figure of the page comes from its view model (``ui.view_model("huyen", gra
 key figures, the map, the breakdown by form, the trend by month or quarter, the breakdown by destination
 and the side-by-side comparison with up to three other districts, all protected for viewers (cell-key
 method: perturbed, then "<5"), as in the export and the downloads. The case rows are shown only to
-users allowed to see exact figures (a model with ``access="exact"``, on a server with
-``TDN_EXACT_EXPORTS=1``); a viewer never gets case rows. The district is the shared filter
+users allowed to see exact figures (a model with ``access="exact"``: the signed-in user's access, or
+every user of a server with ``TDN_EXACT_EXPORTS=1``); a viewer never gets case rows. The district is the shared filter
 (``?dist=40417``); the grain and the compared districts are kept in the URL too
 (``?grain=quarter&cmp=40415,40418``).
 """
@@ -218,10 +218,10 @@ else:
     ui.show_table(model, destinations, key="huyen_destinations", title=False)
 
     # --- the case rows: only for users allowed to see exact figures ----------------------------------------
-    exact_model = None
-    if suppression.exact_exports_allowed() and not isinstance(model, str):
-        exact_model = _exact_model(replace(model.view, access="exact", suppress=False), ui.data_version())
-    cases = _table(exact_model, "cases") if exact_model is not None else None
+    cases = _table(model, "cases")  # in the model only when the user's access is exact
+    if cases is None and suppression.exact_exports_allowed() and not isinstance(model, str):
+        # a server whose every user may see exact counts (TDN_EXACT_EXPORTS=1): the exact twin of the view
+        cases = _table(_exact_model(replace(model.view, access="exact", suppress=False), ui.data_version()), "cases")
     if cases is not None:
         st.subheader(cases.title)
         st.caption(cases.note)
