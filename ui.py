@@ -596,7 +596,7 @@ def kpi_cards(model) -> None:
     for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):
         change = model.kpi_changes.get(label)
         delta = None if change is None else f"{change} {t('vs_previous', lang())}"
-        column.metric(escape_md(label), text, delta, delta_color="off")
+        column.metric(label, text, delta, delta_color="off")  # labels are the app's own words
 
 
 def show_table(model, table, key: str, title: bool = True) -> None:
