@@ -22,6 +22,7 @@ import ui
 from geo.data import store
 from geo.stats import suppression
 from geo.i18n import t, translator
+from geo.i18n.escape import md
 from geo.render.maps import MapView
 from geo.views.filters import period_words
 from geo.views.spec import _display_label
@@ -137,7 +138,7 @@ if not f.district:
                                                              subtitle=tr("layer_map_hint")).fmap,
                 key="huyen_pick_map", height=560)
         except Exception as exc:  # a layer that fails must not take the page down
-            st.error(f"{t('layer_error', lg)}: {exc}")
+            st.error(f"{t('layer_error', lg)}: {md(exc)}")
             return
         ui.select_clicked_unit(state)
 
@@ -150,8 +151,8 @@ row = DISTRICTS[DISTRICTS["code"] == f.district]
 name = row["name"].iloc[0] if len(row) else f.district
 province_name = row["prov_name"].iloc[0] if len(row) else ""
 context = " · ".join(x for x in (period_words(f.period, lg), ui.filter_words(f)) if x)
-st.header(f"{name} — {province_name}" if province_name else name)
-st.caption(context)
+st.header(f"{md(name)} — {md(province_name)}" if province_name else md(name))
+st.caption(md(context))
 
 # page-local choices, read before the view model (they are part of its view: trend grain, compared districts)
 grain = _url_state("huyen_grain", "grain", "month", lambda v: v if v in GRAINS else "month")
@@ -174,14 +175,14 @@ if not isinstance(model, str):
 def district_map() -> None:
     """The province's districts shaded by the metric, this district outlined (as in the briefing export)."""
     if isinstance(model, str):
-        st.info(model)
+        st.info(md(model))
         return
     province = str(row["prov_code"].iloc[0]) if len(row) else f.province
     ui.draw_model_map(model, MapView(era="pre2025", province=province, lang=lg, highlight=f.district),
                       key="huyen_district_map", height=460)
 
 
-with st.expander(tr("map_of_province", province=province_name), expanded=True):
+with st.expander(tr("map_of_province", province=md(province_name)), expanded=True):
     district_map()
 
 # by form: the view model's table, as exported
@@ -190,7 +191,7 @@ if not isinstance(model, str) and model.has_data:
     ui.show_table(model, model.all_tables()[0], key="huyen_forms", title=False)
 destinations = _table(model, "destinations")
 if destinations is None:  # the district has no stored row for these filters
-    st.info(f"**{t('no_data_for_filters', lg)}** — {name}, {context}.")
+    st.info(f"**{t('no_data_for_filters', lg)}** — {md(name)}, {md(context)}.")
 else:
     # --- trend -------------------------------------------------------------------------------------------
     st.subheader(tr("trend"))
@@ -205,7 +206,7 @@ else:
         label = trend.frame.columns[1]
         st.bar_chart(chart.rename(columns={"period": tr("period_col"), "value": label}), x=tr("period_col"), y=label,
                      height=280)
-        with st.expander(trend.title, expanded=False):
+        with st.expander(md(trend.title), expanded=False):
             ui.show_table(model, trend, key="huyen_trend", title=False)
     longer = model.options.get("longer_rows", 0)
     if longer:
@@ -223,8 +224,8 @@ else:
         # a server whose every user may see exact counts (TDN_EXACT_EXPORTS=1): the exact twin of the view
         cases = _table(_exact_model(replace(model.view, access="exact", suppress=False), ui.data_version()), "cases")
     if cases is not None:
-        st.subheader(cases.title)
-        st.caption(cases.note)
+        st.subheader(md(cases.title))
+        st.caption(md(cases.note))
         table = cases.frame
         st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
         stamp = f"{f.period or ('tat-ca' if lg == 'vi' else 'all')}_{date.today():%Y%m%d}"
