@@ -265,13 +265,14 @@ def test_an_analyst_sees_exact_counts_on_the_district_page(browser, app_url):
     page = new_signed_in_page(browser, app_url, "analyst-test")
     page.goto(app_url + "/huyen?dist=40417")
     expect(page.get_by_role("heading", name="Theo nơi đến")).to_be_visible(timeout=60_000)
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=30_000)
+    page.wait_for_selector("[data-testid='stDataFrame'] tbody td", state="attached", timeout=30_000)
+    time.sleep(1.5)
     assert "Phân tích viên" in page.locator("[data-testid='stSidebar']").inner_text()
     assert shown_small_counts(page), "an analyst's District page shows no exact small count"
     page.context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="pages/huyen.py shows the case rows only when TDN_EXACT_EXPORTS=1, "
-                   "not to users with the case_rows right (analysts)")
 def test_an_analyst_sees_the_case_rows_on_the_district_page(browser, app_url):
     page = new_signed_in_page(browser, app_url, "analyst-test")
     page.goto(app_url + "/huyen?dist=40417")
@@ -287,7 +288,8 @@ def test_a_viewer_gets_no_case_rows_and_no_admin_page(browser, app_url):
     page = new_signed_in_page(browser, app_url, "viewer-test")
     page.goto(app_url + "/huyen?dist=40417")
     expect(page.get_by_role("heading", name="Theo nơi đến")).to_be_visible(timeout=60_000)
-    time.sleep(1.0)
+    page.wait_for_selector("[data-testid='stDataFrame'] tbody td", state="attached", timeout=30_000)
+    time.sleep(1.5)
     assert page.get_by_role("heading", name=re.compile("Các vụ việc")).count() == 0
     assert not shown_small_counts(page)
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()

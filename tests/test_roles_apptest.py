@@ -102,16 +102,15 @@ def test_a_viewers_district_page_has_no_case_rows():
     assert at.dataframe and not case_rows(at)
 
 
-@pytest.mark.xfail(strict=True, reason="pages/huyen.py shows the case rows only when TDN_EXACT_EXPORTS=1 "
-                   "(suppression.exact_exports_allowed()), not for users with the case_rows right")
 def test_an_analysts_district_page_shows_the_case_rows():
     at = run_page("pages/huyen.py", {"dist": "40417"}, user=make_user("analyst"))
     rows = case_rows(at)
     assert rows and len(rows[0]) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="pages/huyen.py gives case rows (exact small counts) and an exact CSV to "
-                   "every signed-in user, viewers included, when TDN_EXACT_EXPORTS=1")
+@pytest.mark.xfail(strict=True, reason="pages/huyen.py (case rows block) builds an exact model and shows the case "
+                   "rows (exact small counts) and an exact CSV to every signed-in user, viewers included, when "
+                   "TDN_EXACT_EXPORTS=1, although viewers have no case_rows right")
 def test_a_viewer_gets_no_case_rows_even_on_a_server_with_exact_exports(monkeypatch):
     monkeypatch.setenv("TDN_EXACT_EXPORTS", "1")
     at = run_page("pages/huyen.py", {"dist": "40417"}, user=make_user("viewer"))
