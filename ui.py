@@ -578,13 +578,16 @@ def _twin_table(model, table):
     raise LookupError(f"no protected twin of table {table.key!r}")  # never fall back to the exact table
 
 
-def record_download(what: str) -> None:
-    """Audit: who downloaded which file (called when the file is written)."""
+def record_download(what: str, username: str | None = None, address: str | None = None) -> None:
+    """Audit: who downloaded which file (``username``/``address`` given when called outside the script
+    run, e.g. by a deferred download)."""
     from geo.auth import audit
 
-    u = current_user()
+    if username is None:
+        u = current_user()
+        username, address = (u.username if u else None), client_address()
     try:
-        audit.record("download", u.username if u else None, what, client_address())
+        audit.record("download", username, what, address)
     except Exception:  # the audit must not break a download; the store being down shows elsewhere
         pass
 
@@ -617,11 +620,15 @@ def show_table(model, table, key: str, title: bool = True) -> None:
     # the files are written when asked for (a callable), not on every rerun of the page, from the
     # model of the user's file access (protected unless exact exports are allowed to them)
 
+    # everything about who is asking is settled now, during the script run: Streamlit calls the writer
+    # later, outside the run, where there is no session to read
+    u = user()
+    source = export_model(model)
+    twin = _twin_table(source, table) if source is not model else table
+    who, address = u.username, client_address()
+
     def write(kind: str) -> bytes:
-        source = export_model(model)
-        twin = _twin_table(source, table) if source is not model else table
-        name = downloads.table_filename(source, twin, kind)
-        record_download(name)
+        record_download(downloads.table_filename(source, twin, kind), who, address)
         return downloads.table_csv(source, twin) if kind == "csv" else downloads.table_xlsx(source, twin)
 
     left.download_button(t("download_csv", lg), lambda: write("csv"),

@@ -220,7 +220,8 @@ else:
 
     # --- the case rows: only for users allowed to see exact figures ----------------------------------------
     cases = _table(model, "cases")  # in the model only when the user's access is exact
-    if cases is None and suppression.exact_exports_allowed() and not isinstance(model, str):
+    if (cases is None and suppression.exact_exports_allowed() and not isinstance(model, str)
+            and ui.user().can("case_rows")):
         # a server whose every user may see exact counts (TDN_EXACT_EXPORTS=1): the exact twin of the view
         cases = _table(_exact_model(replace(model.view, access="exact", suppress=False), ui.data_version()), "cases")
     if cases is not None:

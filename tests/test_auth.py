@@ -371,9 +371,6 @@ def test_a_manager_cannot_undo_an_import_of_another_province(engine, reg):
     assert (done.username, done.outcome, done.address) == ("lc-manager", "ok", ADDRESS)
 
 
-@pytest.mark.xfail(strict=True, reason="importer.scope_2025/row_in_scope count a row placed only in a merged 2025 "
-                   "province (new Lào Cai = Lào Cai + Yên Bái) as inside a Lào Cai scope; the views "
-                   "(store.scope_provinces_2025) do not: the manager can write and undo rows they cannot see")
 def test_a_row_placed_only_in_a_merged_2025_province_is_outside_a_one_province_scope(engine, reg):
     # Xã Lục Yên was in Yên Bái before 2025; since 1 July 2025 it is in the new Tỉnh Lào Cai
     row = "LC25-1,case,2025-08-01,2025,Lào Cai,,sexual,1,2,police,auth test"

@@ -233,9 +233,6 @@ def test_a_viewer_sees_no_small_count(browser, app_url, path, shot):
     page.context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="ui.show_table: the CSV/XLSX are written by a deferred callable that Streamlit "
-                   "runs outside the script run, where ui.user()/current_user() find no session (st.context and "
-                   "session_state are not available): export_model() fails on None.export_access, no file is sent")
 def test_a_viewer_s_table_download_holds_no_small_count_and_no_formula(browser, app_url, store_url):
     page = new_signed_in_page(browser, app_url, "viewer-test")
     page.goto(app_url + "/?period=2024")

@@ -108,9 +108,6 @@ def test_an_analysts_district_page_shows_the_case_rows():
     assert rows and len(rows[0]) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="pages/huyen.py (case rows block) builds an exact model and shows the case "
-                   "rows (exact small counts) and an exact CSV to every signed-in user, viewers included, when "
-                   "TDN_EXACT_EXPORTS=1, although viewers have no case_rows right")
 def test_a_viewer_gets_no_case_rows_even_on_a_server_with_exact_exports(monkeypatch):
     monkeypatch.setenv("TDN_EXACT_EXPORTS", "1")
     at = run_page("pages/huyen.py", {"dist": "40417"}, user=make_user("viewer"))

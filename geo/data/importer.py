@@ -704,12 +704,10 @@ def validate_file(path_or_bytes, filename: str | None = None, kind: str | None =
 
 
 def scope_2025(scope: tuple[str, ...]) -> set[str]:
-    """The 2025 provinces that the pre-2025 provinces of ``scope`` became part of."""
-    from geo.admin.cache import load_layer
-
-    provinces = load_layer("provinces_pre2025", "national")
-    chosen = provinces[provinces["code"].astype(str).isin(set(scope))]
-    return set(chosen["prov_code_2025new"].astype(str))
+    """The 2025 provinces wholly inside ``scope`` (every pre-2025 province merged into them is in it): the
+    same rule as the views (:func:`geo.data.store.scope_provinces_2025`), so a user can import and undo
+    exactly the rows they can see."""
+    return set(store.scope_provinces_2025(scope))
 
 
 def row_in_scope(prov_pre2025, prov_2025, scope: tuple[str, ...], new_codes: set[str] | None = None) -> bool | None:
