@@ -9,12 +9,15 @@
 #   bash deploy/local_stack.sh status   what runs, where (exit 1 when something is down)
 #   bash deploy/local_stack.sh stop     stop every process it started (by pid) and remove its folder
 #   bash deploy/local_stack.sh env      the stack's settings (KEY=value lines, for scripts)
+# Exit codes of start: 0 running, 3 nginx missing and not installable (or refused to start), 4 no PostgreSQL.
 #
 # Settings (environment):
 #   TDN_STACK_DIR   the stack's folder (default ${TMPDIR:-/tmp}/tdn-local-stack-$UID): configs, pids, logs,
 #                   the database cluster; removed by stop
 #   TDN_STACK_APPS  number of app processes (default 2)
 #   PYTHON          the project's Python (default .venv/bin/python)
+#   NGINX_BIN       an nginx binary to use (default: nginx on PATH or /usr/sbin/nginx, else apt-get install nginx)
+#   PGBIN           PostgreSQL's programs (default: the newest /usr/lib/postgresql/*/bin)
 #
 # Everything listens on 127.0.0.1 only. nginx is Debian's package, installed with apt-get when missing
 # (as root, or with sudo), without starting its system service; here it runs as a foreground instance
@@ -30,7 +33,7 @@ PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 STATE="$DIR/stack.env"
 
 say() { printf '[local_stack %3ss] %s\n' "$SECONDS" "$*" >&2; }
-die() { say "ERROR: $*"; exit "${2:-1}"; }
+die() { say "ERROR: $1"; exit "${2:-1}"; }
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -53,6 +56,7 @@ wait_http() {  # URL TIMEOUT PID
 }
 
 nginx_bin() {
+  if [ -n "${NGINX_BIN:-}" ]; then [ -x "$NGINX_BIN" ] && echo "$NGINX_BIN"; return; fi
   if command -v nginx >/dev/null 2>&1; then command -v nginx; return 0; fi
   [ -x /usr/sbin/nginx ] && { echo /usr/sbin/nginx; return 0; }
   return 1
@@ -89,7 +93,8 @@ start() {
   fi
   [ -x "$PY" ] || die "no Python at $PY (run: bash scripts/setup.sh setup)"
   [ -x "$PGBIN/initdb" ] || die "PostgreSQL binaries not found (apt-get install postgresql, or set PGBIN=/usr/lib/postgresql/NN/bin)" 4
-  local NGINX; NGINX=$(nginx_bin) || { install_nginx || true; NGINX=$(nginx_bin) || die "nginx is not installed and could not be installed (apt-get install nginx)" 3; }
+  local NGINX; NGINX=$(nginx_bin) || { [ -z "${NGINX_BIN:-}" ] && { install_nginx || true; }
+    NGINX=$(nginx_bin) || die "nginx is not installed and could not be installed (apt-get install nginx)" 3; }
   [ -e "$DIR" ] && die "$DIR exists but the stack is not running: run 'stop' first"
   mkdir -p "$DIR"; chmod 755 "$DIR"   # the postgres and nginx workers' users must reach their subfolders
   : > "$STATE"; chmod 600 "$STATE"
@@ -105,11 +110,12 @@ start() {
   as_pg "$PGBIN/initdb" -D "$DIR/pg" -U tdn --pwfile="$DIR/pgpw" -E UTF8 --locale=C.UTF-8 --no-sync \
     --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; false; }
   rm -f "$DIR/pgpw"
+  { echo "PGDATA='$DIR/pg'"; echo "PG_PORT=$pg_port"; } >> "$STATE"
   as_pg "$PGBIN/pg_ctl" -D "$DIR/pg" -l "$DIR/pg/postgres.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$DIR/pgsock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >&2
   as_pg "$PGBIN/createdb" -h "$DIR/pgsock" -p "$pg_port" -U tdn tdn
   local db_url="postgresql+psycopg://tdn:$pg_pw@127.0.0.1:$pg_port/tdn"
-  { echo "PGDATA='$DIR/pg'"; echo "PG_PORT=$pg_port"; echo "DATABASE_URL='$db_url'"; } >> "$STATE"
+  echo "DATABASE_URL='$db_url'" >> "$STATE"
 
   # 2. the demo data and the test accounts (meanwhile the app processes start)
   say "demo data (python -m geo demo) and test accounts (tests/browser_support.TEST_USERS), in the background"
