@@ -200,7 +200,13 @@ else:
                          on_change=_keep, args=("_huyen_grain", "huyen_grain"))
     trend = _table(model, "trend")
     chart = model.charts.get("trend")
-    if trend is None or chart is None or not chart["value"].fillna(0).any():
+    all_small = (trend is not None and trend.status is not None and chart is not None
+                 and not chart["value"].fillna(0).any() and (trend.status == suppression.SMALL).to_numpy().any())
+    if all_small:  # figures exist, each period under the threshold: say so, don't claim there is no data
+        st.info(tr("trend_all_small", grain=tr(f"grain_{grain}").lower()))
+        with st.expander(md(trend.title), expanded=False):
+            ui.show_table(model, trend, key="huyen_trend", title=False)
+    elif trend is None or chart is None or not chart["value"].fillna(0).any():
         st.info(t("no_data_for_filters", lg))
     else:
         label = trend.frame.columns[1]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.views.filters import Filters
-from tests.apptest_support import RISKY, demo_store_at, run_page
+from tests.apptest_support import RISKY, demo_store_at, make_user, run_page
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -228,7 +228,7 @@ def test_district_csv_is_formula_safe_and_named_after_the_district(monkeypatch):
 
     monkeypatch.setattr(st, "download_button", spy)
     monkeypatch.setenv("TDN_EXACT_EXPORTS", "1")  # the case rows: only where users may see exact figures
-    run("pages/huyen.py", prov="40", dist="40417")
+    run_page("pages/huyen.py", {"prov": "40", "dist": "40417"}, user=make_user("analyst"))  # (never viewers)
     label, data, kwargs = calls[-1]
     assert kwargs["file_name"].startswith("vu-viec_40417-huyen-ky-son_") and kwargs["file_name"].endswith(".csv")
     csv = data.decode("utf-8-sig")

@@ -60,6 +60,9 @@ DISTRICT_PAGE: dict = {
                      "Cases from 1 July 2025 are recorded in the new communes (no districts); only rows that "
                      "name the former district count for this district."),
     "trend": ("Diễn biến theo thời gian", "Trend over time"),
+    "trend_all_small": ("Mỗi kỳ ({grain}) đều dưới 5 nên được ẩn (“<5”) để bảo vệ nạn nhân; xem theo quý hoặc chọn kỳ dài hơn.",
+                        "Every {grain} has fewer than 5, so they are hidden (“<5”) to protect victims; view by quarter "
+                        "or choose a longer period."),
     "grain": ("Theo", "By"),
     "grain_month": ("Tháng", "Month"),
     "grain_quarter": ("Quý", "Quarter"),
