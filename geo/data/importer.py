@@ -808,11 +808,16 @@ def _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, r
         report.add(problem.issue)
         return report
     checksum = _checksum(data)
-    with store.write_transaction(engine) as conn:  # an undo or import under way finishes first: no stale answer
-        prior = conn.execute(
-            select(S.imports.c.id, S.imports.c.imported_at, S.imports.c.kind, S.imports.c.n_rows)
-            .where(S.imports.c.checksum == checksum, S.imports.c.status == "active").order_by(S.imports.c.id)
-        ).first()
+    try:
+        with store.write_transaction(engine) as conn:  # an undo or import under way finishes first: no stale answer
+            prior = conn.execute(
+                select(S.imports.c.id, S.imports.c.imported_at, S.imports.c.kind, S.imports.c.n_rows)
+                .where(S.imports.c.checksum == checksum, S.imports.c.status == "active").order_by(S.imports.c.id)
+            ).first()
+    except store.StoreBusy:
+        report = ImportReport(file_name=name, kind=kind, checksum=checksum, size_bytes=len(data), dry_run=dry_run)
+        report.add(_issue(name, None, None, None, "store_busy"))
+        return report
     if prior is not None:
         report = ImportReport(file_name=name, kind=prior.kind, checksum=checksum, size_bytes=len(data),
                               n_rows=int(prior.n_rows), status="already_imported", already_import_id=int(prior.id),
