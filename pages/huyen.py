@@ -12,7 +12,6 @@ every user of a server with ``TDN_EXACT_EXPORTS=1``); a viewer never gets case r
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -67,18 +66,6 @@ def _districts() -> pd.DataFrame:
                         "prov_name": frame["prov_name_vi"]})
     out["label"] = out["name"] + " (" + out["prov_name"].str.replace("Tỉnh ", "").str.replace("Thành phố ", "TP ") + ")"
     return out.sort_values(["prov_name", "name"]).reset_index(drop=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _exact_model(spec, version: str):
-    """The page's view with exact access (only built on a server whose every user may see exact counts)."""
-    from geo.views.model import build_view
-    from geo.views.spec import ViewError
-
-    try:
-        return build_view(spec, data_version=version)
-    except ViewError as exc:
-        return str(exc)
 
 
 def _pick_district() -> None:
@@ -225,25 +212,24 @@ else:
     ui.show_table(model, destinations, key="huyen_destinations", title=False)
 
     # --- the case rows: only for users allowed to see exact figures ----------------------------------------
-    cases = _table(model, "cases")  # in the model only when the user's access is exact
-    if (cases is None and suppression.exact_exports_allowed() and not isinstance(model, str)
-            and ui.user().can("case_rows")):
-        # a server whose every user may see exact counts (TDN_EXACT_EXPORTS=1): the exact twin of the view
-        cases = _table(_exact_model(replace(model.view, access="exact", suppress=False), ui.data_version()), "cases")
+    cases = _table(model, "cases")  # in the model only when the user's access is exact (analysts and above)
     if cases is not None:
         st.subheader(md(cases.title))
         st.caption(md(cases.note))
         table = cases.frame
         st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
         stamp = f"{f.period or ('tat-ca' if lg == 'vi' else 'all')}_{date.today():%Y%m%d}"
-        # the file leaves the app: small counts are written "<5" unless asked for exact figures
-        exact = st.toggle(tr("exact_export"), value=False, key="huyen_exact_export")
+        # the file leaves the app: small counts are written "<5", exact figures only where the deployment
+        # lets this user export them (TDN_EXACT_EXPORTS=1) and they ask for it
+        may_export_exact = ui.user().export_access() == "exact"
+        exact = may_export_exact and st.toggle(tr("exact_export"), value=False, key="huyen_exact_export")
+        file_name = f"vu-viec_{f.district}-{slug(name)}_{stamp}{'_chinh-xac' if exact else ''}.csv"
         st.download_button(tr("download"),
                            store.export_csv_bytes(table, lg, demo=getattr(cases, "demo", False),
                                                   title=f"{name} — {province_name} · {context}",
                                                   protect=() if exact else [tr(k) for k in SUMS]),
-                           file_name=f"vu-viec_{f.district}-{slug(name)}_{stamp}{'_chinh-xac' if exact else ''}.csv",
-                           mime="text/csv", key="huyen_download")
+                           file_name=file_name, mime="text/csv", key="huyen_download",
+                           on_click=ui.record_download, args=(file_name, ui.user().username, ui.client_address()))
         if not exact:
             st.caption(tr("download_protected", t=suppression.threshold_from_env()))
 
