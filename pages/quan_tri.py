@@ -5,7 +5,8 @@ import streamlit as st
 
 import ui
 from geo.auth import ROLES, accounts, audit
-from geo.i18n.auth import ta
+from geo.i18n import t
+from geo.i18n.auth import AUTH, ta
 
 ui.require_right("users")
 me = ui.user()
@@ -27,8 +28,11 @@ with tab_users:
     frame = accounts.list_users()
     shown = frame.copy()
     shown["role"] = [ui.role_label(r, lg) for r in shown["role"]]
-    shown["provinces"] = [ui.scope_names(tuple(p for p in (v or "").split(",") if p)) or ta("scope_all", lg)
+    shown["provinces"] = [ui.scope_names(tuple(p for p in (v or "").split(",") if p)) or t("whole_country", lg)
                           for v in shown["provinces"]]
+    shown["auth"] = [ta(f"auth_{a}", lg) if f"auth_{a}" in AUTH else a for a in shown["auth"]]
+    shown["display_name"] = shown["display_name"].fillna("")
+    shown.columns = [ta(f"col_{c}", lg) for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch")
 
     st.subheader(ta("add_user", lg))
@@ -83,6 +87,8 @@ with tab_users:
 with tab_audit:
     st.caption(ta("audit_note", lg))
     c1, c2 = st.columns(2)
-    action = c1.selectbox("action", [None, *audit.ACTIONS], format_func=lambda a: "—" if a is None else a)
+    action = c1.selectbox(ta("col_action", lg), [None, *audit.ACTIONS], format_func=lambda a: "—" if a is None else a)
     who = c2.text_input(ta("username", lg), key="audit_who").strip().lower() or None
-    st.dataframe(audit.entries(limit=1000, action=action, username=who), hide_index=True, width="stretch")
+    trail = audit.entries(limit=1000, action=action, username=who)
+    trail.columns = [ta(f"col_{c}", lg) for c in trail.columns]
+    st.dataframe(trail, hide_index=True, width="stretch")

@@ -391,6 +391,6 @@ def test_the_admin_sees_the_audit_trail_of_these_steps(browser, app_url, store_u
     cells = [v for _, v in grid_cells(page.get_by_role("tabpanel", name="Nhật ký kiểm tra"))]
     assert "import_rejected" in cells and "sign_in" in cells, cells
     assert "127.0.0.1" in cells and "refused" in cells
-    assert set(v for h, v in grid_cells(panel) if h == "username") == {"na-manager"}
+    assert set(v for h, v in grid_cells(panel) if h == "Tên đăng nhập") == {"na-manager"}
     page.screenshot(path=str(ARTIFACTS / "auth-admin-audit.png"), full_page=True)
     page.context.close()

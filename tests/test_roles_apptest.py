@@ -197,8 +197,8 @@ def test_the_admin_page_shows_accounts_and_the_audit_trail_to_an_admin():
     at = run_page("pages/quan_tri.py", {}, user=make_user("admin"))
     assert [t.value for t in at.title] == [ta("page_admin", "vi")]
     columns = [list(grid.value.columns) for grid in at.dataframe]
-    assert ["id", "at", "username", "action", "outcome", "detail", "address"] in columns
-    assert any("username" in c and "role" in c for c in columns)
+    assert [ta(f"col_{c}", "vi") for c in ("id", "at", "username", "action", "outcome", "detail", "address")] in columns
+    assert any(ta("col_username", "vi") in c and ta("col_role", "vi") in c for c in columns)
     assert not any("password_hash" in c for c in columns)
 
 
