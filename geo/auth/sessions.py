@@ -25,8 +25,20 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+_SECRETS: dict[str, bytes] = {}
+
+
+def _secret(engine: Engine | None) -> bytes:
+    """The signing secret of this store (read once per process: it never changes)."""
+    engine = store._engine(engine)
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _SECRETS:
+        _SECRETS[key] = store.secret("session", engine=engine)
+    return _SECRETS[key]
+
+
 def _sign(token: str, engine: Engine | None) -> str:
-    return hmac.new(store.secret("session", engine=engine), token.encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(_secret(engine), token.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def _digest(token: str) -> str:
