@@ -71,13 +71,6 @@ def browser(app_url):
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # Streamlit learns the st.navigation pages on the first script run of a fresh server; a deep
-        # link opened before that shows "Page not found" once (streamlit/streamlit#9624). Open the
-        # root once, as the first user after a restart would.
-        warm = new_signed_in_page(instance, app_url)
-        warm.goto(app_url + "/")
-        expect(warm.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=60_000)
-        warm.close()
         yield instance
         instance.close()
 
