@@ -1,5 +1,5 @@
 """Tuyến & Điểm nóng — the Streamlit pages. Served by ``streamlit run server.py`` (the sign-in gate in
-front of every request, see ``geo.auth.web``); every run checks the signed-in user first."""
+front of every request, see ``gate.py``); every run checks the signed-in user first."""
 from __future__ import annotations
 
 import streamlit as st

@@ -1,7 +1,7 @@
 """Tuyến & Điểm nóng — the server: ``streamlit run server.py``.
 
 The dashboard itself is ``app.py`` (Streamlit pages); this file puts the sign-in gate in front of it
-(``geo.auth.web``: the sign-in page, the session cookie, every request checked). Serving on
+(``gate.py``: the sign-in page, the session cookie, every request checked). Serving on
 127.0.0.1 by default (``.streamlit/config.toml``); see the README to serve a network behind TLS.
 
 Two fixes for shared links (deep links must open cleanly, the first one after a start included):
@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from geo.auth import web
+import gate
 
 DEFAULT_PAGE_PATH = "/tong-quan"  # the url_path of app.py's default page
 
@@ -42,5 +42,5 @@ async def default_page(request: Request) -> RedirectResponse:
 
 
 _navigation_only()
-app = st.App("app.py", routes=[*web.routes(), Route(DEFAULT_PAGE_PATH, default_page, methods=["GET", "HEAD"])],
-             middleware=web.middleware())
+app = st.App("app.py", routes=[*gate.routes(), Route(DEFAULT_PAGE_PATH, default_page, methods=["GET", "HEAD"])],
+             middleware=gate.middleware())

@@ -7,7 +7,8 @@ one PostgreSQL store, started by ``deploy/local_stack.sh``.
   data version) and through nginx;
 - nginx overwrites a client's X-Forwarded-For, so the audit trail records the real address.
 
-Skipped, with the reason, when nginx cannot be installed/started or PostgreSQL is missing.
+Fails, with the reason, when nginx cannot be installed/started or PostgreSQL is missing (the test command
+installs both).
 """
 from __future__ import annotations
 
@@ -47,17 +48,17 @@ def _stack(command: str, env: dict, timeout: float = 300) -> subprocess.Complete
 def stack():
     """The running stack's settings (NGINX_URL, APP_URLS, DATABASE_URL, …); stopped and removed afterwards."""
     if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is missing (bash scripts/setup.sh test installs it)")
+        pytest.fail("Debian chromium is missing (bash scripts/setup.sh test installs it)")
     folder = tempfile.mkdtemp(prefix="tdn-test-stack-")  # not under pytest's owner-only tmp: postgres must reach it
     os.rmdir(folder)
     env = {**os.environ, "TDN_STACK_DIR": folder, "TDN_STACK_APPS": "2"}
     started = _stack("start", env)
     try:
         if started.returncode == 3:
-            pytest.skip("nginx could not be installed or started (deploy/local_stack.sh: "
+            pytest.fail("nginx could not be installed or started (deploy/local_stack.sh: "
                         f"{started.stderr.strip().splitlines()[-1] if started.stderr.strip() else 'no detail'})")
         if started.returncode == 4:
-            pytest.skip(f"PostgreSQL is not available: {started.stderr.strip().splitlines()[-1]}")
+            pytest.fail(f"PostgreSQL is not available: {started.stderr.strip().splitlines()[-1]}")
         assert started.returncode == 0, f"deploy/local_stack.sh start failed:\n{started.stderr[-4000:]}"
         values = {}
         for line in _stack("env", env).stdout.splitlines():

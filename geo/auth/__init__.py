@@ -1,6 +1,6 @@
 """Who is looking: accounts, roles, province scope, sessions and the audit trail.
 
-No Streamlit here (``geo/`` never imports it). The web side is :mod:`geo.auth.web` (Starlette: the
+No Streamlit here (``geo/`` never imports it). The web side is ``gate.py`` at the top level (Starlette and Streamlit's auth helpers: the
 sign-in page, the session cookie and the gate in front of every request); the Streamlit glue
 (``ui.py``) reads the signed-in user with :func:`geo.auth.sessions.user_for_cookie`.
 

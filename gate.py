@@ -1,4 +1,5 @@
-"""The gate in front of the dashboard (Starlette; used by ``server.py`` through ``st.App``).
+"""The gate in front of the dashboard (Starlette; used by ``server.py`` through ``st.App``). Web glue, kept
+outside ``geo/`` because it uses Streamlit's own auth helpers for the identity-provider bridge.
 
 - Every request (pages, the websocket, components, media, uploads) needs a valid session cookie
   (:mod:`geo.auth.sessions`); without one, a page request is sent to ``/signin`` and every other
