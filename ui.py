@@ -9,6 +9,7 @@ import streamlit as st
 from geo.admin import attribution
 from geo.admin.boundaries import BoundaryDataMissing
 from geo.i18n import LANGS, t
+from geo.i18n.escape import md
 
 LANG_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -48,15 +49,8 @@ def _set_query(name: str, value: str | None, default: str | None = None) -> None
 
 
 # --- who is looking ---------------------------------------------------------------------------------
+USER_RECHECK_SECONDS = 3.0  # how long one session lookup is trusted (the calls of one script run)
 TEST_USER_KEY = "__tdn_test_user__"  # set only by the test suite (AppTest); no widget or URL can set it
-
-
-def escape_md(text) -> str:
-    """Text from data or accounts made inert for Streamlit's markdown (no links, images, HTML, LaTeX):
-    :func:`geo.i18n.escape.md`, the one helper."""
-    from geo.i18n.escape import md
-
-    return md(text)
 
 
 def current_user():
@@ -66,16 +60,25 @@ def current_user():
         return st.session_state[TEST_USER_KEY]
     from geo.auth import sessions
 
+    import time
+
     cookie = st.context.cookies.get(sessions.COOKIE_NAME)
     if not cookie:
         return None
+    # one store lookup serves the calls of one script run (a few seconds at most): sign-out, expiry or a
+    # disabled account still end an open page at its next run
+    seen = st.session_state.get("_tdn_user_seen")
+    if seen and seen[0] == cookie and time.monotonic() - seen[1] < USER_RECHECK_SECONDS:
+        return seen[2]
     try:
         found = sessions.lookup(cookie)
     except Exception:  # the store is unreachable: nobody is signed in
         return None
     if found is None:
+        st.session_state.pop("_tdn_user_seen", None)
         return None
     st.session_state["_tdn_session_address"] = found[1]
+    st.session_state["_tdn_user_seen"] = (cookie, time.monotonic(), found[0])
     return found[0]
 
 
@@ -122,7 +125,6 @@ def account_panel(u) -> None:
     """Sidebar: who is signed in (name, role, scope), password change and sign-out."""
     from geo.i18n.auth import ta
 
-    md = escape_md
     lg = lang()
     sb = st.sidebar
     sb.markdown(ta("signed_in_as", lg, name=md(u.name), role=role_label(u.role, lg)))
@@ -191,7 +193,7 @@ def require_boundaries() -> None:
     try:
         ensure_cache()
     except BoundaryDataMissing as exc:
-        st.error(f"**{t('boundaries_missing', lang())}.** {escape_md(exc)}")
+        st.error(f"**{t('boundaries_missing', lang())}.** {md(exc)}")
         st.stop()
 
 
@@ -224,7 +226,7 @@ def demo_notice() -> None:
         if store.has_demo():
             st.warning(schema.DEMO_NOTICE[lang()], icon="⚠️")
     except Exception as exc:  # the store is optional for the map pages
-        st.caption(escape_md(exc))
+        st.caption(md(exc))
 
 
 def credits(era: str) -> None:
@@ -441,7 +443,7 @@ def draw_model_map(model, view, key: str, height: int = 700, title: str | None =
         state = show_prepared_map(map_key, lambda: admin_map(view, choropleth=model_choropleth(model), title=title,
                                                              subtitle=subtitle).fmap, key=f"{key}_map", height=height)
     except Exception as exc:  # a layer that fails must not take the page down
-        st.error(f"{t('layer_error', lg)}: {escape_md(exc)}")
+        st.error(f"{t('layer_error', lg)}: {md(exc)}")
         return
     select_clicked_unit(state)
 
@@ -609,13 +611,13 @@ def show_table(model, table, key: str, title: bool = True) -> None:
 
     lg = lang()
     if title and table.title:
-        st.subheader(escape_md(table.title))
+        st.subheader(md(table.title))
     frame = table.frame.reset_index(drop=True)
     if not frame.columns.is_unique:  # the grid needs unique headers; the files keep the model's
         frame.columns = [f"{c}{' ' * i}" for i, c in enumerate(frame.columns)]
     st.dataframe(frame, hide_index=True, width="stretch")
     if table.note:
-        st.caption(escape_md(table.note))
+        st.caption(md(table.note))
     left, right, _ = st.columns([1, 1, 4])
     # the files are written when asked for (a callable), not on every rerun of the page, from the
     # model of the user's file access (protected unless exact exports are allowed to them)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo.i18n.escape import md
 from geo.admin import attribution
 from geo.data import facts, importer, store
 from geo.data import schema as S
@@ -16,7 +17,7 @@ may_import = me.can("import")
 scope = me.provinces or None
 st.title(t("page_data", lg))
 ui.demo_notice()
-esc = ui.escape_md
+esc = md
 
 tab_import, tab_templates, tab_history, tab_sources = st.tabs(
     [t("data_import", lg), t("data_templates", lg), t("data_history", lg), t("sources", lg)])
@@ -50,7 +51,7 @@ with tab_import:
                 (st.success if done.ok else st.error)(esc(done.summary(lg)))
         else:
             if st.session_state.get("_audited_rejection") != upload.file_id:  # a refused file is recorded once
-                importer._audit_import(report, me.username, ui.client_address(), None)
+                importer.audit_import(report, me.username, ui.client_address(), None)
                 st.session_state["_audited_rejection"] = upload.file_id
             st.error(esc(report.summary(lg)))
             errors = report.errors_frame(lg)[["file", "row", "column", "value", "reason", "suggestions"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo.i18n.escape import md
 from geo.auth import ROLES, accounts, audit
 from geo.i18n import t
 from geo.i18n.auth import AUTH, ta
@@ -49,9 +50,9 @@ with tab_users:
                                           address=ui.client_address())
             st.success(ta("done", lg))
             if temp:
-                st.info(ta("temp_password", lg, user=ui.escape_md(new.username), pw=temp))
+                st.info(ta("temp_password", lg, user=md(new.username), pw=temp))
         except accounts.AuthError as exc:
-            st.error(ta(exc.code, lg, **{k: ui.escape_md(v) for k, v in exc.info.items()}))
+            st.error(ta(exc.code, lg, **{k: md(v) for k, v in exc.info.items()}))
 
     if len(frame):
         st.subheader(ta("change_user", lg))
@@ -79,10 +80,10 @@ with tab_users:
                     accounts.set_disabled(who, action == "disable", by=me.username, address=address)
                 elif action == "reset":
                     temp = accounts.reset_password(who, by=me.username, address=address)
-                    st.info(ta("temp_password", lg, user=ui.escape_md(who), pw=temp))
+                    st.info(ta("temp_password", lg, user=md(who), pw=temp))
                 st.success(ta("done", lg))
             except accounts.AuthError as exc:
-                st.error(ta(exc.code, lg, **{k: ui.escape_md(v) for k, v in exc.info.items()}))
+                st.error(ta(exc.code, lg, **{k: md(v) for k, v in exc.info.items()}))
 
 with tab_audit:
     st.caption(ta("audit_note", lg))

@@ -783,11 +783,12 @@ def import_file(path_or_bytes, filename: str | None = None, kind: str | None = N
     engine = engine or store.get_engine()
     report = _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope)
     if not dry_run and origin != "demo":
-        _audit_import(report, user, address, engine)
+        audit_import(report, user, address, engine)
     return report
 
 
-def _audit_import(report: ImportReport, user, address, engine) -> None:
+def audit_import(report: ImportReport, user, address, engine=None) -> None:
+    """Write one import (or a refused file) to the audit trail."""
     from geo.auth import audit
 
     if report.status == "imported":
