@@ -8,7 +8,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "build-cache": ("geo.admin.cache", "build the prepared boundary layers into data/cache (rebuilt only when sources change)"),
+    "build-cache": ("geo.admin.population", "build the prepared boundary layers and the tables derived from them (populations, neighbours) into data/cache (rebuilt only when sources change)"),
     "import": ("geo.data.importer", "validate and import a CSV/XLSX file of cases, prevention models, targets or reference points"),
     "imports": ("geo.data.importer", "list recorded imports, or undo one: python -m geo imports [--undo ID]"),
     "demo": ("geo.data.demo", "generate the labelled demonstration data and load it into the store"),

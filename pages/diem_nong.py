@@ -1,9 +1,11 @@
-"""Hotspot analytics: statistical hotspots (Gi*), changes against the previous period, route
-corridors, and named hotspots compared with computed ones — each explained in plain words.
+"""Hotspot analytics: statistical hotspots (Gi*), the Kulldorff spatial scan, where the two agree,
+changes against the previous period (ACLED's classes), route corridors and named hotspots compared with
+computed ones — each explained in plain words, with the parameters used. Both eras: the 702 districts
+before 2025, the 3,321 communes since 1 July 2025.
 
-The map, the ranked districts, the corridor and named-hotspot tables, their downloads and the briefing
-export all read the page's view model (``ui.view_model``), cached on the view and the data version:
-Gi* is computed once per view and data version, not on every rerun.
+The map, the ranked units or clusters, the further tables, their downloads and the briefing export all
+read the page's view model (``ui.view_model``), cached on the view and the data version: the statistics
+are computed once per view and data version, not on every rerun.
 """
 from __future__ import annotations
 
@@ -14,43 +16,48 @@ from geo.i18n import t, translator
 from geo.i18n.escape import md
 from geo.i18n.pages import HOTSPOT_PAGE
 from geo.render.maps import MapView
-from geo.stats import change, corridors, hotspots, named_vs_computed
+from geo.stats import change, clusters, corridors, named_vs_computed
 from geo.views.filters import analysis_metric
 from geo.views.filters import metric_label, period_words
 
 lg = ui.lang()
 tr = translator(HOTSPOT_PAGE, lg)
 ui.require_boundaries()
-f = ui.filter_panel(("province", "period", "form", "group", "metric"))
-if f.era != "pre2025":
-    ui.set_filters(era="pre2025", province="", district="")
-    st.rerun()
-view_choice = st.sidebar.radio(tr("view"), ["gi", "change"], key="hotspot_view",
+f = ui.filter_panel(("era", "province", "period", "form", "group", "metric"))
+view_choice = st.sidebar.radio(tr("view"), ["gi", "scan", "agree", "change"], key="hotspot_view",
                                format_func=lambda v: tr(f"view_{v}"))
-km = st.sidebar.slider(tr("corridor_km"), 5, 30, 10, 5, key="corridor_km")
-extra = {"layer": view_choice, "km": str(km), "route": st.session_state.get("corridor_route")}
+extra = {"layer": view_choice}
+if f.era == "pre2025":
+    km = st.sidebar.slider(tr("corridor_km"), 5, 30, 10, 5, key="corridor_km")
+    extra |= {"km": str(km), "route": st.session_state.get("corridor_route")}
 ui.briefing_panel("diem-nong", extra)
 st.title(tr("title"))
 ui.demo_notice()
-st.caption(f"{md(metric_label(analysis_metric(f), lg))} · {md(period_words(f.period, lg))} · {t('population_note', lg)}")
+st.caption(f"{md(metric_label(analysis_metric(f), lg))} · {md(period_words(f.period, lg))} · "
+           f"{tr('units_pre2025' if f.era == 'pre2025' else 'units_2025')}")
 
 model = ui.view_model("diem-nong", **extra)
 if isinstance(model, str):
     st.info(tr("need_period") if view_choice == "change" and not f.period else md(model))
 else:
     ui.kpi_cards(model)
-    view = MapView(era="pre2025", province=f.province or None, lang=lg, highlight=f.district or None)
+    view = MapView(era=f.era, province=f.province or None, lang=lg, highlight=f.district or None)
 
     @st.fragment
     def draw(model, view) -> None:
-        ui.draw_model_map(model, view, key=f"hotspots_{view_choice}")
+        ui.draw_model_map(model, view, key=f"hotspots_{view_choice}_{f.era}")
 
     draw(model, view)
+    with st.expander(tr("method_used"), expanded=False):  # the parameters, as on the export
+        for note in model.map.notes:
+            st.markdown(f"- {md(note)}")
     with st.expander(tr("what"), expanded=False):
-        st.markdown(hotspots.explanation(lg) if view_choice == "gi" else change.explanation(lg))
+        settings = model.options.get("analysis", {})
+        st.markdown(change.explanation(lg) if view_choice == "change" else
+                    clusters.explanation(view_choice, settings, lg))
     tables = model.all_tables()
     main = tables[0]
-    st.subheader(tr("ranked_hot") if view_choice == "gi" else tr("ranked_change"))
+    st.subheader(tr(f"ranked_{view_choice}"))
     if main.frame.empty:
         st.info(tr("no_hot"))
     else:
@@ -67,4 +74,4 @@ else:
         if table.key == "named":
             with st.expander(tr("what")):
                 st.markdown(named_vs_computed.explanation(lg))
-ui.credits("pre2025")
+ui.credits(f.era)

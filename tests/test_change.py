@@ -12,29 +12,35 @@ def _one(cur, prev, **kw) -> str:
     return C.change_classes(pd.Series({"x": cur}), pd.Series({"x": prev}), **kw).loc[0, "class"]
 
 
-@pytest.mark.parametrize("cur, prev, expected", [
-    (2, 1, "too_few"),            # 1 → 2 is +100% but never a surge
-    (3, 0, "too_few"),
-    (4, 1, "too_few"),
-    (30, 20, "large_increase"),   # +50% on a real base
-    (20, 30, "large_decrease"),
-    (46, 40, "moderate_increase"),
-    (34, 40, "moderate_decrease"),
-    (41, 40, "limited"),
-    (12, 10, "limited"),          # +20% but only 2 more cases
-    (6, 0, "new"),
-    (0, 8, "large_decrease"),
-    (5, 5, "limited"),
+@pytest.mark.parametrize("prev, cur, expected", [
+    # ACLED's edge cases (issue 14): its thresholds and low-baseline rule, "new" for 0 → 6 or more
+    (2, 5, "limited"),            # ACLED's own low-baseline example: ≤ 2 before and ≤ 5 now
+    (0, 5, "limited"),            # low baseline, not "new"
+    (0, 6, "new"),
+    (10, 12, "moderate_increase"),  # +20%
+    (20, 16, "limited"),          # −20%: ACLED has no moderate decrease
+    (4, 0, "large_decrease"),     # −100% on a norm above 2
+    # the thresholds themselves
+    (20, 30, "large_increase"),   # +50%
+    (40, 51, "large_increase"),   # +27.5%
+    (40, 50, "moderate_increase"),  # +25% exactly: moderate (large is above +25%)
+    (40, 44, "limited"),          # +10% exactly: limited
+    (40, 45, "moderate_increase"),  # +12.5%
+    (40, 30, "limited"),          # −25% exactly: limited
+    (40, 29, "large_decrease"),   # −27.5%
+    (1, 2, "limited"), (2, 1, "limited"), (0, 0, "limited"),
+    (1, 6, "large_increase"),     # 6 now is above the low baseline: +500%
+    (3, 5, "large_increase"),     # a norm of 3 is above ACLED's "two or fewer"
 ])
-def test_classes_and_low_baseline(cur, prev, expected):
+def test_acled_classes_and_low_baseline(prev, cur, expected):
     assert _one(cur, prev) == expected
 
 
 def test_small_numbers_are_never_an_increase():
-    for prev in range(0, 5):
-        for cur in range(0, 5):
+    for prev in range(0, 3):
+        for cur in range(0, 6):
             assert _one(cur, prev) not in C.INCREASE_CLASSES, (prev, cur)
-    assert _one(2, 1, min_baseline=1, min_abs_change=1) == "large_increase"  # the rule is a parameter
+    assert _one(2, 1, low_norm=0, low_current=0) == "large_increase"  # the rule is a parameter
 
 
 def test_table_ranked_with_labels_and_no_data():
@@ -45,7 +51,7 @@ def test_table_ranked_with_labels_and_no_data():
     assert t.loc[0, "code"] == "b" and t.loc[0, "class"] == "large_increase"
     by = t.set_index("code")
     assert by.loc["f", "class"] == "no_data" and by.loc["g", "class"] == "no_data"  # missing is not zero
-    assert by.loc["a", "rule"] == "low_baseline" and by.loc["a", "rule_en"] == "Both periods below 5 cases"
+    assert by.loc["a", "rule"] == "low_baseline" and "ACLED" in by.loc["a", "rule_en"]
     assert by.loc["b", "label_vi"].startswith("Tăng mạnh") and by.loc["b", "colour"] == "#b2182b"
     assert 0 < by.loc["b", "chance_p"] < 1 and by.loc["c", "chance_p"] < 0.05
     # the caller says the data covers every unit: a missing figure is 0
@@ -55,6 +61,7 @@ def test_table_ranked_with_labels_and_no_data():
     top = C.top_changes(t, "increase", 2)
     assert list(top["code"]) == ["b", "e"]
     assert C.top_changes(t, "decrease", 5)["code"].tolist() == ["d"]
+    assert t.attrs["rule"] == "acled"
 
 
 def test_length_ratio_scales_the_previous_period():
@@ -89,7 +96,8 @@ def test_district_change_on_demo_data(engine, reg):
     assert set(t["class"]) <= set(C.CLASSES) and "no_data" not in set(t["class"])
     assert t["current"].sum() == cur.loc[cur["district_code5"].notna(), "cases"].sum()
     inc = t[t["class"].isin(C.INCREASE_CLASSES)]
-    assert (inc[["current", "previous"]].max(axis=1) >= C.MIN_BASELINE).all()
+    # nothing that ACLED's low-baseline rule calls limited is an increase
+    assert not ((inc["previous"] <= C.LOW_NORM) & (inc["current"] <= C.LOW_CURRENT)).any()
     assert {"name_vi", "prov_name_vi"} <= set(t.columns)
     # without a coverage statement, districts with rows in neither year are no data
     t2 = C.district_change(cur, prev)

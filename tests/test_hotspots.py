@@ -185,7 +185,7 @@ def test_hotspot_table_no_data_is_not_zero(districts, w):
     everything = H.hotspot_table(counts, districts, weights=w, covered="all").set_index("code")
     assert everything.loc["01001", "cases"] == 0 and everything.loc["01001", "covered"]
     # islands without a population figure (Hoàng Sa, Trường Sa...) get no rate
-    assert everything.loc["48498", "no_population"] and everything.loc["48498", "class"] == "no_data"
+    assert everything.loc["48498", "no_population"] and everything.loc["48498", "class"] == "not_tested"
     assert everything.attrs["population_source"].startswith("dân số 2009")
     assert {"cases", "count"} <= set(everything.attrs["count_columns"])
     assert everything.loc["40417", "eb_rate"] < everything.loc["40417", "raw_rate"]

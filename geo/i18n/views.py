@@ -79,36 +79,101 @@ _PTEXT = {
 _ATEXT = {
     "gi_label": ("Điểm nóng thống kê (Gi*)", "Statistical hotspots (Gi*)"),
     "change_label": ("Thay đổi so với kỳ trước", "Change vs previous period"),
-    "gi_note": ("Gi*: huyện được tô đỏ khi huyện đó cùng các huyện giáp ranh có tỷ lệ trên 100.000 dân (dân số 2009, "
-                "làm trơn Bayes) cao hơn hẳn mức chung cả nước, khó xảy ra do ngẫu nhiên (kiểm định hoán vị, "
-                "hiệu chỉnh FDR) — không phải bằng chứng có mua bán người tại huyện đó.",
-                "Gi*: a district is red when it and the districts bordering it have a rate per 100,000 people "
-                "(dân số 2009 / 2009 census, empirical Bayes smoothed) clearly above the national level, unlikely "
-                "by chance (permutation test, FDR corrected) — not proof of trafficking in that district."),
-    "change_note": ("Thay đổi: so với kỳ trước cùng độ dài ({prev}); khi cả hai kỳ dưới {b} vụ thì xếp “quá ít "
-                    "vụ để kết luận”. Số vụ được phát hiện, báo cáo: tăng có thể do lực lượng hoạt động tích cực hơn.",
-                    "Change: against the previous period of the same length ({prev}); when both periods are below "
-                    "{b} the district is “too few to say”. Detected and reported figures: a rise can mean more "
-                    "activity by the units."),
-    "covered_note": ("Huyện không có bản ghi trong kỳ được tính là 0 (như trang Phân tích điểm nóng).",
-                     "A district without records in the period counts as 0 (as on the hotspot page)."),
-    "rate_words": ("tỷ lệ trên 100.000 dân, dân số 2009", "rate per 100,000 people, 2009 population"),
-    "gi_table": ("Các huyện là điểm nóng thống kê", "Districts that are statistical hotspots"),
-    "change_table": ("Các huyện tăng nhiều nhất", "Districts with the largest increases"),
-    "no_hot": ("Không có huyện nào là điểm nóng thống kê", "No district is a statistical hotspot"),
-    "no_increase": ("Không có huyện nào tăng", "No district increased"),
-    "district": ("Huyện", "District"),
+    "scan_label": ("Cụm nguy cơ cao (phép quét Kulldorff)", "High-rate clusters (Kulldorff scan)"),
+    "agree_label": ("Gi* và phép quét: nơi hai phương pháp đồng thuận", "Gi* and the scan: where the two methods agree"),
+    "gi_note": ("Gi*: {u} được tô đỏ khi {u} đó cùng các {u} giáp ranh có số vụ cao hơn hẳn số dự kiến theo dân số "
+                "({pop}) nếu nguy cơ như nhau ở mọi nơi; xác suất tính chính xác theo phân phối nhị thức, hiệu chỉnh "
+                "tỷ lệ phát hiện sai (FDR) riêng cho điểm nóng và điểm lạnh; cần ít nhất {ms} vụ trong vùng lân cận — "
+                "không phải bằng chứng có mua bán người tại {u} đó.",
+                "Gi*: a {u_en} is red when it and the {u_en}s bordering it have clearly more cases than expected from "
+                "their population ({pop}) if the risk were the same everywhere; exact binomial probabilities, false "
+                "discovery rate (FDR) corrected separately for hot and cold spots; at least {ms} cases in the "
+                "neighbourhood — not proof of trafficking in that {u_en}."),
+    "scan_note": ("Phép quét Kulldorff (mô hình Poisson, như SaTScan): các vòng tròn quanh tâm mỗi {u}, mở rộng tới "
+                  "{share}% dân số{radius}; cụm = vòng tròn có tỷ số khả năng lớn nhất; giá trị p Monte Carlo với {r} "
+                  "lần mô phỏng; cụm thứ cấp không chung {u} nào với cụm mạnh hơn; có ý nghĩa khi p ≤ 0,05.",
+                  "Kulldorff scan (Poisson model, as SaTScan): circles around each {u_en}'s centre growing to {share}% "
+                  "of the population{radius_en}; a cluster = the circle with the largest likelihood ratio; Monte Carlo "
+                  "p-values from {r} replicates; secondary clusters share no {u_en} with a stronger one; significant "
+                  "at p ≤ 0.05."),
+    "agree_note": ("Đồng thuận: {u} là điểm nóng Gi* (tin cậy ≥ 95%) và nằm trong cụm có ý nghĩa của phép quét. Hai "
+                   "phương pháp trả lời hai câu hỏi khác nhau; khi cả hai cùng chỉ ra một nơi, bằng chứng mạnh hơn.",
+                   "Agreement: the {u_en} is a Gi* hotspot (≥ 95% confidence) and inside a significant scan cluster. "
+                   "The two methods answer different questions; where both point to the same place the evidence is "
+                   "stronger."),
+    "phi_note": ("Chỉ tiêu “{m}” tính theo người, và một vụ có thể có nhiều người: các kiểm định dùng hệ số phân tán "
+                 "φ = {phi} (mô hình tựa Poisson), để một vụ nhiều người không bị coi là nhiều vụ độc lập.",
+                 "“{m_en}” counts people, and one case can involve many: the tests use a dispersion φ = {phi} "
+                 "(quasi-Poisson), so one case with many people does not count as many independent events."),
+    "nb_count": ("Cộng cả vùng lân cận", "With its neighbours"),
+    "few_total": ("Quá ít số liệu để kết luận: cả nước chỉ có {n} vụ trong kỳ; với số nhỏ như vậy không phương pháp "
+                  "nào phân biệt được cụm thật với ngẫu nhiên, nên bản đồ xám không có nghĩa là không có nguy cơ.",
+                  "Too little data to say: only {n} cases in the whole country in this period; with so few no method "
+                  "can tell a real cluster from chance, so a grey map does not mean there is no risk."),
+    "national_2025": ("Toàn quốc (2025): mỗi tỉnh mang mức cao nhất trong các xã của tỉnh; chọn một tỉnh để xem "
+                      "từng xã. Phân tích tính trên 3.321 xã.",
+                      "Whole country (2025): each province takes the highest class among its communes; choose a "
+                      "province to see each commune. The analysis runs on the 3,321 communes."),
+    "era_2025_period": ("Phân tích theo 3.321 xã năm 2025 cần kỳ từ 1/7/2025 trở đi (trước đó số liệu theo huyện cũ); "
+                        "với “thay đổi”, cả kỳ trước cũng phải từ 1/7/2025 (ví dụ chọn 2026-Q2 hoặc 2026-H1). Hoặc "
+                        "chọn giai đoạn trước 2025 để phân tích theo huyện.",
+                        "The analysis of the 3,321 communes of 2025 needs a period from 1 July 2025 on (earlier data is "
+                        "by the former districts); for “change” the previous period must also start on or after 1 July "
+                        "2025 (e.g. choose 2026-Q2 or 2026-H1). Or choose the pre-2025 era to analyse by district."),
+    "commune_pop_note": ("Dân số xã năm 2025 không có nguồn chính thức trong dữ liệu ranh giới: ước tính theo diện "
+                         "tích từ dân số huyện năm 2009 (mật độ coi như đều trong mỗi huyện cũ).",
+                         "The 2025 communes have no official population in the boundary data: estimated by area "
+                         "from the 2009 district populations (even density within each former district)."),
+    "change_note": ("Thay đổi: so với kỳ trước cùng độ dài ({prev}), theo ngưỡng của ACLED (> +25% tăng mạnh, "
+                    "+10…+25% tăng vừa, −25…+10% thay đổi ít, < −25% giảm mạnh); kỳ trước ≤ 2 và kỳ này ≤ 5 vụ là "
+                    "“thay đổi ít”; “mới xuất hiện”: 0 → từ 6 vụ. Số vụ được phát hiện, báo cáo: tăng có thể do lực "
+                    "lượng hoạt động tích cực hơn.",
+                    "Change: against the previous period of the same length ({prev}), ACLED's thresholds (> +25% large "
+                    "increase, +10…+25% moderate, −25…+10% limited, < −25% large decrease); at most 2 before and 5 now "
+                    "is “limited”; “new”: 0 → 6 or more. Detected and reported figures: a rise can mean more activity "
+                    "by the units."),
+    "covered_note": ("{U} không có bản ghi trong kỳ được tính là 0 (như trang Phân tích điểm nóng).",
+                     "A {u_en} without records in the period counts as 0 (as on the hotspot page)."),
+    "rate_words": ("so với số dự kiến theo dân số", "against the count expected from population"),
+    "gi_table": ("Các {u} là điểm nóng thống kê", "{U_en}s that are statistical hotspots"),
+    "scan_table": ("Các cụm của phép quét", "The scan's clusters"),
+    "agree_table": ("Các {u} được ít nhất một phương pháp chỉ ra", "{U_en}s flagged by at least one method"),
+    "change_table": ("Các {u} tăng nhiều nhất", "{U_en}s with the largest increases"),
+    "no_hot": ("Không có {u} nào là điểm nóng thống kê", "No {u_en} is a statistical hotspot"),
+    "no_cluster": ("Phép quét không tìm thấy cụm nào", "The scan found no cluster"),
+    "no_flag": ("Không phương pháp nào chỉ ra {u} nào", "Neither method flags any {u_en}"),
+    "no_increase": ("Không có {u} nào tăng", "No {u_en} increased"),
+    "district": ("{U}", "{U_en}"),
+    "cluster_no": ("Cụm", "Cluster"),
+    "cluster_mlc": ("Nguy cơ cao nhất", "Most likely"),
+    "cluster_secondary": ("Thứ cấp {n}", "Secondary {n}"),
+    "cluster_units": ("Gồm các {u}", "{U_en}s in it"),
+    "n_units": ("Số {u}", "{U_en}s"),
+    "radius": ("Bán kính (km)", "Radius (km)"),
+    "observed": ("Số vụ quan sát", "Observed cases"),
+    "expected": ("Số vụ dự kiến", "Expected cases"),
+    "oe": ("Quan sát/dự kiến", "Observed/expected"),
+    "rr": ("Nguy cơ tương đối", "Relative risk"),
+    "p_value": ("Giá trị p", "p-value"),
+    "significant": ("Có ý nghĩa (p ≤ 0,05)", "Significant (p ≤ 0.05)"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "agree_col": ("Phương pháp", "Method"),
+    "kpi_clusters": ("Cụm có ý nghĩa", "Significant clusters"),
+    "kpi_in_clusters": ("{U} trong cụm / {u} kiểm định", "{U_en}s in clusters / tested"),
+    "kpi_both": ("{U} cả hai phương pháp chỉ ra", "{U_en}s flagged by both"),
+    "kpi_one": ("{U} chỉ một phương pháp chỉ ra", "{U_en}s flagged by one method"),
     "class": ("Mức", "Class"),
     "change_class": ("Phân loại", "Class"),
     "previous": ("Kỳ trước", "Previous"),
     "current": ("Kỳ này", "This period"),
     "versus": ("so với {p}", "vs {p}"),
-    "kpi_hot": ("Huyện là điểm nóng / huyện kiểm định", "Hotspot districts / districts tested"),
-    "kpi_cold": ("Huyện là điểm lạnh / huyện kiểm định", "Cold-spot districts / districts tested"),
-    "kpi_inc": ("Huyện tăng / huyện có số liệu", "Districts up / districts with figures"),
-    "kpi_dec": ("Huyện giảm / huyện có số liệu", "Districts down / districts with figures"),
+    "kpi_hot": ("{U} là điểm nóng / {u} kiểm định", "Hotspot {u_en}s / {u_en}s tested"),
+    "kpi_cold": ("{U} là điểm lạnh / {u} kiểm định", "Cold-spot {u_en}s / {u_en}s tested"),
+    "kpi_inc": ("{U} tăng / {u} có số liệu", "{U_en}s up / {u_en}s with figures"),
+    "kpi_dec": ("{U} giảm mạnh / {u} có số liệu", "{U_en}s with a large decrease / with figures"),
     "short_large_increase": ("Tăng mạnh", "Large increase"),
     "short_new": ("Mới xuất hiện", "New"),
     "short_moderate_increase": ("Tăng vừa", "Moderate increase"),
-    "others_n": ("Các huyện khác cùng loại ({n})", "Other districts of these classes ({n})"),
+    "others_n": ("Các {u} khác cùng loại ({n})", "Other {u_en}s of these classes ({n})"),
 }

@@ -1,24 +1,30 @@
-"""Change against the previous period, in the style of conflict-monitoring dashboards.
+"""Change against the previous period, classed by ACLED's published rule.
 
-Each district (or any unit) gets one class:
+ACLED's Conflict Change Map / Country Change Level map (acleddata.com, Early Warning hub) classes the
+change of event counts between the latest period and a historical norm:
 
-===================  ===========================================================================
-class                rule (``pct`` = (current − previous) / previous)
-===================  ===========================================================================
-``too_few``          both periods below ``min_baseline`` cases (default 5): too few to say
-``new``              no case before, at least ``min_baseline`` now
-``limited``          the absolute change is below ``min_abs_change`` (default 3), or |pct| ≤ 10%
-``large_increase``   pct > +25%
+=====================  ================================================================================
+class                  rule (``pct`` = (current − norm) / norm; ``norm`` = the previous period's count,
+                       scaled to the current period's length)
+=====================  ================================================================================
+``large_increase``     pct > +25%
 ``moderate_increase``  +10% < pct ≤ +25%
-``moderate_decrease``  −25% ≤ pct < −10%
-``large_decrease``   pct < −25% (including a drop to 0)
-``no_data``          no figure for one of the two periods (and the caller did not say it is 0)
-===================  ===========================================================================
+``limited``            −25% ≤ pct ≤ +10%; **and, whatever the percentage, every unit whose norm is at
+                       most 2 events and whose latest period has at most 5** (ACLED's low-baseline rule:
+                       "two events or fewer on average … and five events or fewer in the most recent
+                       week … are categorized as limited change")
+``large_decrease``     pct < −25%
+``new``                (our addition) nothing in the previous period and at least 6 now: ACLED's rule
+                       has no percentage for a zero norm; 0 → 1…5 stays "limited" by the low-baseline rule
+``no_data``            no figure for one of the two periods (and the caller did not say it is 0)
+=====================  ================================================================================
 
-The low-baseline rule means 1 → 2 (or 0 → 3) is never flagged as a surge, while 20 → 30 is a large
-increase. ``chance_p`` gives, for information, the two-sided probability of a split at least this uneven
-if both periods had the same underlying rate (exact binomial test on current | current + previous,
-adjusted for unequal period lengths): a large percentage on small numbers can still be chance.
+So 2 → 5 is "limited" (ACLED's own low-baseline example), 0 → 5 "limited", 0 → 6 "new", 10 → 12 (+20%)
+a moderate increase, 20 → 16 (−20%) "limited", 4 → 0 a large decrease. ACLED has no "moderate decrease":
+falls between −10% and −25% are limited change, as in its rule. The counts of both periods are always
+shown next to the class. ``chance_p`` gives, for information, the two-sided probability of a split at
+least this uneven if both periods had the same underlying rate (exact binomial test on current | current +
+previous, adjusted for unequal period lengths): a large percentage on small numbers can still be chance.
 
 Counts stay in their own columns (``current``, ``previous``) so an exporter can protect small counts;
 nothing here prints. Never imports Streamlit.
@@ -32,24 +38,28 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-MIN_BASELINE = 5
-MIN_ABS_CHANGE = 3
+#: ACLED's low-baseline rule: a norm of at most LOW_NORM events and at most LOW_CURRENT now is "limited"
+LOW_NORM = 2
+LOW_CURRENT = 5
+#: nothing before and at least NEW_MIN now is "new" (the low-baseline rule covers 0 → 1…5)
+NEW_MIN = LOW_CURRENT + 1
 LARGE = 0.25
 MODERATE = 0.10
+#: kept for callers that name the smallest count that can be more than "limited"
+MIN_BASELINE = NEW_MIN
 
-#: class -> (rank order, colour, Vietnamese label, English label)
+#: class -> (rank order, colour, Vietnamese label, English label). ACLED's four classes, "new", no data.
 CLASSES: dict[str, tuple[int, str, str, str]] = {
-    "large_increase": (0, "#b2182b", "Tăng mạnh (> 25%)", "Large increase (> +25%)"),
-    "new": (1, "#762a83", "Mới xuất hiện (kỳ trước không có)", "New (none in the previous period)"),
+    "large_increase": (0, "#b2182b", "Tăng mạnh (trên 25%)", "Large increase (above +25%)"),
+    "new": (1, "#762a83", "Mới xuất hiện (kỳ trước không có, nay từ 6)", "New (none before, 6 or more now)"),
     "moderate_increase": (2, "#ef8a62", "Tăng vừa (10–25%)", "Moderate increase (+10 to +25%)"),
-    "limited": (3, "#f7f7f7", "Thay đổi ít", "Limited change"),
-    "moderate_decrease": (4, "#67a9cf", "Giảm vừa (10–25%)", "Moderate decrease (−10 to −25%)"),
-    "large_decrease": (5, "#2166ac", "Giảm mạnh (> 25%)", "Large decrease (> −25%)"),
-    "too_few": (6, "#d9d9d9", "Quá ít vụ để kết luận", "Too few to say"),
-    "no_data": (7, "#ffffff", "Không có số liệu", "No data"),
+    "limited": (3, "#f7f7f7", "Thay đổi ít (−25% đến +10%, hoặc số nền thấp)",
+                "Limited change (−25% to +10%, or low baseline)"),
+    "large_decrease": (4, "#2166ac", "Giảm mạnh (quá 25%)", "Large decrease (below −25%)"),
+    "no_data": (5, "#ffffff", "Không có số liệu", "No data"),
 }
 INCREASE_CLASSES = ("large_increase", "new", "moderate_increase")
-DECREASE_CLASSES = ("moderate_decrease", "large_decrease")
+DECREASE_CLASSES = ("large_decrease",)
 
 from geo.i18n.stats import CHANGE_RULES as RULES  # noqa: E402  (strings live in geo/i18n)
 
@@ -121,6 +131,10 @@ def previous_period(start, end, mode: str = "previous") -> tuple[date, date]:
 # --------------------------------------------------------------------------------------------------
 # Classes
 # --------------------------------------------------------------------------------------------------
+def format_count(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
 def _binom_two_sided(k: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
     from scipy import stats
 
@@ -152,10 +166,10 @@ def _counts(frame, metric: str, key: str | None) -> tuple[pd.Series, bool]:
     return sub.groupby(level=0).sum(min_count=1), demo
 
 
-def change_classes(current, previous, min_baseline: int = MIN_BASELINE, min_abs_change: int = MIN_ABS_CHANGE,
-                   large: float = LARGE, moderate: float = MODERATE, metric: str = "cases", key: str | None = None,
-                   codes: Iterable[str] | None = None, covered: bool | Iterable[str] = False,
-                   length_ratio: float = 1.0, names: pd.DataFrame | None = None) -> pd.DataFrame:
+def change_classes(current, previous, large: float = LARGE, moderate: float = MODERATE, metric: str = "cases",
+                   key: str | None = None, codes: Iterable[str] | None = None, covered: bool | Iterable[str] = False,
+                   length_ratio: float = 1.0, names: pd.DataFrame | None = None, low_norm: float = LOW_NORM,
+                   low_current: float = LOW_CURRENT, new_min: float = NEW_MIN) -> pd.DataFrame:
     """Classify the change from ``previous`` to ``current`` for every unit, ranked.
 
     ``current``/``previous``: store aggregates (``store.aggregate_cases``: the ``metric`` column is summed by
@@ -200,19 +214,15 @@ def change_classes(current, previous, min_baseline: int = MIN_BASELINE, min_abs_
     cls = np.full(len(out), "limited", dtype=object)
     rule = np.full(len(out), "percent", dtype=object)
     missing = np.isnan(c) | np.isnan(p)
-    low = ~missing & (np.maximum(c, p) < min_baseline)
-    small = ~missing & ~low & (np.abs(change) < min_abs_change)
-    new = ~missing & ~low & ~small & (p == 0)
-    pct_rule = ~missing & ~low & ~small & ~new
+    low = ~missing & (p <= low_norm) & (c <= low_current)
+    new = ~missing & ~low & (p == 0) & (c >= new_min)
+    pct_rule = ~missing & ~low & ~new & (p > 0)
     cls[pct_rule & (pct > large)] = "large_increase"
     cls[pct_rule & (pct > moderate) & (pct <= large)] = "moderate_increase"
-    cls[pct_rule & (pct < -moderate) & (pct >= -large)] = "moderate_decrease"
     cls[pct_rule & (pct < -large)] = "large_decrease"
     cls[new] = "new"
     rule[new] = "new"
-    cls[small] = "limited"
-    rule[small] = "small_change"
-    cls[low] = "too_few"
+    cls[low] = "limited"
     rule[low] = "low_baseline"
     cls[missing] = "no_data"
     rule[missing] = "no_data"
@@ -223,7 +233,8 @@ def change_classes(current, previous, min_baseline: int = MIN_BASELINE, min_abs_
     share = float(length_ratio) / (1.0 + float(length_ratio))
     total = c + out["previous"].to_numpy(dtype=float)
     out["chance_p"] = _binom_two_sided(c, total, share)
-    fmt = {"min_baseline": min_baseline, "min_abs_change": min_abs_change}
+    fmt = {"low_norm": format_count(low_norm), "low_current": format_count(low_current),
+           "new_min": format_count(new_min)}
     out["label_vi"] = out["class"].map(lambda k: CLASSES[k][2])
     out["label_en"] = out["class"].map(lambda k: CLASSES[k][3])
     out["rule_vi"] = out["rule"].map(lambda k: RULES[k][0].format(**fmt))
@@ -237,7 +248,8 @@ def change_classes(current, previous, min_baseline: int = MIN_BASELINE, min_abs_
         out = out.merge(named, on="code", how="left")
     out = rank_changes(out)
     out.attrs.update({
-        "metric": metric, "min_baseline": int(min_baseline), "min_abs_change": int(min_abs_change),
+        "metric": metric, "rule": "acled", "low_norm": float(low_norm), "low_current": float(low_current),
+        "new_min": float(new_min),
         "large": float(large), "moderate": float(moderate), "length_ratio": float(length_ratio),
         "is_demo": bool(demo_c or demo_p), "count_columns": ["current", "previous", "change"],
         "covered": bool(covered) if isinstance(covered, bool) or covered is None else sorted(map(str, covered)),
@@ -245,8 +257,7 @@ def change_classes(current, previous, min_baseline: int = MIN_BASELINE, min_abs_
     return out
 
 
-RANK_ORDER = ("large_increase", "new", "moderate_increase", "limited", "large_decrease", "moderate_decrease",
-              "too_few", "no_data")
+RANK_ORDER = ("large_increase", "new", "moderate_increase", "limited", "large_decrease", "no_data")
 
 
 def rank_changes(table: pd.DataFrame) -> pd.DataFrame:
@@ -276,8 +287,9 @@ def top_changes(table: pd.DataFrame, direction: str = "increase", n: int = 10) -
 
 
 def district_change(aggregates_current, aggregates_previous, districts=None, covered=None,
-                    metric: str = "cases", **kwargs) -> pd.DataFrame:
-    """:func:`change_classes` for all pre-2025 districts with their names.
+                    metric: str = "cases", key: str | None = None, **kwargs) -> pd.DataFrame:
+    """:func:`change_classes` for all pre-2025 districts with their names (or every unit of the layer
+    ``districts``, e.g. the 2025 communes with ``key="commune_code"``).
 
     ``covered`` as in :func:`geo.stats.hotspots.coverage_mask`, applied to both periods together: ``None`` — a
     district with rows in either period is taken as covered in both (no row in the other period = 0) and a
@@ -287,13 +299,14 @@ def district_change(aggregates_current, aggregates_previous, districts=None, cov
     from geo.stats import hotspots
     if districts is None:
         districts = hotspots._default_districts()
-    sums_c, info_c = hotspots.district_sums(aggregates_current, [metric])
-    sums_p, info_p = hotspots.district_sums(aggregates_previous, [metric])
+    sums_c, info_c = hotspots.district_sums(aggregates_current, [metric], key=key)
+    sums_p, info_p = hotspots.district_sums(aggregates_previous, [metric], key=key)
     has = pd.Series(True, index=sorted(set(sums_c.index) | set(sums_p.index)))
     mask = hotspots.coverage_mask(districts, has, covered, info_c["provinces"] | info_p["provinces"])
     codes = list(districts["code"].astype(str))
     cov_codes = [c for c, m in zip(codes, mask.to_numpy()) if m]
-    names = pd.DataFrame(districts[[c for c in ("code", "name_vi", "full_name_vi", "prov_code", "prov_name_vi")
+    names = pd.DataFrame(districts[[c for c in ("code", "name_vi", "full_name_vi", "name_vi_full", "prov_code",
+                                                "prov_name_vi")
                                     if c in districts.columns]])
     cur = sums_c[metric] if metric in sums_c else pd.Series(dtype=float)
     prev = sums_p[metric] if metric in sums_p else pd.Series(dtype=float)
@@ -308,20 +321,25 @@ def explanation(lang: str = "vi") -> str:
     """Plain words on the change classes and the low-baseline rule (Markdown)."""
     if lang == "en":
         return (
-            "**How change is classed.** Each district's count is compared with the previous period of the same "
-            f"length: large increase above +{int(LARGE * 100)}%, moderate increase +{int(MODERATE * 100)} to "
-            f"+{int(LARGE * 100)}%, limited change within ±{int(MODERATE * 100)}%, moderate and large decrease "
-            "likewise. **Low-baseline rule:** when both periods have fewer than "
-            f"{MIN_BASELINE} cases the district is \"too few to say\", and a difference of fewer than "
-            f"{MIN_ABS_CHANGE} cases is \"limited\" – so 1 → 2 is never a surge, while 20 → 30 is a large "
-            "increase. \"New\" means none before and at least "
-            f"{MIN_BASELINE} now. The figures are cases detected and reported: a rise can mean more activity "
-            "by the units as much as more trafficking.")
+            "**How change is classed (ACLED's rule).** Each district's count is compared with the previous "
+            f"period of the same length: **large increase** above +{int(LARGE * 100)}%, **moderate increase** "
+            f"+{int(MODERATE * 100)} to +{int(LARGE * 100)}%, **limited change** from −{int(LARGE * 100)}% to "
+            f"+{int(MODERATE * 100)}%, **large decrease** below −{int(LARGE * 100)}% — the thresholds of the "
+            "Armed Conflict Location & Event Data project (ACLED), the reference for event-count monitoring. "
+            f"**Low-baseline rule (ACLED's):** a district with at most {LOW_NORM} cases before and at most "
+            f"{LOW_CURRENT} now is “limited change” whatever the percentage, so 2 → 5 is not a surge. "
+            f"**What we add:** “new” for none before and at least {NEW_MIN} now (a percentage of zero is "
+            "undefined). Like ACLED there is no “moderate decrease”: falls of 10–25% are limited change. The "
+            "counts of both periods are always shown next to the class. These are cases detected and reported: "
+            "a rise can mean more activity by the units as much as more trafficking.")
     return (
-        "**Cách phân loại thay đổi.** Số vụ của mỗi huyện được so với kỳ trước cùng độ dài: tăng mạnh khi trên "
-        f"+{int(LARGE * 100)}%, tăng vừa từ +{int(MODERATE * 100)} đến +{int(LARGE * 100)}%, thay đổi ít trong "
-        f"khoảng ±{int(MODERATE * 100)}%, giảm vừa và giảm mạnh tương tự. **Quy tắc số nền thấp:** nếu cả hai kỳ "
-        f"đều dưới {MIN_BASELINE} vụ thì xếp \"quá ít vụ để kết luận\", và chênh lệch dưới {MIN_ABS_CHANGE} vụ là "
-        "\"thay đổi ít\" – vì vậy 1 → 2 vụ không bao giờ bị coi là tăng đột biến, còn 20 → 30 là tăng mạnh. "
-        f"\"Mới xuất hiện\": kỳ trước không có, kỳ này ít nhất {MIN_BASELINE} vụ. Đây là số vụ được phát hiện, "
+        "**Cách phân loại thay đổi (theo quy tắc của ACLED).** Số vụ của mỗi huyện được so với kỳ trước cùng độ "
+        f"dài: **tăng mạnh** khi trên +{int(LARGE * 100)}%, **tăng vừa** từ +{int(MODERATE * 100)}% đến "
+        f"+{int(LARGE * 100)}%, **thay đổi ít** từ −{int(LARGE * 100)}% đến +{int(MODERATE * 100)}%, **giảm mạnh** "
+        f"khi dưới −{int(LARGE * 100)}% — các ngưỡng của dự án ACLED (Armed Conflict Location & Event Data), "
+        f"chuẩn tham chiếu khi theo dõi số sự kiện. **Quy tắc số nền thấp (của ACLED):** huyện có kỳ trước không "
+        f"quá {LOW_NORM} vụ và kỳ này không quá {LOW_CURRENT} vụ được xếp “thay đổi ít” dù tỷ lệ là bao nhiêu, "
+        f"nên 2 → 5 vụ không bị coi là tăng đột biến. **Điểm bổ sung:** “mới xuất hiện” khi kỳ trước không có vụ "
+        f"nào và kỳ này từ {NEW_MIN} vụ (không tính được tỷ lệ so với 0). Như ACLED, không có lớp “giảm vừa”: "
+        "giảm 10–25% là thay đổi ít. Số vụ của cả hai kỳ luôn được ghi cạnh lớp. Đây là số vụ được phát hiện, "
         "báo cáo: tăng có thể do lực lượng hoạt động tích cực hơn chứ không chỉ do tội phạm tăng.")

@@ -178,6 +178,49 @@ def _attach(neighbors: dict[int, set[int]], xy: np.ndarray, k: int, connect: boo
     return added
 
 
+def _weights_path(key: tuple):
+    try:
+        from geo.admin.population import cache_key, derived_dir
+
+        return derived_dir() / f"weights_{cache_key(*key)}.json"
+    except OSError:  # a read-only cache folder: compute in memory only
+        return None
+
+
+def _read_stored_weights(key: tuple, codes: list[str]):
+    """Neighbours, centroids and added links stored by an earlier process (contiguity of the 3,321
+    communes takes ~12 s), or None."""
+    import json
+
+    path = _weights_path(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("codes") != codes:
+        return None
+    neighbors = {i: set(js) for i, js in enumerate(data["neighbors"])}
+    return neighbors, np.asarray(data["xy"], dtype=float), [tuple(p) for p in data["added"]]
+
+
+def _store_weights(key: tuple, codes, neighbors, xy, added) -> None:
+    import json
+
+    path = _weights_path(key)
+    if path is None:
+        return
+    data = {"codes": codes, "neighbors": [sorted(int(j) for j in neighbors[i]) for i in range(len(codes))],
+            "xy": np.asarray(xy).round(1).tolist(), "added": [list(map(int, p)) for p in added]}
+    try:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
 def spatial_weights(districts=None, rook: bool = False, island_k: int = ISLAND_K):
     """Binary contiguity weights of the districts (ids = district ``code``), islands attached.
 
@@ -203,14 +246,19 @@ def spatial_weights(districts=None, rook: bool = False, island_k: int = ISLAND_K
     codes = [str(c) for c in districts["code"]]
     if len(set(codes)) != len(codes):
         raise ValueError("district codes must be unique")
-    frame = districts.reset_index(drop=True)
-    builder = Rook if rook else Queen
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        contiguity = builder.from_dataframe(frame, use_index=False, silence_warnings=True)
-    neighbors = {i: set(int(j) for j in contiguity.neighbors[i]) - {i} for i in range(len(codes))}
-    xy = _metric_centroids(frame)
-    added = _attach(neighbors, xy, island_k, connect=True)
+    stored = _read_stored_weights(key, codes)
+    if stored is not None:
+        neighbors, xy, added = stored
+    else:
+        frame = districts.reset_index(drop=True)
+        builder = Rook if rook else Queen
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            contiguity = builder.from_dataframe(frame, use_index=False, silence_warnings=True)
+        neighbors = {i: set(int(j) for j in contiguity.neighbors[i]) - {i} for i in range(len(codes))}
+        xy = _metric_centroids(frame)
+        added = _attach(neighbors, xy, island_k, connect=True)
+        _store_weights(key, codes, neighbors, xy, added)
     w = W({codes[i]: [codes[j] for j in sorted(neighbors[i])] for i in range(len(codes))},
           id_order=codes, silence_warnings=True)
     w.transform = "B"
@@ -562,6 +610,230 @@ def getis_ord(values, weights=None, permutations: int = PERMUTATIONS, seed: int 
 
 
 # --------------------------------------------------------------------------------------------------
+# Calibrated Gi*: the constant-risk null (default of hotspot_table)
+# --------------------------------------------------------------------------------------------------
+def dispersion(metric_counts, case_counts) -> float:
+    """Extra-Poisson dispersion φ ≥ 1 of a count that comes in clumps (victims per case, arrests per case).
+
+    Cases are treated as independent events (Poisson); a case carries ``k`` victims (or suspects) drawn
+    from some distribution, so the metric is compound Poisson with variance/mean ``φ = E[k²]/E[k]``. The
+    moments of ``k`` are estimated from the unit totals *conditional on their case counts* (so a spatial
+    cluster of cases does not inflate φ): ``k̄ = ΣM/Σc`` and ``Var k = n/(n−1) · Σ(M_i − c_i·k̄)² / Σc_i``.
+    Returns 1.0 when the metric is the case count itself or there are too few cases to tell.
+    """
+    m = np.asarray(metric_counts, dtype=float)
+    c = np.asarray(case_counts, dtype=float)
+    ok = ~np.isnan(m) & ~np.isnan(c) & (c > 0)
+    if ok.sum() < 2 or c[ok].sum() <= 0 or m[ok].sum() <= 0 or np.allclose(m[ok], c[ok]):
+        return 1.0
+    m, c = m[ok], c[ok]
+    kbar = m.sum() / c.sum()
+    var_k = len(m) / (len(m) - 1) * ((m - c * kbar) ** 2).sum() / c.sum()
+    return float(max(1.0, (var_k + kbar ** 2) / kbar))
+
+
+def gi_constant_risk(counts, population, weights=None, alpha: float = ALPHA, min_support: int = MIN_SUPPORT,
+                     phi: float = 1.0, island_k: int = ISLAND_K, min_population: float = MIN_POPULATION,
+                     fdr: bool = True) -> pd.DataFrame:
+    """Gi* hot and cold spots of case counts tested against the constant-risk null (calibrated; the default).
+
+    ``counts``: Series of event counts by unit code (NaN = no data: left out, ``no_data``);
+    ``population``: Series by code (people at risk; units with fewer than ``min_population`` are left out
+    as ``not_tested``), or None to give every unit the same weight (a count analysis, used only where no
+    population exists; the caller states the limitation). ``weights``: :func:`spatial_weights` of the layer.
+
+    **Statistic.** Getis–Ord's Gi* of the counts with binary weights, the unit itself included:
+    ``G*_i = N_i / C`` where ``N_i`` is the number of cases in unit i and its neighbours (its
+    *neighbourhood*) and ``C`` the total. Reported with the neighbourhood's rate per 100,000
+    (``local_mean`` = N_i / P_i) and its ratio to the expected count (``oe_ratio``).
+
+    **Null hypothesis and p-values: exact, not permuted.** Constant risk: every person has the same chance
+    of being in a case, wherever they live. Given the total C, the cases of a neighbourhood holding the
+    share ``π_i`` of the population then follow Binomial(C, π_i) exactly, so ``p_hot`` = P(N ≥ observed)
+    and ``p_cold`` = P(N ≤ observed) are computed exactly (``scipy.stats.binom``), with no Monte Carlo
+    floor: a p of 10⁻⁹ is resolved, which the false-discovery correction over hundreds of units needs (999
+    permutations cannot go below 0.001, so under BH at 95% over 702 districts at least 14 had to sit at
+    that floor before any was significant). This reference is right for every unit whatever its own and
+    its neighbours' populations: permuting rates between districts (esda's test) assumes rates are
+    exchangeable, which a densely peopled delta and a sparse highland are not, and smoothed rates change
+    their spread with the data. ``phi`` > 1 (victims, suspects: counts that come in clumps, see
+    :func:`dispersion`) tests ``round(C/φ)`` events of weight φ (quasi-Poisson), so a case with many
+    victims does not pass for many independent events.
+
+    **Evidence rule, inside the test (before the correction).** A unit can only be hot if its neighbourhood
+    holds at least ``min_support`` observed cases: the rule is part of the rejection region, so ``p_hot`` =
+    P(N ≥ max(observed, min_support)), i.e. 1 for a unit without that evidence (``few_cases``). Every
+    tested unit stays in the hot family, so the family does not depend on where the cases fell (choosing
+    the units to test by their observed counts would bias the test). The *cold* family holds the units
+    where at least ``min_support`` cases were *expected* (fixed before looking at where cases fell): a
+    quiet area where too few cases were expected cannot be called cold.
+
+    **Two tails, two families.** Benjamini–Hochberg on ``p_hot`` over the hot family and, separately, on
+    ``p_cold`` over the cold family (``q_hot``, ``q_cold``); a class at 99/95/90% means q ≤ 0.01/0.05/0.10
+    within its family. Mixing the two tails in one ranking let the cold p-values of populous districts
+    without a case carry weak hot districts through. Neighbourhood tests overlap and are positively
+    dependent, the case where BH keeps its guarantee (Benjamini & Yekutieli 2001).
+
+    What it does not do: Gi* marks *neighbourhoods*, so the neighbours of a strong cluster can be hot
+    because the cluster is in their neighbourhood; the spatial scan (:mod:`geo.stats.scan`) gives the
+    cluster's own extent.
+
+    Returns one row per unit of ``weights.id_order``: ``code``, ``count``, ``value`` (the unit's own rate
+    per 100,000; its count without population), ``local_mean``, ``expected``, ``neighbourhood_count``,
+    ``neighbourhood_expected``, ``oe_ratio``, ``gi``, ``z`` (standardised binomial, for ranking), ``z_norm``
+    (Getis–Ord's analytical z of the counts), ``p_hot``, ``p_cold``, ``q_hot``, ``q_cold``, ``p_sim`` (the
+    smaller one-sided p), ``p_fdr`` (its q), ``p_used``, ``direction``, ``hot_eligible``, ``cold_eligible``,
+    ``few_cases``, ``n_neighbours``, ``neighbours_attached``, ``class``, ``class_uncorrected`` and the
+    label columns. ``df.attrs``: ``method`` = ``constant_risk``, ``alpha``, ``phi``, ``min_support``,
+    ``n_tested``, ``n_hot_family``, ``n_cold_family``, ``n_hot_evidence``, ``total``, ``note``.
+    """
+    from scipy import stats
+    from scipy.sparse import csr_matrix
+
+    if alpha not in (0.01, 0.05, 0.10):
+        raise ValueError("alpha must be 0.01, 0.05 or 0.10")
+    if phi < 1:
+        raise ValueError("phi must be at least 1")
+    weights = spatial_weights() if weights is None else weights
+    ids = [str(c) for c in weights.id_order]
+    cnt = pd.to_numeric(pd.Series(counts), errors="coerce").astype(float)
+    cnt.index = cnt.index.astype(str)
+    unknown = sorted(set(cnt.index) - set(ids))
+    if unknown:
+        raise ValueError(f"codes not in the weights: {unknown[:5]}")
+    y_all = cnt.reindex(ids).to_numpy()
+    if np.nanmin(np.append(y_all, 0)) < 0:
+        raise ValueError("counts must not be negative")
+    if population is None:
+        pop_all = np.where(np.isnan(y_all), np.nan, 1.0)
+        min_population = 0
+    else:
+        pop = pd.to_numeric(pd.Series(population), errors="coerce").astype(float)
+        pop.index = pop.index.astype(str)
+        pop_all = pop.reindex(ids).to_numpy()
+
+    out = pd.DataFrame({"code": ids, "count": y_all})
+    for col in ("value", "local_mean", "expected", "neighbourhood_count", "neighbourhood_expected", "oe_ratio",
+                "gi", "z", "z_norm", "p_hot", "p_cold", "q_hot", "q_cold", "p_sim", "p_fdr", "p_used"):
+        out[col] = np.nan
+    out["n_neighbours"] = 0
+    out["neighbours_attached"] = False
+    out["direction"] = 0
+    for col in ("hot_eligible", "cold_eligible", "few_cases"):
+        out[col] = False
+    out["class"] = np.where(np.isnan(y_all), "no_data", "not_tested").astype(object)
+    out["class_uncorrected"] = out["class"]
+    attrs = {"method": "constant_risk", "alpha": float(alpha), "fdr": bool(fdr), "phi": float(phi),
+             "min_support": int(min_support), "n_tested": 0, "n_no_data": int(np.isnan(y_all).sum()),
+             "n_hot_family": 0, "n_cold_family": 0, "n_hot_evidence": 0, "total": float(np.nansum(y_all)),
+             "note": None, "population": "none" if population is None else "given", "transform": "B",
+             "permutations": 0, "min_p": 0.0}
+
+    def finish(frame):
+        frame = _with_labels(frame)
+        frame.attrs.update(attrs)
+        return frame
+
+    ok_pop = ~np.isnan(pop_all) & (pop_all > 0) & (pop_all >= min_population)
+    tested = [c for c, v, okp in zip(ids, y_all, ok_pop) if not np.isnan(v) and okp]
+    if len(tested) < MIN_UNITS:
+        attrs["note"] = "too_few_units"
+        return finish(out)
+    neigh, flagged = _subset_neighbors(weights, tested, island_k)
+    keep = [c for c in tested if neigh[c]]
+    if len(keep) < len(tested):
+        neigh, flagged = _subset_neighbors(weights, keep, island_k)
+    pos = {c: i for i, c in enumerate(ids)}
+    kpos = {c: i for i, c in enumerate(keep)}
+    idx = np.array([pos[c] for c in keep])
+    n = len(keep)
+    y = y_all[idx]
+    b = pop_all[idx]
+    total = float(y.sum())
+    attrs["n_tested"] = n
+    attrs["total"] = total
+    sizes = np.array([1 + len(neigh[c]) for c in keep], dtype=float)
+    rows = np.concatenate([np.full(len(neigh[c]) + 1, i) for i, c in enumerate(keep)])
+    cols = np.concatenate([[i] + [kpos[j] for j in neigh[c]] for i, c in enumerate(keep)])
+    binary = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    share = b / b.sum()
+    expected = total * share
+    nb_count = binary @ y
+    nb_pop = binary @ b
+    nb_share = np.minimum(nb_pop / b.sum(), 1.0)
+    nb_expected = total * nb_share
+    hot_support = nb_count >= min_support
+    cold_family = nb_expected >= min_support
+    out.loc[idx, "n_neighbours"] = (sizes - 1).astype(int)
+    out.loc[idx, "neighbours_attached"] = [c in flagged for c in keep]
+    out.loc[idx, "expected"] = expected
+    out.loc[idx, "neighbourhood_count"] = nb_count
+    out.loc[idx, "neighbourhood_expected"] = nb_expected
+    out.loc[idx, "hot_eligible"] = True
+    out.loc[idx, "cold_eligible"] = cold_family
+    out.loc[idx, "few_cases"] = ~hot_support
+    out.loc[idx, "value"] = y / b * PER if population is not None else y
+    out.loc[idx, "local_mean"] = nb_count / nb_pop * PER if population is not None else nb_count / sizes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out.loc[idx, "oe_ratio"] = np.where(nb_expected > 0, nb_count / nb_expected, np.nan)
+    attrs["n_hot_family"] = n
+    attrs["n_cold_family"] = int(cold_family.sum())
+    attrs["n_hot_evidence"] = int(hot_support.sum())
+    if total <= 0:
+        attrs["note"] = "no_cases"
+        out.loc[idx, ["p_sim", "p_fdr", "p_used", "p_hot", "p_cold"]] = 1.0
+        out.loc[idx, ["z", "z_norm", "gi"]] = 0.0
+        out.loc[idx, ["class", "class_uncorrected"]] = "not_significant"
+        return finish(out)
+
+    events = max(int(round(total / phi)), 1)
+    k = nb_count / phi  # the neighbourhood's cases in events of weight φ
+    hot_k = np.ceil(np.maximum(k, min_support / phi) - 1e-9)
+    p_hot = np.where(hot_support, stats.binom.sf(hot_k - 1, events, nb_share), 1.0)
+    p_cold = np.minimum(stats.binom.cdf(np.floor(k + 1e-9), events, nb_share), 1.0)
+    p_hot = np.clip(p_hot, 0.0, 1.0)
+    mean = events * nb_share
+    sd = np.sqrt(events * nb_share * (1 - nb_share))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(sd > 0, (k - mean) / sd, 0.0)
+        xbar, s = y.mean(), y.std()
+        z_norm = (nb_count - xbar * sizes) / (s * np.sqrt((n * sizes - sizes ** 2) / (n - 1)))
+
+    q_hot = bh_adjust(p_hot)
+    q_cold = np.full(n, np.nan)
+    q_cold[cold_family] = bh_adjust(p_cold[cold_family])
+    use_hot = q_hot if fdr else p_hot
+    use_cold = q_cold if fdr else np.where(cold_family, p_cold, np.nan)
+
+    def classes_of(ph: np.ndarray, pc: np.ndarray) -> np.ndarray:
+        ph_ = np.where(np.isnan(ph), np.inf, ph)
+        pc_ = np.where(np.isnan(pc), np.inf, pc)
+        direction = np.where(ph_ <= pc_, 1, -1)
+        p = np.minimum(ph_, pc_)
+        return _classify(direction, np.where(np.isinf(p), np.nan, p), alpha)
+
+    direction = np.where(p_hot < p_cold, 1, np.where(p_cold < p_hot, -1, 0))
+    out.loc[idx, "gi"] = nb_count / total
+    out.loc[idx, "z"] = z
+    out.loc[idx, "z_norm"] = np.where(np.isfinite(z_norm), z_norm, 0.0)
+    out.loc[idx, "p_hot"] = p_hot
+    out.loc[idx, "p_cold"] = p_cold
+    out.loc[idx, "q_hot"] = q_hot
+    out.loc[idx, "q_cold"] = q_cold
+    out.loc[idx, "p_sim"] = np.minimum(p_hot, p_cold)
+    out.loc[idx, "p_fdr"] = np.where(direction >= 0, q_hot, q_cold)
+    out.loc[idx, "p_used"] = np.where(direction >= 0, use_hot, use_cold)
+    out.loc[idx, "direction"] = direction
+    out.loc[idx, "class"] = classes_of(use_hot, use_cold)
+    out.loc[idx, "class_uncorrected"] = classes_of(p_hot, np.where(cold_family, p_cold, np.nan))
+    out["direction"] = out["direction"].astype(int)
+    out["n_neighbours"] = out["n_neighbours"].astype(int)
+    if total < 10:
+        attrs["note"] = "few_cases_total"
+    return finish(out)
+
+
+# --------------------------------------------------------------------------------------------------
 # From store aggregates to a hotspot table
 # --------------------------------------------------------------------------------------------------
 def district_sums(aggregates, columns: Iterable[str] = METRICS, key: str | None = None) -> tuple[pd.DataFrame, dict]:
@@ -636,11 +908,28 @@ def coverage_mask(districts, has_data: pd.Series, covered=None, data_provinces: 
     return pd.Series(mask, index=codes.to_numpy(), name="covered")
 
 
+def _population_source(layer: str) -> str:
+    from geo.admin.population import source_words
+
+    return f"{source_words(layer, 'vi')} / {source_words(layer, 'en')}"
+
+
 def hotspot_table(aggregates, districts=None, metric: str = "cases", per_capita: bool = True, covered=None,
                   smooth: bool = True, permutations: int = PERMUTATIONS, seed: int = SEED, alpha: float = ALPHA,
                   fdr: bool = True, weights=None, geometry: bool = False, min_population: int = MIN_POPULATION,
-                  min_support: int = MIN_SUPPORT) -> pd.DataFrame:
-    """Gi* hotspot classes per pre-2025 district from store aggregates.
+                  min_support: int = MIN_SUPPORT, method: str = "constant_risk", population=None,
+                  key: str | None = None, layer: str = "districts_pre2025") -> pd.DataFrame:
+    """Gi* hotspot classes per unit (pre-2025 districts by default; 2025 communes with ``layer``) from
+    store aggregates.
+
+    ``method="constant_risk"`` (default): :func:`gi_constant_risk` — Gi* of the counts against the exact
+    constant-risk reference, hot and cold as separate FDR families, the evidence rule inside the test, and
+    a dispersion φ (:func:`dispersion`) for counts that come in clumps (victims, suspects). ``"total"`` /
+    ``"conditional"``: the earlier permutation tests of the (EB-smoothed) rates (:func:`getis_ord`; kept
+    for comparison in ``bench/``). ``population``: Series by code (default: the layer's population,
+    :func:`geo.admin.population.population`). ``key``: the aggregate's code column (default
+    ``district_code5``; ``commune_code`` for communes). With ``per_capita=False`` the counts are analysed
+    without population (every unit the same weight) — the limitation must be stated.
 
     ``aggregates``: ``store.aggregate_cases(by="district", grain=..., filters=...)`` for **one** period
     (all rows are summed), or a Series of counts indexed by district code. ``metric``: the count analysed
@@ -664,9 +953,14 @@ def hotspot_table(aggregates, districts=None, metric: str = "cases", per_capita:
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}")
-    districts = _default_districts() if districts is None else districts
+    if method not in ("constant_risk", "total", "conditional"):
+        raise ValueError("method must be constant_risk, total or conditional")
+    if districts is None:
+        from geo.admin.cache import load_layer
+
+        districts = _default_districts() if layer == "districts_pre2025" else load_layer(layer)
     weights = spatial_weights(districts) if weights is None else weights
-    sums, info = district_sums(aggregates)
+    sums, info = district_sums(aggregates, key=key)
     if metric not in sums.columns:
         raise ValueError(f"the aggregates have no {metric!r} column")
     codes = districts["code"].astype(str)
@@ -677,7 +971,16 @@ def hotspot_table(aggregates, districts=None, metric: str = "cases", per_capita:
     base_cols = [c for c in ("code", "name_vi", "full_name_vi", "prov_code", "prov_name_vi") if c in districts.columns]
     out = pd.DataFrame(districts[base_cols]).reset_index(drop=True)
     out["code"] = codes.to_numpy()
-    pop = pd.to_numeric(districts.get("pop_2009_odm", pd.Series(np.nan, index=districts.index)), errors="coerce")
+    if population is None and "pop_2009_odm" in districts.columns:
+        pop = pd.to_numeric(districts["pop_2009_odm"], errors="coerce")
+    elif population is None:
+        from geo.admin.population import population as layer_population
+
+        pop = layer_population(layer).reindex(codes.to_numpy())
+    else:
+        pop = pd.to_numeric(pd.Series(population), errors="coerce")
+        pop.index = pop.index.astype(str)
+        pop = pop.reindex(codes.to_numpy())
     out["population_2009"] = pop.to_numpy()
     out["has_data"] = has_data.to_numpy()
     out["covered"] = cov.to_numpy()
@@ -715,21 +1018,33 @@ def hotspot_table(aggregates, districts=None, metric: str = "cases", per_capita:
     else:
         expected_counts = pd.Series(out.loc[analysed, "count"].mean() if analysed.any() else 0.0, index=out.index)
     expected = pd.Series(np.where(analysed, expected_counts, np.nan), index=out["code"].to_numpy())
-    gi = getis_ord(values.reindex([str(c) for c in weights.id_order]), weights, permutations=permutations,
-                   seed=seed, alpha=alpha, fdr=fdr, support=support if min_support else None,
-                   expected=expected if min_support else None, min_support=min_support)
-    gi = gi.drop(columns=["value"]).set_index("code").reindex(out["code"]).reset_index()
+    phi = 1.0
+    if method == "constant_risk":
+        if metric != "cases" and "cases" in out.columns:
+            phi = dispersion(out["count"], out["cases"])
+        pop_used = out["population_2009"].where(~out["no_population"]) if per_capita else None
+        gi = gi_constant_risk(pd.Series(out["count"].to_numpy(), index=out["code"].to_numpy()),
+                              None if pop_used is None else pd.Series(pop_used.to_numpy(), index=out["code"].to_numpy()),
+                              weights, alpha=alpha, min_support=min_support, phi=phi, fdr=fdr,
+                              min_population=min_population if per_capita else 0)
+        gi = gi.drop(columns=["value", "count"])
+    else:
+        gi = getis_ord(values.reindex([str(c) for c in weights.id_order]), weights, permutations=permutations,
+                       seed=seed, alpha=alpha, fdr=fdr, support=support if min_support else None,
+                       expected=expected if min_support else None, min_support=min_support, method=method)
+        gi = gi.drop(columns=["value"])
+    gi = gi.set_index("code").reindex(out["code"]).reset_index()
     out = pd.concat([out, gi.drop(columns=["code"])], axis=1)
     out.attrs.update(gi.attrs)
     out.attrs.update({
         "metric": metric, "value_kind": value_kind, "per": PER, "per_capita": bool(per_capita),
         "smooth": bool(smooth), "covered": covered if isinstance(covered, (str, type(None))) else sorted(map(str, covered)),
-        "count_columns": count_cols + ["count"] + (["neighbourhood_count"] if min_support else []),
+        "count_columns": count_cols + ["count"] + (["neighbourhood_count"] if "neighbourhood_count" in out.columns else []),
         "rate_columns": ["raw_rate", "eb_rate", "value", "local_mean"],
         "expected_columns": ["neighbourhood_expected"] if min_support else [],
         "is_demo": bool(info["is_demo"]), "periods": info["periods"], "unplaced_rows": info["unplaced_rows"],
         "unplaced_cases": info["unplaced_cases"], "unmatched_codes": unmatched,
-        "population_source": "dân số 2009 (Tổng điều tra 2009) / 2009 census population",
+        "population_source": _population_source(layer), "layer": layer, "phi": phi,
         "overall_rate": float(rate * PER) if per_capita else None,
         "n_districts": len(out), "min_population": int(min_population),
         "no_population_codes": sorted(out.loc[out["no_population"], "code"]) if per_capita else [],
@@ -765,61 +1080,7 @@ def hot_codes(table: pd.DataFrame) -> set[str]:
 # --------------------------------------------------------------------------------------------------
 # Plain words
 # --------------------------------------------------------------------------------------------------
-_EXPLANATION = {
-    "vi": {
-        "title": "Điểm nóng thống kê (Getis-Ord Gi*) là gì?",
-        "what": [
-            "Một huyện được tô đỏ khi huyện đó **cùng các huyện giáp ranh** có tỷ lệ vụ việc (trên 100.000 dân) "
-            "cao hơn hẳn mức chung của cả nước, cao đến mức khó xảy ra do ngẫu nhiên. Màu xanh là ngược lại: "
-            "một vùng thấp hơn hẳn. Màu xám: không khác biệt rõ so với ngẫu nhiên.",
-            "Kiểm định: số liệu của huyện và các huyện láng giềng được thay ngẫu nhiên bằng số liệu của các huyện "
-            "khác 999 lần (hạt giống cố định nên chạy lại cho cùng kết quả), rồi so sánh với số thật.",
-            "Đã hiệu chỉnh cho việc kiểm định cùng lúc hàng trăm huyện (tỷ lệ phát hiện sai – FDR): nếu không, "
-            "khoảng 1 trong 10 huyện sẽ \"có ý nghĩa\" chỉ do may rủi. Một huyện đơn lẻ có số cao mà xung quanh "
-            "thấp thường không thành điểm nóng.",
-            "Tỷ lệ được làm trơn (Bayes thực nghiệm) để huyện ít dân không dao động quá mạnh vì 1–2 vụ.",
-            "Láng giềng = huyện có chung ranh giới. Huyện đảo (Cô Tô, Bạch Long Vĩ, Côn Đảo, Phú Quốc, Lý Sơn, "
-            "Hoàng Sa, Trường Sa...) được nối với huyện gần nhất.",
-        ],
-        "not": [
-            "**Không phải bằng chứng** có mua bán người ở huyện đó, và không xếp hạng mức độ nguy hiểm.",
-            "Bản đồ phản ánh **số vụ được phát hiện, báo cáo**: nơi lực lượng hoạt động mạnh có thể phát hiện "
-            "nhiều hơn; nơi không có báo cáo không có nghĩa là không có vụ việc (\"không có số liệu\" khác "
-            "\"bằng 0\").",
-            "Dân số dùng để tính tỷ lệ là **dân số 2009** (Tổng điều tra 2009), nguồn duy nhất có cho 702 huyện; "
-            "tỷ lệ ở nơi dân số tăng nhanh có thể bị thổi phồng.",
-            "Số nhỏ: vài vụ có thể làm thay đổi kết quả. Với 999 lần xáo trộn, giá trị p nhỏ nhất là 0,001, nên "
-            "sau hiệu chỉnh FDR chỉ những cụm lớn mới đạt mức tin cậy 99%.",
-            "Điểm nóng thống kê khác \"điểm nóng\" được nêu tên trong báo cáo; xem phần so sánh hai loại.",
-        ],
-    },
-    "en": {
-        "title": "What is a statistical hotspot (Getis-Ord Gi*)?",
-        "what": [
-            "A district is red when it **together with the districts bordering it** has a case rate (per 100,000 "
-            "people) clearly above the national level – too far above to be likely by chance. Blue is the "
-            "opposite: an area clearly below. Grey: no clear difference from chance.",
-            "Test: the figures of the district and its neighbours are replaced at random by those of other "
-            "districts 999 times (a fixed seed, so a rerun gives the same result), then compared with the real ones.",
-            "Corrected for testing hundreds of districts at once (false discovery rate, FDR): without it about 1 "
-            "district in 10 would look \"significant\" by luck alone. A single high district surrounded by low "
-            "ones is usually not a hotspot.",
-            "Rates are smoothed (empirical Bayes) so that a small district does not swing wildly on 1–2 cases.",
-            "Neighbours = districts sharing a border. Island districts (Cô Tô, Bạch Long Vĩ, Côn Đảo, Phú Quốc, "
-            "Lý Sơn, Hoàng Sa, Trường Sa...) are linked to their nearest districts.",
-        ],
-        "not": [
-            "It is **not proof** of trafficking in a district, and it does not rank danger.",
-            "The map reflects **cases detected and reported**: where units are active more is found; no report "
-            "does not mean no case (\"no data\" is not \"zero\").",
-            "Rates use the **2009 population** (2009 census), the only figure available for all 702 districts; "
-            "rates where the population has grown fast may be overstated.",
-            "Small numbers: a few cases can change the result. With 999 shuffles the smallest p-value is 0.001, "
-            "so after the FDR correction only large clusters reach the 99% class.",
-            "A statistical hotspot is not the same as a hotspot named in a report; see the comparison of the two.",
-        ],
-    },
-}
+from geo.i18n.stats import HOTSPOT_EXPLANATION as _EXPLANATION  # noqa: E402  (strings live in geo/i18n)
 
 
 def explanation(lang: str = "vi", as_markdown: bool = True):

@@ -13,7 +13,7 @@ from geo.stats import suppression as sup
 def add_page_parts(model, engine=None) -> None:
     """Add the key figures' changes (and, by page, further tables) to ``model``."""
     model.kpi_changes = kpi_changes(model, engine)
-    if model.view.page_path == "diem-nong":
+    if model.view.page_path == "diem-nong" and model.view.era == "pre2025":  # corridors, named: by district
         model.tables += hotspot_page_tables(model, engine)
     if model.view.page_path == "tong-quan":
         model.tables.append(published_figures(model))

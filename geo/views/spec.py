@@ -52,11 +52,12 @@ NOT_EXPORTABLE = {"du-lieu", "du_lieu", "data"}
 PAGE_CHOICES = "admin (ban-do), choropleth (tong-quan), border (bien-gioi), hotspots (diem-nong), " \
                "prevention (phong-ngua) or district (huyen)"
 #: map layers (``layer=``): the counts, Gi* hotspot classes, change classes against the previous period
-LAYERS = ("metric", "gi", "change")
-LAYER_ALIASES = {"hotspots": "gi", "gi*": "gi", "counts": "metric", "choropleth": "metric"}
+LAYERS = ("metric", "gi", "scan", "agree", "change")
+LAYER_ALIASES = {"hotspots": "gi", "gi*": "gi", "counts": "metric", "choropleth": "metric", "kulldorff": "scan",
+                 "satscan": "scan", "clusters": "scan", "both": "agree", "agreement": "agree"}
 #: pages whose default layer is Gi* (the hotspot page)
 HOTSPOT_PAGES = {"diem-nong", "diem_nong"}
-LAYER_SLUGS = {"gi": "diem-nong-gi", "change": "thay-doi"}
+LAYER_SLUGS = {"gi": "diem-nong-gi", "scan": "cum-quet", "agree": "dong-thuan", "change": "thay-doi"}
 FORMATS = ("png", "pdf")
 MAX_TABLE_LINES = 14
 DEFAULT_METRIC = "victims"
@@ -120,7 +121,7 @@ class ViewSpec:
     method: str = "natural_breaks"
     k: int = 5
     breaks: tuple[float, ...] | None = None
-    layer: str = "metric"  # metric (the counts) | gi (Gi* hotspot classes) | change (vs previous period)
+    layer: str = "metric"  # metric (the counts) | gi (Gi*) | scan (Kulldorff) | agree (both) | change (vs previous)
     district: str | None = None  # pre-2025 district code of ``page=district`` (its province is ``province``)
     highlight: str | None = None  # pre-2025 district outlined on the map (``dist`` of the page's filters)
     page_path: str = ""  # the app page the view is for (tong-quan, bien-gioi, diem-nong...), "" for exports by kind
@@ -342,14 +343,13 @@ def parse_params(params: Mapping | str, today: date | None = None, allow_exact: 
         if page == "admin":
             raise BriefingError(f"layer={layer} is not shown on the administrative map: use page=diem-nong, "
                                 "tong-quan or bien-gioi")
-        if era != "pre2025":
-            raise BriefingError(f"layer={layer}: Gi* and change classes are computed on the pre-2025 districts "
-                                "(use era=pre2025)")
         if layer == "change" and (period.start is None or period.end is None):
             raise BriefingError("layer=change compares a period with the one before: give a period "
                                 "(e.g. period=2024-H1)")
-        if layer == "gi" and ((period.start is None) != (period.end is None)):
-            raise BriefingError("layer=gi needs a whole period (e.g. period=2024-H1) or none")
+        if layer in ("gi", "scan", "agree") and ((period.start is None) != (period.end is None)):
+            raise BriefingError(f"layer={layer} needs a whole period (e.g. period=2024-H1) or none")
+        if layer in ("scan", "agree") and page_raw not in HOTSPOT_PAGES:
+            raise BriefingError(f"layer={layer} is shown on the hotspot page: use page=diem-nong")
     try:
         corridor_km = int(_one(params, "km", default="10"))
     except ValueError:
