@@ -24,8 +24,14 @@ lg = ui.lang()
 tr = translator(HOTSPOT_PAGE, lg)
 ui.require_boundaries()
 f = ui.filter_panel(("era", "province", "period", "form", "group", "metric"))
-view_choice = st.sidebar.radio(tr("view"), ["gi", "scan", "agree", "change"], key="hotspot_view",
-                               format_func=lambda v: tr(f"view_{v}"))
+VIEWS = ["gi", "scan", "agree", "change"]
+if "hotspot_view" not in st.session_state:  # a shared link opens the same analysis (?layer=scan)
+    from geo.views.spec import LAYER_ALIASES
+
+    wanted = str(st.query_params.get("layer", "gi")).lower()
+    st.session_state["hotspot_view"] = LAYER_ALIASES.get(wanted, wanted) if LAYER_ALIASES.get(wanted, wanted) in VIEWS else "gi"
+view_choice = st.sidebar.radio(tr("view"), VIEWS, key="hotspot_view", format_func=lambda v: tr(f"view_{v}"))
+st.query_params["layer"] = view_choice
 extra = {"layer": view_choice}
 if f.era == "pre2025":
     km = st.sidebar.slider(tr("corridor_km"), 5, 30, 10, 5, key="corridor_km")
