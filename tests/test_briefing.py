@@ -344,8 +344,12 @@ def test_hotspot_layer_parameters():
     assert B.parse_params("page=bien-gioi&layer=gi").page == "border"
     with pytest.raises(B.BriefingError, match="period"):
         B.parse_params("page=diem-nong&layer=change")  # change needs a period to compare
-    with pytest.raises(B.BriefingError, match="pre2025"):
-        B.parse_params("page=diem-nong&era=2025")
+    assert B.parse_params("page=diem-nong&era=2025&period=2025-H2").era == "2025"  # the 2025 communes too
+    assert B.parse_params("page=diem-nong&layer=scan").layer == "scan"
+    assert B.parse_params("page=diem-nong&layer=kulldorff").layer == "scan"
+    assert B.parse_params("page=diem-nong&layer=agree").layer == "agree"
+    with pytest.raises(B.BriefingError, match="hotspot page"):
+        B.parse_params("page=tong-quan&layer=scan")
     with pytest.raises(B.BriefingError, match="layer"):
         B.parse_params("page=diem-nong&layer=heat")
     with pytest.raises(B.BriefingError, match="administrative"):

@@ -106,9 +106,9 @@ _ATEXT = {
                  "“{m_en}” counts people, and one case can involve many: the tests use a dispersion φ = {phi} "
                  "(quasi-Poisson), so one case with many people does not count as many independent events."),
     "nb_count": ("Cộng cả vùng lân cận", "With its neighbours"),
-    "few_total": ("Quá ít số liệu để kết luận: cả nước chỉ có {n} vụ trong kỳ; với số nhỏ như vậy không phương pháp "
+    "few_total": ("Quá ít số liệu để kết luận: cả nước có dưới {n} vụ trong kỳ; với số nhỏ như vậy không phương pháp "
                   "nào phân biệt được cụm thật với ngẫu nhiên, nên bản đồ xám không có nghĩa là không có nguy cơ.",
-                  "Too little data to say: only {n} cases in the whole country in this period; with so few no method "
+                  "Too little data to say: fewer than {n} cases in the whole country in this period; with so few no method "
                   "can tell a real cluster from chance, so a grey map does not mean there is no risk."),
     "national_2025": ("Toàn quốc (2025): mỗi tỉnh mang mức cao nhất trong các xã của tỉnh; chọn một tỉnh để xem "
                       "từng xã. Phân tích tính trên 3.321 xã.",
@@ -125,12 +125,12 @@ _ATEXT = {
                          "The 2025 communes have no official population in the boundary data: estimated by area "
                          "from the 2009 district populations (even density within each former district)."),
     "change_note": ("Thay đổi: so với kỳ trước cùng độ dài ({prev}), theo ngưỡng của ACLED (> +25% tăng mạnh, "
-                    "+10…+25% tăng vừa, −25…+10% thay đổi ít, < −25% giảm mạnh); kỳ trước ≤ 2 và kỳ này ≤ 5 vụ là "
-                    "“thay đổi ít”; “mới xuất hiện”: 0 → từ 6 vụ. Số vụ được phát hiện, báo cáo: tăng có thể do lực "
+                    "+10…+25% tăng vừa, −25…+10% thay đổi ít, < −25% giảm mạnh); kỳ trước không quá hai vụ và kỳ này "
+                    "không quá năm vụ là “thay đổi ít”; “mới xuất hiện”: 0 → từ 6 vụ. Số vụ được phát hiện, báo cáo: tăng có thể do lực "
                     "lượng hoạt động tích cực hơn.",
                     "Change: against the previous period of the same length ({prev}), ACLED's thresholds (> +25% large "
-                    "increase, +10…+25% moderate, −25…+10% limited, < −25% large decrease); at most 2 before and 5 now "
-                    "is “limited”; “new”: 0 → 6 or more. Detected and reported figures: a rise can mean more activity "
+                    "increase, +10…+25% moderate, −25…+10% limited, < −25% large decrease); at most two before and five "
+                    "now is “limited”; “new”: 0 → 6 or more. Detected and reported figures: a rise can mean more activity "
                     "by the units."),
     "covered_note": ("{U} không có bản ghi trong kỳ được tính là 0 (như trang Phân tích điểm nóng).",
                      "A {u_en} without records in the period counts as 0 (as on the hotspot page)."),

@@ -320,10 +320,10 @@ def _analysis_notes(req: ViewSpec, settings: dict, metric: str, previous_words: 
     notes = []
     total = settings.get("total") or 0
     if total < 10:
-        notes.append(_atx("few_total", lang, n=format_number(int(round(total)), lang), **W))
+        notes.append(_atx("few_total", lang, n=format_number(10, lang), **W))  # no exact (small) total
     pop = source_words(unit_layer, lang)
     if req.layer in ("gi", "agree"):
-        notes.append(_atx("gi_note", lang, pop=pop, ms=settings.get("min_support", 3), **W))
+        notes.append(_atx("gi_note", lang, pop=pop, ms=_in_words(settings.get("min_support", 3), lang), **W))
     if req.layer in ("scan", "agree"):
         share = int(round(100 * (settings.get("scan_max_share") or 0.1)))
         radius = settings.get("scan_max_radius_km")
@@ -338,7 +338,7 @@ def _analysis_notes(req: ViewSpec, settings: dict, metric: str, previous_words: 
         words = _metric_label(metric, "vi").lower()
         words_en = _metric_label(metric, "en")
         notes.append(_atx("phi_note", lang, m=words, m_en=words_en,
-                          phi=format_number(round(phi, 2), lang) if lang != "en" else f"{phi:.2f}", **W))
+                          phi=f"{phi:.2f}".replace(".", "," if lang != "en" else "."), **W))
     if era == "2025":
         notes.append(_atx("commune_pop_note", lang, **W))
     return notes
@@ -388,6 +388,13 @@ def _cluster_rows(req: ViewSpec, clusters_df: pd.DataFrame, names: pd.DataFrame,
         status_rows.append([protected.status.at[k_, "observed"]])
     status = pd.DataFrame(status_rows, columns=[header[4]], index=keys)
     return header, rows, keys, status
+
+
+def _in_words(n: int, lang: str) -> str:
+    """Small parameters in words ("ba vụ", "three cases"), so that no printed digit 1–4 reads as a count."""
+    words = {"vi": ("không", "một", "hai", "ba", "bốn", "năm"), "en": ("zero", "one", "two", "three", "four", "five")}
+    table = words["en" if lang == "en" else "vi"]
+    return table[int(n)] if 0 <= int(n) < len(table) else str(n)
 
 
 def _decimal(x: float, lang: str) -> str:
