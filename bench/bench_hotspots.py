@@ -63,8 +63,10 @@ def main() -> int:
         ("Gi* 999 permutations (total)", lambda: H.getis_ord(values, w, permutations=999)),
         ("Gi* 9,999 permutations (total)", lambda: H.getis_ord(values, w, permutations=9999)),
         ("Gi* 999 permutations (esda conditional)", lambda: H.getis_ord(values, w, method="conditional")),
-        ("hotspot_table: counts → EB rates → Gi* 999", lambda: H.hotspot_table(counts, districts, weights=w,
-                                                                               covered="all")),
+        ("hotspot_table (default: constant-risk Gi*)", lambda: H.hotspot_table(counts, districts, weights=w,
+                                                                              covered="all")),
+        ("hotspot_table, earlier EB rates + 999 perm.", lambda: H.hotspot_table(counts, districts, weights=w,
+                                                                               covered="all", method="total")),
     ]
     ok = True
     for label, fn in rows:
