@@ -126,6 +126,17 @@ class _Geo:
                     self.border_country[r["code5_gso"]] = (
                         "CN" if r["borders_china"] == "True" else "LA" if r["borders_laos"] == "True"
                         else "KH" if r["borders_cambodia"] == "True" else "")
+        # no demo case where no civilian population lives: the outpost archipelagos and islands (Hoàng Sa,
+        # Trường Sa, Cồn Cỏ, Bạch Long Vĩ: fewer than MIN_POPULATION people in 2009) get none
+        self.unpeopled: set[str] = set()
+        try:
+            from geo.admin.population import population
+            from geo.stats.hotspots import MIN_POPULATION
+
+            pop = population("districts_pre2025")
+            self.unpeopled = set(pop.index[~(pop >= MIN_POPULATION)])
+        except Exception:  # no boundary cache: the registry alone (tests of the generator itself)
+            self.unpeopled = set()
         self.hotspot_districts: set[str] = set()
         self.hotspot_communes: set[str] = set()
         try:
@@ -146,7 +157,7 @@ class _Geo:
     def district_weights(self, prov: str) -> tuple[list, np.ndarray]:
         units = sorted(self.districts.get(prov, []), key=lambda u: u.code)
         w = np.array([(4.0 if u.code in self.border else 1.0) * (3.0 if u.code in self.hotspot_districts else 1.0)
-                      for u in units])
+                      * (0.0 if u.code in self.unpeopled else 1.0) for u in units])
         return units, w / w.sum()
 
     def communes_of(self, district_code: str) -> list:
@@ -505,9 +516,10 @@ def _models_frame(rng, ka: dict[str, dict[int, list]], geo: _Geo) -> pd.DataFram
             start = _random_day(rng, date(start_year, 1, 1), date(start_year, 12, 31))
             status, end = "active", None
             r = rng.random()
-            if r < 0.08 and start_year < 2025:
+            room = start + timedelta(days=200) <= date(2025, 6, 30)  # ended/paused at least 200 days after it began
+            if r < 0.08 and start_year < 2025 and room:
                 status, end = "ended", _random_day(rng, start + timedelta(days=200), date(2025, 6, 30))
-            elif r < 0.13 and start_year < 2025:
+            elif r < 0.13 and start_year < 2025 and room:
                 status, end = "paused", _random_day(rng, start + timedelta(days=200), date(2025, 6, 30))
             post = start >= S.ERA_CHANGE
             com, dist = c, c

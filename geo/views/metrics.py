@@ -104,7 +104,10 @@ def unit_values(f: Filters, dates: tuple[date, date] | None = None, engine=None)
     frame["count"] = frame[column]
     if f.metric.endswith(RATE_SUFFIX):
         frame["value"] = frame["count"] / frame["population_2009"] * 100_000
-        frame.loc[frame["population_2009"].fillna(0) <= 0, "value"] = np.nan
+        # no rate where fewer than 1,000 people live (the outpost islands): a single case would read as hundreds
+        from geo.stats.hotspots import MIN_POPULATION
+
+        frame.loc[frame["population_2009"].fillna(0) < MIN_POPULATION, "value"] = np.nan
     else:
         frame["value"] = frame["count"]
     any_demo = bool(agg["is_demo"].any()) if not agg.empty else False

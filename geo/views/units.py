@@ -407,7 +407,11 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
 
 
 def _rate(count, population) -> float | None:
-    if count is None or population is None or not population or population <= 0:
+    """Per 100,000 people; none for a unit with fewer than 1,000 people (2009: the outpost islands Hoàng Sa,
+    Trường Sa, Cồn Cỏ, Bạch Long Vĩ), where one case would read as a rate of hundreds."""
+    from geo.stats.hotspots import MIN_POPULATION
+
+    if count is None or population is None or not population or population < MIN_POPULATION:
         return None
     return float(count) / float(population) * 100_000
 
