@@ -137,3 +137,17 @@ def test_demo_export_says_demo(demo_engine):
     agg = store.aggregate_cases("province", "year", engine=demo_engine)
     data = store.export_csv_bytes(agg).decode("utf-8-sig")
     assert data.startswith("# " + S.DEMO_LABEL)
+
+
+def test_no_demo_case_where_no_civilian_population_lives(demo_engine):
+    """Hoàng Sa, Trường Sa, Cồn Cỏ, Bạch Long Vĩ (under 1,000 people in 2009) get no demo case, and no unit
+    under 1,000 people gets a rate per 100,000 (one case would read as hundreds)."""
+    from geo.admin.population import population
+    from geo.views.units import _rate
+
+    pop = population("districts_pre2025")
+    unpeopled = set(pop.index[~(pop >= 1000)])
+    assert {"48498", "56576"} <= unpeopled  # Hoàng Sa (Đà Nẵng), Trường Sa (Khánh Hòa)
+    df = store.cases_frame(engine=demo_engine)
+    assert not df["district_code5"].isin(unpeopled).any()
+    assert _rate(3, 195) is None and _rate(3, 100_000) == 3.0
