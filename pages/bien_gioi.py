@@ -18,15 +18,37 @@ from geo.render.reference_layers import KINDS
 lg = ui.lang()
 ui.require_boundaries()
 f = ui.filter_panel(("era", "border", "province", "period", "form", "group", "metric", "method"))
-layer_choice = ui.map_layer_choice() if f.era == "pre2025" else "metric"
+layer_choice = ui.map_layer_choice()
 extra = {"layer": layer_choice} if layer_choice != "metric" else {}
 ui.briefing_panel("bien-gioi", extra)
 st.title(t("page_borders", lg))
 ui.demo_notice()
 
+if f.province:  # a province and a border that do not match: say so, and offer the province's own border(s)
+    from geo.admin.borders import BORDERS
+    from geo.views.mapspec import province_borders, province_name
+
+    own = province_borders(f.era, f.province)
+    place = province_name(f.era, f.province, lg)
+    if not own:
+        st.info(t("province_no_border_short", lg).format(place=place))
+        st.stop()
+    elif f.border not in (None, "", "all") and f.border not in own:
+        st.warning(t("border_mismatch", lg).format(
+            place=place, border=BORDERS[f.border].label(lg), own=", ".join(BORDERS[b].label(lg) for b in own)))
+        columns = st.columns(len(own) + 1)
+        for column, key in zip(columns, own):
+            if column.button(t("show_border", lg).format(border=BORDERS[key].label(lg)), key=f"own_border_{key}"):
+                ui.set_filters(border=key)
+                st.rerun()
+        if columns[-1].button(t("show_province_borders", lg).format(place=place), key="own_border_all"):
+            ui.set_filters(border="all")
+            st.rerun()
+        st.stop()
+
 model = ui.view_model("bien-gioi", **extra)
 if isinstance(model, str):
-    st.info(f"{t('no_border', lg)} ({md(model)})")
+    st.info(md(model))
 else:
     ui.kpi_cards(model)
     if layer_choice == "gi":

@@ -28,6 +28,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nearest_border": ("Biên giới gần nhất", "Nearest border"),
     "code": ("Mã", "Code"),
     "no_border": ("Không giáp biên giới đất liền", "Not on a land border"),
+    "province_no_border_short": ("{place} không giáp biên giới đất liền. Chọn một tỉnh biên giới, hoặc “Toàn "
+                                 "quốc” để xem cả tuyến biên giới.",
+                                 "{place} is not on a land border. Choose a border province, or “Whole country” "
+                                 "to see the whole border."),
+    "border_mismatch": ("{place} không giáp {border}. Tỉnh này giáp: {own}.",
+                        "{place} is not on the {border}. It borders: {own}."),
+    "show_border": ("Xem {border}", "Show the {border}"),
+    "show_province_borders": ("Xem mọi biên giới của {place}", "Show every border of {place}"),
     "legend": ("Chú giải", "Legend"),
     "legend_district": ("Ranh giới huyện", "District boundary"),
     "legend_province": ("Ranh giới tỉnh", "Province boundary"),

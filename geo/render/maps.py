@@ -32,7 +32,7 @@ from geo.render.layers import (
     label_point,
     legend_html,
 )
-from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, new_map
+from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, lock_to_bounds, new_map
 
 ERAS = ("pre2025", "2025")
 
@@ -51,7 +51,7 @@ BORDER_UNIT = {k: Style(colour=b.colour, weight=1.6, fill=b.colour, fill_opacity
 #: view frame of the national map: mainland plus Hoàng Sa and Trường Sa, degrees [[S, W], [N, E]]
 NATIONAL_BOUNDS = [[6.6, 101.9], [23.6, 117.4]]
 #: neighbours and labels are clipped to this box (minx, miny, maxx, maxy) in the national view
-NATIONAL_CLIP = (88.0, -2.0, 128.0, 33.0)
+NATIONAL_CLIP = (78.0, -8.0, 138.0, 42.0)
 #: a province view wider than this (degrees) draws its context at national detail
 WIDE_PROVINCE_DEGREES = 4.0
 SEA_LABELS = (("sea", 13.2, 111.0, "sea"), ("gulf", 20.0, 107.3, "sea"))
@@ -332,11 +332,14 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
             raise KeyError(f"no units for province {view.province!r} / border {view.border!r} in era {era}")
         bounds = bounds_of(units, pad=0.08)
         (s, w), (n, e) = bounds
-        clip = (w - (e - w) * 0.3, s - (n - s) * 0.3, e + (e - w) * 0.3, n + (n - s) * 0.3)
-        wide = max(e - w, n - s) > WIDE_PROVINCE_DEGREES
+        # the context (neighbours, other provinces) reaches well beyond the units in every direction, so a
+        # wide or tall window never shows an edge of it (a square around the view, 2.5 times its size
+        # on each side); the map cannot be panned or zoomed out beyond it (lock_to_bounds)
+        side = max(e - w, n - s)
+        clip = (w - side * 2.5, s - side * 2.5, e + side * 2.5, n + side * 2.5)
+        wide = side > WIDE_PROVINCE_DEGREES
         if wide:  # e.g. Khánh Hòa with Trường Sa, or the whole Laos border: coarser detail, wider frame
             level = "national"
-            clip = (w - (e - w) * 1.0, s - (n - s) * 0.3, e + (e - w) * 1.0, n + (n - s) * 0.3)
             units = (_province_units(era, view.province, lang, level) if view.province is not None
                      else _border_units(era, view.border, lang, level))
         province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
@@ -351,6 +354,7 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
 
     key = (era, view.province, lang, view.border)
     neighbours = clip_to_bounds(load_layer("neighbours", level), clip)
+    lock_to_bounds(fmap, clip)
     _layer(("neighbours",) + key, PolygonLayer("neighbours", neighbours, {"n": NEIGHBOUR}, interactive=False,
                                                id_column=None)).add_to(fmap)
 

@@ -66,13 +66,18 @@ ARCHIPELAGO_CODES = {"48498": "hoang_sa", "56576": "truong_sa", "20333": "hoang_
 LABEL_STYLES = {
     "sea": {"color": "#3f6f96", "style": "italic", "weight": "normal", "size": 1.25},
     "islands": {"color": "#0d47a1", "style": "normal", "weight": "bold", "size": 0.9},
-    "unit": {"color": "#333333", "style": "normal", "weight": "normal", "size": 0.9},
-    "province": {"color": "#666666", "style": "normal", "weight": "bold", "size": 1.0},
+    "unit": {"color": "#1a1a1a", "style": "normal", "weight": "normal", "size": 0.9},
+    "province": {"color": "#444444", "style": "normal", "weight": "bold", "size": 1.0},
     "country": {"color": "#777777", "style": "normal", "weight": "bold", "size": 1.1},
     "value": {"color": "#111111", "style": "normal", "weight": "bold", "size": 0.95},
 }
 EARTH_RADIUS = 6378137.0
 
+
+
+#: the Gulf of Tonkin (Vịnh Bắc Bộ): water north of this latitude and west of this longitude (Hainan's east coast)
+GULF_SOUTH_LAT = 17.0
+GULF_EAST_LON = 108.7
 
 def _tx(key: str, lang: str, **kw) -> str:
     vi, en = _TEXT[key]
@@ -551,7 +556,11 @@ def _scene_labels(scene: _Scene, ext_ll, layer: _Layer) -> list[_Label]:
             p = label_point(sea, max(ext_ll[2] - ext_ll[0], 0.01) / 200)
             if p is not None and not any(lb.style == "sea" and abs(lb.x - to_mercator(p.x, p.y)[0]) < 1 for lb in out):
                 x, y = to_mercator(p.x, p.y)
-                out.append(_Label(x, y, t("sea", lang), "sea", 0))
+                # the water off the coast north of Cồn Cỏ (17°N, west of Hainan) is the Gulf of Tonkin, as the
+                # interactive map names it; open water elsewhere is Biển Đông
+                key = "gulf" if (p.y >= GULF_SOUTH_LAT and p.x <= GULF_EAST_LON) else "sea"
+                if not any(lb.style == "sea" and lb.text == t(key, lang) for lb in out):
+                    out.append(_Label(x, y, t(key, lang), "sea", 0))
     # archipelagos, when in the main frame
     districts = _layer("districts_pre2025", "national")
     for code, key, dy in (("48498", "hoang_sa", 0.9), ("56576", "truong_sa", 1.6)):
@@ -625,7 +634,7 @@ def _draw_labels(ax, labels: list[_Label], fs: float) -> list:
         st = LABEL_STYLES[lb.style]
         size = fs * st["size"]
         text = lb.text if not lb.value else f"{lb.text}\n{lb.value}"
-        halo = [patheffects.withStroke(linewidth=size * 0.28, foreground="white")]
+        halo = [patheffects.withStroke(linewidth=size * 0.34, foreground="white")]  # readable on every fill
         artist = ax.text(lb.x, lb.y, text, ha="center", va="center", fontsize=size, color=st["color"],
                          fontstyle=st["style"], fontweight=st["weight"], zorder=8, linespacing=1.1,
                          path_effects=halo, clip_on=True)

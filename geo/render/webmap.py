@@ -122,6 +122,34 @@ class _MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
+class _LockToBounds(MacroElement):
+    """Keep the view inside ``clip`` (the box the neighbouring countries are drawn in): no panning out of
+    it, and no zooming out so far that the window shows more than it (beyond it, land would read as sea).
+    The lowest zoom is recomputed when the map is resized (a phone turned, a wider window)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(){var m={{ this._parent.get_name() }};"
+        "var b=L.latLngBounds([[{{ this.s }},{{ this.w }}],[{{ this.n }},{{ this.e }}]]);"
+        "m.setMaxBounds(b);m.options.maxBoundsViscosity=1.0;"
+        "function lock(){var z=m.getBoundsZoom(b,true);m.setMinZoom(Math.max(z,{{ this.floor }}));"
+        "if(m.getZoom()<m.getMinZoom()){m.setZoom(m.getMinZoom());}}"
+        "m.whenReady(lock);m.on('resize',lock);})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, clip: tuple[float, float, float, float], floor: float):
+        super().__init__()
+        self._name = "LockToBounds"
+        self.w, self.s, self.e, self.n = (round(float(v), 4) for v in clip)
+        self.floor = float(floor)
+
+
+def lock_to_bounds(fmap: folium.Map, clip: tuple[float, float, float, float], floor: float = 4) -> None:
+    """See :class:`_LockToBounds`; ``clip`` is (minx, miny, maxx, maxy) in degrees."""
+    fmap.add_child(_LockToBounds(clip, floor))
+
+
 class MapPanel(MacroElement):
     """A fixed HTML box on the map (title, legend). ``inner_html`` must be built from escaped text."""
 
@@ -152,12 +180,15 @@ BASE_CSS = f"""
 .tdn-legend-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .tdn-swatch {{ width: 18px; height: 12px; border: 1px solid #999; flex: none; }}
 .tdn-line {{ width: 22px; height: 0; border-top-style: solid; flex: none; }}
-.tdn-label {{ font: 600 12px/1.2 'Noto Sans','DejaVu Sans',Arial,sans-serif; color: #555; text-align: center;
-  white-space: pre; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
+.tdn-label {{ font: 600 12px/1.2 'Noto Sans','DejaVu Sans',Arial,sans-serif; color: #333; text-align: center;
+  white-space: pre; pointer-events: none;
+  /* a solid white halo: readable on every class colour, the darkest reds included */
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 -1px 0 #fff, 0 1px 0 #fff,
+    -1px 0 0 #fff, 1px 0 0 #fff, 0 0 4px #fff; }}
 .tdn-label.sea {{ color: #3f6f96; font-style: italic; font-size: 15px; letter-spacing: 2px; }}
 .tdn-label.islands {{ color: #0d47a1; font-size: 11px; }}
-.tdn-label.unit {{ color: #333; font-weight: 500; font-size: 11px; }}
-.tdn-label.province {{ color: #666; font-size: 12px; }}
+.tdn-label.unit {{ color: #1a1a1a; font-weight: 600; font-size: 11px; }}
+.tdn-label.province {{ color: #444; font-size: 12px; }}
 .tdn-label.country {{ color: #777; font-size: 13px; letter-spacing: 1px; text-transform: uppercase; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 10px; line-height: 1.3; max-width: 60%;
   background: rgba(255,255,255,0.85); }}

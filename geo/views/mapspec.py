@@ -137,6 +137,15 @@ def _touch_column(border: str | None) -> str:
 
 
 
+def province_borders(era: str, province: str) -> list[str]:
+    """The land borders (keys of :data:`geo.admin.borders.BORDERS`) that a province's units touch, in
+    the order of ``BORDERS``; empty for an inland or coastal province."""
+    name = _unit_layer_name(era, province, "border", None)
+    frame = load_layer(name, "province" if name == "communes_2025" else "national")
+    frame = frame[frame["prov_code"] == province] if "prov_code" in frame else frame[frame["code"] == province]
+    return [key for key in BORDERS if _touch_column(key) in frame and frame[_touch_column(key)].astype(bool).any()]
+
+
 def view_units(spec: MapSpec) -> gpd.GeoDataFrame:
     """The units a view is about (lon/lat, as cached): the province's units, the border units, or
     every unit of the country; the rows that the values, labels and tables refer to."""

@@ -1,0 +1,30 @@
+"""What a commander's slide and a Vietnamese planner's screen must show (issue 15): checked on the real
+pages (AppTest), exports and map HTML."""
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_support import make_user, run_page
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [c.value for c in at.caption]
+    return " ".join(str(p) for p in parts)
+
+
+def test_a_province_and_a_border_that_do_not_match_are_said_so():
+    at = run_page("pages/bien_gioi.py", {"border": "china", "prov": "40"}, user=make_user("admin"))
+    text = _texts(at)
+    assert "Không giáp biên giới đất liền" not in text  # Nghệ An borders Laos: that would be false
+    assert "không giáp Biên giới Việt – Trung" in text and "Biên giới Việt – Lào" in text
+    buttons = [b.label for b in at.button]
+    assert any("Việt – Lào" in label for label in buttons)
+    next(b for b in at.button if "Việt – Lào" in b.label).click().run()
+    assert at.session_state["filters"].border == "laos"
+    assert "không giáp" not in _texts(at)
+
+
+def test_an_inland_province_on_the_border_page_says_so_truthfully():
+    at = run_page("pages/bien_gioi.py", {"prov": "01"}, user=make_user("admin"))
+    assert "không giáp biên giới đất liền" in _texts(at)
