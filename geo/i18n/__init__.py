@@ -145,6 +145,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_csv": ("Tải CSV", "Download CSV"),
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "published_figures": ("Số liệu đã công bố (có nguồn)", "Published figures (with source)"),
+    "no_published_for_view": ("Không có số liệu công bố nào cho nơi và kỳ đã chọn.",
+                              "No published figure for the chosen place and period."),
     "unplaced_rows": ("dòng số liệu chỉ có cấp tỉnh/toàn quốc, không vẽ được theo huyện",
                       "rows are only placed at province/national level and cannot be mapped by district"),
     "population_note": ("Tỷ lệ tính theo dân số năm 2009 (nguồn ranh giới ODM).",

@@ -40,4 +40,5 @@ REFERENCE_LAYERS: dict = {
     "type": ("Loại", "Type"),
     "period": ("Thời gian", "Period"),
     "destination": ("Nước đến", "Destination"),
+    "counterpart": ("Cửa khẩu đối diện", "Opposite gate"),
 }

@@ -191,7 +191,7 @@ class LabelLayer:
 class LegendItem:
     label: str
     style: Style
-    kind: str = "fill"  # "fill" or "line"
+    kind: str = "fill"  # "fill", "line" or "point" (a circle, as the map draws gates and hotspots)
 
 
 def legend_html(title: str, items: list[LegendItem]) -> str:
@@ -204,7 +204,8 @@ def legend_html(title: str, items: list[LegendItem]) -> str:
                       f'</span>')
         else:
             fill = item.style.fill or "transparent"
-            swatch = (f'<span class="tdn-swatch" style="background:{fill};border-style:{"dashed" if item.style.dash else "solid"};'
+            shape = "width:12px;height:12px;border-radius:50%;margin:0 3px;" if item.kind == "point" else ""
+            swatch = (f'<span class="tdn-swatch" style="{shape}background:{fill};border-style:{"dashed" if item.style.dash else "solid"};'
                       f'border-color:{item.style.colour};border-width:{max(item.style.weight, 1):.0f}px"></span>')
         rows.append(f'<div class="tdn-legend-row">{swatch}<span>{html.escape(item.label)}</span></div>')
     return f"<b>{html.escape(title)}</b>" + "".join(rows)

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import facts
+from geo.i18n import facts as fx
 from geo.i18n.escape import html_text
 from geo.render.layers import LegendItem, Style
 
@@ -117,12 +118,14 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
             colour = ROUTE_COLOURS[nature]
             coords = [(y, x) for x, y in row.geometry.coords]
             caveat = row.get(f"caveat_{lang}") or ""
-            rows = [(tr("type", lang), _esc(row.get("category"))),
-                    (tr("destination", lang), _esc(row.get("destination_countries")))]
+            route_name = fx.text("routes.route_name", row.get("route_name"), lang)
+            rows = [(tr("type", lang), _esc(fx.text("routes.category", row.get("category"), lang))),
+                    (tr("destination", lang), _esc(fx.text("routes.destination_countries",
+                                                           row.get("destination_countries"), lang)))]
             folium.PolyLine(coords, color=colour, weight=3.5, opacity=0.9,
                             dash_array=None if nature == "trafficking" else "8 6",
-                            tooltip=html_text(row.get("route_name")),
-                            popup=_popup(str(row.get("route_name")), rows, row.get("source"), caveat)).add_to(fmap)
+                            tooltip=html_text(route_name),
+                            popup=_popup(route_name, rows, row.get("source"), caveat)).add_to(fmap)
             # direction: an arrow head at the last drawn waypoint
             if len(coords) >= 2:
                 arrow = (f'<div style="color:{colour};font-size:18px;line-height:18px;width:18px;text-align:center;'
@@ -143,10 +146,11 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
             colour, key = _gate_colour(row)
             used.add(key)
             name = row.get("gate_name_vi") if lang == "vi" else (row.get("gate_name_en") or row.get("gate_name_vi"))
+            counterpart = [fx.text("gates.counterpart_gate", row.get("counterpart_gate"), lang),
+                           fx.text("gates.counterpart_country", row.get("counterpart_country"), lang)]
             rows = [(tr("type", lang), _esc(tr(key, lang))),
                     (tr("location", lang), _esc(_coord_text(row.get("coord_type"), lang))),
-                    ("↔", _esc(" · ".join(str(v) for v in (row.get("counterpart_gate"), row.get("counterpart_country"))
-                                         if isinstance(v, str) and v)))]
+                    (tr("counterpart", lang), _esc(" · ".join(v for v in counterpart if v)))]
             _point(fmap, row.geometry.y, row.geometry.x, colour, row.get("coord_type"), str(name),
                    _popup(str(name), rows, row.get("source"), row.get(f"caveat_{lang}") or ""), square=True)
         counts["gates"] = len(gates)
@@ -155,31 +159,32 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                 colour = OTHER_ENTRY_COLOUR if key == "gate_other" else GATE_COLOURS[
                     {"gate_international": "international", "gate_main": "main (national)",
                      "gate_secondary": "secondary", "gate_planned": "planned"}[key]]
-                legend.append(LegendItem(tr(key, lang), Style(colour=colour, weight=2, fill=colour, fill_opacity=0.9)))
+                legend.append(LegendItem(tr(key, lang), Style(colour=colour, weight=2, fill=colour, fill_opacity=0.9),
+                                         "point"))
 
     if "hotspots" in kinds:
         hotspots = within(safe(facts.hotspots))
         for _, row in hotspots.iterrows():
             nature = row.get("nature") if row.get("nature") in HOTSPOT_COLOURS else "trafficking"
-            rows = [(tr("type", lang), _esc(row.get("category"))),
-                    (tr("period", lang), _esc(row.get("period"))),
+            name = fx.text("hotspots.name", row.get("name"), lang)
+            rows = [(tr("type", lang), _esc(fx.text("hotspots.category", row.get("category"), lang))),
+                    (tr("period", lang), _esc(fx.text("hotspots.period", row.get("period"), lang))),
                     (tr("location", lang), _esc(_coord_text(row.get("coord_type"), lang)))]
             _point(fmap, row.geometry.y, row.geometry.x, HOTSPOT_COLOURS[nature], row.get("coord_type"),
-                   str(row.get("name")), _popup(str(row.get("name")), rows, row.get("source"),
-                                                row.get(f"caveat_{lang}") or ""))
+                   name, _popup(name, rows, row.get("source"), row.get(f"caveat_{lang}") or ""))
         counts["hotspots"] = len(hotspots)
         natures = {n if n in HOTSPOT_COLOURS else "trafficking" for n in hotspots.get("nature", pd.Series(dtype=str))}
         for nature in [n for n in ("trafficking", "smuggling") if n in natures]:
             colour = HOTSPOT_COLOURS[nature]
             legend.append(LegendItem(tr(f"hotspot_{nature}", lang), Style(colour=colour, weight=2, fill=colour,
-                                                                         fill_opacity=0.9)))
+                                                                         fill_opacity=0.9), "point"))
 
     if counts.get("gates") or counts.get("hotspots"):
         for coord_type in ("exact", "commune centroid", "district centroid"):
             style = facts.coord_style(coord_type)
             legend.append(LegendItem(_coord_text(coord_type, lang),
                                      Style(colour="#444", weight=2, fill="#444" if style["fill"] else "#ffffff",
-                                           fill_opacity=1.0, dash=style["dash"])))
+                                           fill_opacity=1.0, dash=style["dash"]), "point"))
     return ReferenceResult(counts, legend)
 
 

@@ -145,6 +145,24 @@ class _LockToBounds(MacroElement):
         self.floor = float(floor)
 
 
+class _FocusFirst(MacroElement):
+    """Focus the map as the pointer goes down, before the browser does it itself: the browser's own focus
+    on the first press inside the map's frame swallowed the first click (no popup opened on the first click
+    on a gate after the page loaded; checked in chromium)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(){var m={{ this._parent.get_name() }};"
+        "document.addEventListener('pointerdown',function(){var c=m.getContainer();"
+        "if(document.activeElement!==c){c.focus({preventScroll:true});}},true);})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusFirst"
+
+
 def lock_to_bounds(fmap: folium.Map, clip: tuple[float, float, float, float], floor: float = 4) -> None:
     """See :class:`_LockToBounds`; ``clip`` is (minx, miny, maxx, maxy) in degrees."""
     fmap.add_child(_LockToBounds(clip, floor))
@@ -215,6 +233,7 @@ def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = 
                          opacity=0.6).add_to(fmap)
     fmap.fit_bounds(bounds, padding_top_left=(10, 56), padding_bottom_right=(10, 10))
     fmap.add_child(_MetricScale())
+    fmap.add_child(_FocusFirst())
     fmap.get_root().header.add_child(_BASE_STYLE, name="tdn_css")
     fmap.add_child(_Attribution(attribution_html))
     return fmap

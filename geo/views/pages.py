@@ -92,6 +92,7 @@ def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:
 def hotspot_page_tables(model, engine=None) -> list:
     """The Hotspot page's tables besides the ranked districts: route corridors (counts protected, rates
     only next to a shown count), and named hotspots against the computed ones (no counts)."""
+    from geo.i18n import facts as fx
     from geo.i18n.pages import HOTSPOT_PAGE as TEXT
     from geo.stats import corridors, hotspots, named_vs_computed
     from geo.views.analysis_view import _analysis_aggregate
@@ -113,7 +114,7 @@ def hotspot_page_tables(model, engine=None) -> list:
         summary = _corridor_cells(spec, summary, _analysis_aggregate(spec, start, end, engine, keys=True))
     if not summary.empty:
         frame = pd.DataFrame({
-            TEXT["route"][i]: summary["route_name"],
+            TEXT["route"][i]: [fx.text("routes.route_name", v, lang) for v in summary["route_name"]],
             TEXT["nature"][i]: summary["nature_en" if lang == "en" else "nature_vi"],
             TEXT["n_districts_in"][i]: summary["n_districts_in"].astype(int).astype(str),
             TEXT["cases_in"][i]: [sup.label_count(v, threshold, lang, masked) if not pd.isna(v) else sup.NO_DATA
@@ -137,9 +138,9 @@ def hotspot_page_tables(model, engine=None) -> list:
         named = pd.DataFrame()
     if not named.empty:
         frame = pd.DataFrame({
-            TEXT["named_name"][i]: named["name"],
+            TEXT["named_name"][i]: [fx.text("hotspots.name", v, lang) for v in named["name"]],
             TEXT["named_district"][i]: named.get("district_name", ""),
-            TEXT["named_period"][i]: named.get("named_period", ""),
+            TEXT["named_period"][i]: [fx.text("hotspots.period", v, lang) for v in named.get("named_period", [""] * len(named))],
             TEXT["named_status"][i]: named["status_en" if lang == "en" else "status_vi"],
             TEXT["source"][i]: named.get("source", ""),
         }).fillna("")
@@ -201,26 +202,54 @@ PUBLISHED_COLUMNS = {
 
 
 def published_figures(model):
-    """Published figures with their source (the Overview), for the view's province or the whole country.
-    Sourced facts (:func:`geo.data.facts.figures`), printed as published, never mixed with the store."""
+    """Published figures with their source (the Overview), for the view's place and period: figures of
+    the chosen province (and national ones), whose period overlaps the chosen period. Sourced facts
+    (:func:`geo.data.facts.figures`), printed as published — with their qualifier ("hơn 1.700") — in the
+    view's language, never mixed with the store."""
     from geo.data import facts
     from geo.i18n import t
+    from geo.i18n import facts as fx
     from geo.views.mapspec import province_name, short_province
     from geo.views.model import Table
 
     spec = model.view
-    i = 1 if spec.lang == "en" else 0
+    lang = spec.lang
+    i = 1 if lang == "en" else 0
     figures = facts.figures()
     if spec.province:
         short = short_province(province_name(spec.era, spec.province))
         figures = figures[figures["geography"].fillna("").str.contains(short, regex=False) |
                           (figures["scope"] == "national")]
-    frame = figures[list(PUBLISHED_COLUMNS)].copy()
-    frame["value"] = [("" if pd.isna(v) else (f"{v:,.0f}".replace(",", ".") if i == 0 else f"{v:,.0f}")
-                       if float(v).is_integer() else str(v)) for v in pd.to_numeric(frame["value"], errors="coerce")]
-    frame = frame.fillna("").astype(str).rename(columns={k: v[i] for k, v in PUBLISHED_COLUMNS.items()})
-    return Table("published", t("published_figures", spec.lang), frame.reset_index(drop=True),
-                 note=facts.CAVEATS["figures"][i])
+    start, end = spec.period.start, spec.period.end
+    if start is not None and end is not None:  # figures whose period overlaps the chosen one
+        f_start = pd.to_datetime(figures["period_start"], errors="coerce").dt.date
+        f_end = pd.to_datetime(figures["period_end"], errors="coerce").dt.date
+        figures = figures[(f_start <= end) & (f_end >= start)]
+    rows = []
+    for _, r in figures.iterrows():
+        v = pd.to_numeric(pd.Series([r["value"]]), errors="coerce").iloc[0]
+        if pd.isna(v):
+            number = fx.text("figures.value", r["value"], lang) if isinstance(r["value"], str) else ""
+        elif float(v).is_integer():
+            number = f"{v:,.0f}".replace(",", ".") if i == 0 else f"{v:,.0f}"
+        else:
+            number = f"{v:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") if i == 0 else f"{v:,.1f}"
+        number = fx.with_qualifier(str(r["figure_id"]), number, lang) if number else number
+        rows.append({
+            "geography": fx.text("figures.geography", r["geography"], lang),
+            "period_label": fx.text("figures.period_label", r["period_label"], lang),
+            "metric": fx.text("figures.metric", r["metric"], lang),
+            "value": number,
+            "unit": fx.text("figures.unit", r["unit"], lang),
+            "reporting_body": fx.text("figures.reporting_body", r["reporting_body"], lang),
+            "source": "" if pd.isna(r["source"]) else str(r["source"]),
+        })
+    frame = pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS)).fillna("").astype(str)
+    frame = frame.rename(columns={k: v[i] for k, v in PUBLISHED_COLUMNS.items()})
+    note = facts.CAVEATS["figures"][i]
+    if frame.empty:
+        note = t("no_published_for_view", lang) + " " + note
+    return Table("published", t("published_figures", lang), frame.reset_index(drop=True), note=note)
 
 
 def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, threshold: int) -> list:
@@ -236,7 +265,9 @@ def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, thresho
     routes = summary[summary["has_line"].astype(bool)] if "has_line" in summary else summary
     if routes.empty:
         return []
-    names = dict(zip(routes["route_id"].astype(str), routes["route_name"].astype(str)))
+    from geo.i18n import facts as fx
+
+    names = {str(k): fx.text("routes.route_name", v, spec.lang) for k, v in zip(routes["route_id"], routes["route_name"])}
     model.options["routes"] = names
     route_id = spec.route if spec.route in names else next(iter(names))
     model.options["route"] = route_id
