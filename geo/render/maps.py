@@ -336,10 +336,12 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         # wide or tall window never shows an edge of it (a square around the view, 2.5 times its size
         # on each side); the map cannot be panned or zoomed out beyond it (lock_to_bounds)
         side = max(e - w, n - s)
+        ref_clip = (w - (e - w) * 0.3, s - (n - s) * 0.3, e + (e - w) * 0.3, n + (n - s) * 0.3)
         clip = (w - side * 2.5, s - side * 2.5, e + side * 2.5, n + side * 2.5)
         wide = side > WIDE_PROVINCE_DEGREES
         if wide:  # e.g. Khánh Hòa with Trường Sa, or the whole Laos border: coarser detail, wider frame
             level = "national"
+            ref_clip = (w - (e - w) * 1.0, s - (n - s) * 0.3, e + (e - w) * 1.0, n + (n - s) * 0.3)
             units = (_province_units(era, view.province, lang, level) if view.province is not None
                      else _border_units(era, view.border, lang, level))
         province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
@@ -396,7 +398,7 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     if view.reference:
         from geo.render.reference_layers import add_reference_layers
 
-        ref_bounds = clip if focused else None
+        ref_bounds = ref_clip if focused else None  # gates, routes, hotspots of the view, not of its wide context
         extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds).legend
 
     if not focused:

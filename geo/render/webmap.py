@@ -132,9 +132,12 @@ class _LockToBounds(MacroElement):
         "(function(){var m={{ this._parent.get_name() }};"
         "var b=L.latLngBounds([[{{ this.s }},{{ this.w }}],[{{ this.n }},{{ this.e }}]]);"
         "m.setMaxBounds(b);m.options.maxBoundsViscosity=1.0;"
-        "function lock(){var z=m.getBoundsZoom(b,true);m.setMinZoom(Math.max(z,{{ this.floor }}));"
-        "if(m.getZoom()<m.getMinZoom()){m.setZoom(m.getMinZoom());}}"
-        "m.whenReady(lock);m.on('resize',lock);})();"
+        # the lowest zoom is set without Leaflet's immediate clamp: the first fit may still be animating
+        # (getZoom() then returns the start zoom); it clamps only a view that is really wider than the box
+        "function lock(){if(m._animatingZoom){m.once('zoomend',lock);return;}"
+        "var z=Math.max(m.getBoundsZoom(b,true),{{ this.floor }});m.options.minZoom=z;m.fire('zoomlevelschange');"
+        "if(m.getZoom()<z){m.setZoom(z);}}"
+        "m.whenReady(function(){setTimeout(lock,700);});m.on('resize',lock);})();"
         "{% endmacro %}"
     )
 
