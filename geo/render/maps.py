@@ -399,7 +399,9 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         from geo.render.reference_layers import add_reference_layers
 
         ref_bounds = ref_clip if focused else None  # gates, routes, hotspots of the view, not of its wide context
-        extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds).legend
+        (s_, w_), (n_, e_) = bounds  # the fitted view: flows leaving it end with an arrow and their destination
+        extra_legend = add_reference_layers(fmap, view.reference, lang, ref_bounds,
+                                            flow_bounds=(w_, s_, e_, n_) if focused else None).legend
 
     if not focused:
         _labels(lang, clip).add_to(fmap)

@@ -91,8 +91,11 @@ class ReferenceResult:
 
 def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "vi",
                          bounds: tuple[float, float, float, float] | None = None,
-                         include_user: bool = True) -> ReferenceResult:
-    """Draw the requested reference layers (within ``bounds`` minx, miny, maxx, maxy if given)."""
+                         include_user: bool = True,
+                         flow_bounds: tuple[float, float, float, float] | None = None) -> ReferenceResult:
+    """Draw the requested reference layers (within ``bounds`` minx, miny, maxx, maxy if given). Routes
+    are cut to ``flow_bounds`` (the view's frame; default ``bounds``), where those that go on end with an
+    arrow and their destination, inside the frame."""
     counts: dict[str, int] = {}
     legend: list[LegendItem] = []
 
@@ -112,26 +115,44 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
             return loader()
 
     if "routes" in kinds:
+        from geo.render.flows import clip_flow, flow_line
+
         routes = within(safe(facts.routes))
         for _, row in routes.iterrows():
             nature = row.get("nature") if row.get("nature") in ROUTE_COLOURS else "transport"
             colour = ROUTE_COLOURS[nature]
-            coords = [(y, x) for x, y in row.geometry.coords]
+            points = [(x, y) for x, y in row.geometry.coords]
+            # a reported route is a flow, not a road: one smooth curve; a transport corridor follows its waypoints
+            line = flow_line(points) if nature != "transport" else points
+            cut = flow_bounds or bounds
+            clipped = clip_flow(line, cut) if cut is not None else None
+            if cut is not None and clipped is None:
+                continue
+            drawn = clipped.coords if clipped is not None else line
+            coords = [(y, x) for x, y in drawn]
             caveat = row.get(f"caveat_{lang}") or ""
             route_name = fx.text("routes.route_name", row.get("route_name"), lang)
+            destination = fx.text("routes.destination_countries", row.get("destination_countries"), lang)
             rows = [(tr("type", lang), _esc(fx.text("routes.category", row.get("category"), lang))),
-                    (tr("destination", lang), _esc(fx.text("routes.destination_countries",
-                                                           row.get("destination_countries"), lang)))]
-            folium.PolyLine(coords, color=colour, weight=3.5, opacity=0.9,
-                            dash_array=None if nature == "trafficking" else "8 6",
+                    (tr("destination", lang), _esc(destination))]
+            folium.PolyLine(coords, color=colour, weight=3.0 if nature != "transport" else 3.5, opacity=0.85,
+                            dash_array=None if nature == "trafficking" else "8 6", smooth_factor=1.0,
                             tooltip=html_text(route_name),
                             popup=_popup(route_name, rows, row.get("source"), caveat)).add_to(fmap)
-            # direction: an arrow head at the last drawn waypoint
+            # direction: an arrow head where the drawn line ends; at the frame's edge, with where it goes
             if len(coords) >= 2:
+                angle = clipped.bearing if clipped is not None else _bearing(coords[-2], coords[-1])
                 arrow = (f'<div style="color:{colour};font-size:18px;line-height:18px;width:18px;text-align:center;'
-                         f'transform:translate(-9px,-9px) rotate({_bearing(coords[-2], coords[-1]):.0f}deg)">➤</div>')
+                         f'transform:translate(-9px,-9px) rotate({angle:.0f}deg)">➤</div>')
                 folium.Marker(coords[-1], icon=folium.DivIcon(html=arrow, icon_size=(0, 0), icon_anchor=(0, 0)),
                               interactive=False).add_to(fmap)
+                if clipped is not None and clipped.leaves:
+                    where = destination or str(row.get("route_name") or "").split("–")[-1].strip()
+                    if where:
+                        label = (f'<div class="tdn-label flow" style="color:{colour};padding:12px;transform:'
+                                 f'translate({_edge_shift(angle)})">{html_text(where)}</div>')
+                        folium.Marker(coords[-1], icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
+                                      interactive=False).add_to(fmap)
         counts["routes"] = len(routes)
         natures = {n if n in ROUTE_COLOURS else "transport" for n in routes.get("nature", pd.Series(dtype=str))}
         for nature in [n for n in ("trafficking", "smuggling", "transport") if n in natures]:
@@ -186,6 +207,16 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                                      Style(colour="#444", weight=2, fill="#444" if style["fill"] else "#ffffff",
                                            fill_opacity=1.0, dash=style["dash"]), "point"))
     return ReferenceResult(counts, legend)
+
+
+def _edge_shift(angle: float) -> str:
+    """CSS translate that puts a destination label inside the frame, on the side it came from."""
+    import math
+
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    x = "-100%" if dx > 0.4 else ("0%" if dx < -0.4 else "-50%")
+    y = "-100%" if dy > 0.4 else ("0%" if dy < -0.4 else "-50%")
+    return f"{x},{y}"
 
 
 def _bearing(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -211,6 +211,7 @@ BASE_CSS = f"""
 .tdn-label.unit {{ color: #1a1a1a; font-weight: 600; font-size: 11px; }}
 .tdn-label.province {{ color: #444; font-size: 12px; }}
 .tdn-label.country {{ color: #777; font-size: 13px; letter-spacing: 1px; text-transform: uppercase; }}
+.tdn-label.flow {{ font-size: 12px; font-weight: 700; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 10px; line-height: 1.3; max-width: 60%;
   background: rgba(255,255,255,0.85); }}
 .leaflet-tooltip {{ font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif; }}
