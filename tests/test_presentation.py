@@ -28,3 +28,22 @@ def test_a_province_and_a_border_that_do_not_match_are_said_so():
 def test_an_inland_province_on_the_border_page_says_so_truthfully():
     at = run_page("pages/bien_gioi.py", {"prov": "01"}, user=make_user("admin"))
     assert "không giáp biên giới đất liền" in _texts(at)
+
+
+def test_the_border_briefing_carries_gates_routes_and_named_hotspots_with_their_legend():
+    """The export of the Laos-border view of Nghệ An names Nậm Cắn and Thanh Thủy (issue 15, item 3), with
+    the reference layers in its legend, and names the Gulf of Tonkin as the page does (item 12)."""
+    from geo.render import briefing as B
+
+    from geo.render import static_maps as SM
+
+    export = B.build_briefing("page=bien-gioi&border=laos&prov=40&period=2024-H1")
+    for layout in ("slide", "a4"):
+        fig = SM.render_map(export.spec, layout=layout)
+        texts = [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes for t in ax.texts]
+        flat = " ".join(" ".join(texts).split())
+        for name in ("Nậm Cắn", "Thanh Thủy", "Lớp tham chiếu", "Cửa khẩu quốc tế", "Tuyến mua bán người"):
+            assert name in flat, (layout, name)
+        assert "Vịnh Bắc Bộ" in flat  # the gulf off Nghệ An, named as the interactive map names it
+    png = export.png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

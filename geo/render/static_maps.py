@@ -359,7 +359,21 @@ def _legend_all_items(scene: _Scene, ax) -> list[_LegendItem]:
     seen = _visible_borders(ax) if ax is not None else set(BORDERS)
     items += [i for i in border_legend_items(scene, lang)
               if i.kind != "line" or any(BORDERS[k].label(lang) == i.label for k in seen)]
+    if scene.reference_legend:
+        items += [_LegendItem(t("reference_layers", lang), "header")] + list(scene.reference_legend)
     return items
+
+
+def _reference(ax, scene: _Scene, view, lw: float, fs: float) -> list:
+    """The page's reference layers (gates, routes, hotspots) on the export, with their names as labels."""
+    kinds = tuple(getattr(scene.spec, "reference", ()) or ())
+    if not kinds:
+        return []
+    from geo.render.static_reference import draw_reference
+
+    labels, legend = draw_reference(ax, kinds, _extent_lonlat(view), scene.spec.lang, lw, fs)
+    scene.reference_legend = legend
+    return labels
 
 
 def _place_legend(fig, rect, items, fs: float, lw: float, title: str) -> None:
@@ -464,6 +478,7 @@ def _slide(spec: MapSpec, size: tuple[int, int]) -> Figure:
         ax._tdn_obstacles.append(inset_ax.get_window_extent(renderer).expanded(1.05, 1.05))
     view = (ax.get_xlim()[0], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
     scene.labels = _scene_labels(scene, _extent_lonlat(view), _layer(scene.unit_layer, _unit_level(scene)))
+    scene.labels += _reference(ax, scene, view, lw, fs)
     _draw_labels(ax, scene.labels, fs)
     if spec.demo:
         draw_watermark(fig, ax, lang, 54)
@@ -576,7 +591,7 @@ def _a4(spec: MapSpec) -> Figure:
     table = spec.table
     row_h = 0.0142
     table_h = (row_h * (len(table) + 1.4) + 0.022) if table is not None and len(table) else 0.0
-    items_max = len(scene.legend) + len(BORDERS) + 1
+    items_max = len(scene.legend) + len(BORDERS) + 1 + (12 if getattr(spec, "reference", ()) else 0)
     leg_h = legend_height(items_max, fs) / fig_h_pt
     kpis = list(spec.kpis)
     kpi_rows = math.ceil(len(kpis) / 3) if kpis else 0
@@ -611,6 +626,7 @@ def _a4(spec: MapSpec) -> Figure:
         obstacles.append(inset.get_window_extent(renderer).expanded(1.04, 1.04))
     ax._tdn_obstacles = obstacles
     scene.labels = _scene_labels(scene, _extent_lonlat(view), _layer(scene.unit_layer, _unit_level(scene)))
+    scene.labels += _reference(ax, scene, view, lw, fs)
     _draw_labels(ax, scene.labels, fs)
     if spec.demo:
         draw_watermark(fig, ax, lang, 30)

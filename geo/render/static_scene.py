@@ -70,6 +70,8 @@ LABEL_STYLES = {
     "province": {"color": "#444444", "style": "normal", "weight": "bold", "size": 1.0},
     "country": {"color": "#777777", "style": "normal", "weight": "bold", "size": 1.1},
     "value": {"color": "#111111", "style": "normal", "weight": "bold", "size": 0.95},
+    "reference": {"color": "#0d2c6b", "style": "normal", "weight": "bold", "size": 0.8},  # gate / hotspot names
+    "flow": {"color": "#b71c1c", "style": "normal", "weight": "bold", "size": 0.85},  # a route's destination
 }
 EARTH_RADIUS = 6378137.0
 
@@ -228,6 +230,7 @@ class _Scene:
     highlight_border: str | None
     inset_codes: list[str] = field(default_factory=list)  # archipelago units drawn in an inset
     classification: Classification | None = None
+    reference_legend: list = field(default_factory=list)  # gates, routes, hotspots drawn (static_reference)
 
 
 def _pad(bounds, fraction: float) -> tuple[float, float, float, float]:

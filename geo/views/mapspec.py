@@ -71,6 +71,7 @@ class MapSpec:
     made_on: date | None = None
     suppress: bool = True
     threshold: int | None = None
+    reference: tuple[str, ...] = ()  # reference layers drawn with their names: gates, routes, hotspots
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

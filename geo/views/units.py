@@ -390,6 +390,7 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
     district_name = unit_full_name(_district_row(req.district), "districts_pre2025") if req.district else None
     highlight, highlight_label = _highlight(req, kind)
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
+                   reference=("gates", "routes", "hotspots") if kind == "border" else (),
                    metric=req.metric if mapped else None, metric_label=_display_label(req) if mapped else None,
                    title=(f"{_display_label(req)} — {district_name}, {province_name(req.era, req.province)}"
                           if req.district else None),
