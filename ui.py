@@ -598,10 +598,27 @@ def kpi_cards(model) -> None:
     """The view model's key figures as metric cards, with their change against the previous period."""
     if not model.kpis:
         return
+    from geo.views.mapspec import place_text
+
+    lg = lang()
+    # what the cards cover, in words: a pasted screenshot of the cards alone still says where and when
+    where = " · ".join(x for x in (place_text(model.map), model.map.period_label) if x)
+    compared = ""
+    if model.kpi_changes and model.view.period.start is not None and model.view.period.end is not None:
+        from geo.periods import previous_period
+        from geo.views.spec import parse_period
+
+        start, end = previous_period(model.view.period.start, model.view.period.end)
+        words = parse_period(f"{start.isoformat()}/{end.isoformat()}").words(lg)
+        compared = f" · {t('kpi_change_vs', lg)} {words[:1].lower() + words[1:]}"
+    st.caption(md(f"{t('kpi_cover', lg)}: {where}{compared}"))
     for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):
         change = model.kpi_changes.get(label)
-        delta = None if change is None else f"{change} {t('vs_previous', lang())}"
-        column.metric(label, text, delta, delta_color="off")  # labels are the app's own words
+        zero = change is not None and change.strip("+-%") in ("0", "")
+        delta = None if change is None else ("±0%" if zero else change)
+        # neutral grey, whatever the direction: more cases found can mean more work done, fewer arrests is not
+        # good news; the arrow is dropped for no change; what it is compared with is said once, above the cards
+        column.metric(label, text, delta, delta_color="off", delta_arrow="off" if zero else "auto")
 
 
 def show_table(model, table, key: str, title: bool = True) -> None:

@@ -281,7 +281,16 @@ def test_prevention_page_in_english_and_2025_units():
     at = run("pages/phong_ngua.py", lang="en", era="2025", prov="15", period="2022")
     words = text(at)
     assert "Prevention coverage" in words and "before the 1 July 2025 reorganisation" in words
-    assert "Target ≥ 30–35%" in words  # the 2025 province holds two lists with their own targets
+    # the 2025 province holds two lists, each with its own (demo) target: one value, or the range of both
+    import pandas as pd
+    from geo import config as _config
+
+    targets = pd.read_csv(_config.PROJECT_ROOT / "data" / "demo" / "demo_targets.csv", comment=None, skiprows=1,
+                          dtype=str)
+    values = sorted({int(v) for v in targets.loc[(targets["Năm"] == "2022") & targets["Mã tỉnh"].isin(["10", "15"]),
+                                                 "Giá trị"]})
+    expected = f"Target ≥ {values[0]}%" if len(values) == 1 else f"Target ≥ {values[0]}–{values[-1]}%"
+    assert expected in words, expected
     lists = frame_with(at, "Province")
     assert sorted(lists["Province"]) == ["Tỉnh Lào Cai (former unit)", "Tỉnh Yên Bái (former unit)"]
     assert query(at)["era"] == "2025" and query(at)["lang"] == "en"

@@ -47,3 +47,16 @@ def test_the_border_briefing_carries_gates_routes_and_named_hotspots_with_their_
         assert "Vịnh Bắc Bộ" in flat  # the gulf off Nghệ An, named as the interactive map names it
     png = export.png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_key_figure_cards_say_where_and_when_and_keep_their_change_short():
+    import re
+
+    at = run_page("pages/tong_quan.py", {"prov": "40", "period": "2024-H1"}, user=make_user("admin"))
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
+    assert "Số liệu của: Tỉnh Nghệ An · 6 tháng đầu năm 2024" in captions
+    assert "6 tháng cuối năm 2023" in captions  # what the changes are against, said once
+    deltas = [m.delta for m in at.metric if m.delta]
+    assert deltas, "the demo data should give changes for Nghệ An in 2024-H1"
+    for delta in deltas:  # short enough for a card at 1280×800: no words to cut off
+        assert re.fullmatch(r"(±0|[+-]\d+)%", delta), delta

@@ -144,6 +144,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vs_previous": ("so với kỳ trước", "vs previous period"),
     "download_csv": ("Tải CSV", "Download CSV"),
     "download_xlsx": ("Tải Excel", "Download Excel"),
+    "kpi_cover": ("Số liệu của", "Figures for"),
+    "kpi_change_vs": ("mũi tên: thay đổi so với", "arrows: change against"),
     "published_figures": ("Số liệu đã công bố (có nguồn)", "Published figures (with source)"),
     "no_published_for_view": ("Không có số liệu công bố nào cho nơi và kỳ đã chọn.",
                               "No published figure for the chosen place and period."),
