@@ -7,7 +7,8 @@
 #   tdn                    the control script: tdn start | geo … | version | rollback (tdn help)
 #   tdn.env                this installation's settings (PORT, TDN_DATABASE_URL, …); kept by updates
 #   current -> releases/V  the version in use; previous -> the one before (kept for rollback)
-#   releases/V/            the app, its Python environment (.venv), boundaries, facts, caches, fonts
+#   releases/V/            the app, boundaries, facts, caches, fonts; .venv -> its Python environment in
+#   venvs/                 (one per set of packages: an update that changes no package installs none)
 #   data/                  the store (tdn.sqlite), FIRST_SIGNIN.txt, install.log; data/backups/: a copy of
 #                          the store taken before every update
 # The machine must already have: Debian 12 (x86-64) with python3 3.11 and its venv module (Debian packages
@@ -22,7 +23,7 @@
 set -euo pipefail
 umask 022
 BUNDLE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-say() { printf '\n== %s\n' "$*"; }
+say() { printf '\n== [%3d s] %s\n' "$SECONDS" "$*"; }
 refuse() { printf '\nINSTALL REFUSED: %s\nNothing was installed or changed.\n' "$*" >&2; exit 1; }
 usage() { echo "usage: bash install.sh [TARGET_DIR] [--port N] [--user NAME] [--no-demo] [--no-backup] [--start]" >&2
           exit 2; }
@@ -40,34 +41,21 @@ while [ $# -gt 0 ]; do
     *) TARGET=$1; shift ;;
   esac
 done
-mkdir -p "$TARGET" 2>/dev/null || refuse "cannot create $TARGET (run as root, or choose a folder you may write)"
-TARGET=$(cd "$TARGET" && pwd)
+TARGET=$(realpath -m "$TARGET")
+parent=$TARGET
+while [ ! -d "$parent" ]; do parent=$(dirname "$parent"); done
+[ -w "$parent" ] || refuse "cannot write to $parent (run as root, or choose a folder you may write)"
 field() { sed -n "s/^$1: //p" "$BUNDLE/MANIFEST" 2>/dev/null | head -1; }
 VERSION=$(field version)
 [ -n "$VERSION" ] || refuse "MANIFEST is missing from $BUNDLE: the bundle is incomplete; copy it again"
 say "Tuyến & Điểm nóng $VERSION ($(field target)) -> $TARGET"
 
-# 1. The bundle: every file exactly as built, and no other file
-say "Checking the bundle's files against SHA256SUMS"
-cd "$BUNDLE"
-[ -f SHA256SUMS ] || refuse "SHA256SUMS is missing from $BUNDLE: the bundle is incomplete; copy it again"
-if ! failed=$(LC_ALL=C sha256sum --quiet --strict -c SHA256SUMS 2>/dev/null); then
-  refuse "these files of the bundle differ from its manifest (damaged or changed on the way; copy the archive \
-again and check it with sha256sum -c):
-$(printf '%s\n' "$failed" | head -20)"
-fi
-extra=$(LC_ALL=C comm -13 <(sed 's/^[0-9a-f]\{64\}  //' SHA256SUMS | LC_ALL=C sort) \
-        <(find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort))
-[ -z "$extra" ] || refuse "files that are not in the bundle's manifest (remove them, or copy the bundle again):
-$(printf '%s\n' "$extra" | head -20)"
-echo "all $(wc -l < SHA256SUMS) files match"
-
-# 2. What the machine must already have
+# 1. What the machine must already have
 say "Checking this machine"
 [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] || refuse "this bundle is for $(field target); this machine is $(uname -s) $(uname -m)"
 PY=${PYTHON:-python3}
-command -v "$PY" >/dev/null 2>&1 || refuse "python3 is missing: install the Debian package python3 (Python 3.11) \
-and python3-venv, e.g. apt-get install python3 python3-venv from the Debian 12 DVD or your local mirror"
+command -v "$PY" >/dev/null 2>&1 || refuse "python3 is missing (looked for $PY): install the Debian package \
+python3 (Python 3.11) and python3-venv, e.g. apt-get install python3 python3-venv from the Debian 12 DVD or your local mirror"
 PYV=$("$PY" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) \
   || refuse "$PY does not run: reinstall the Debian package python3"
 case "$PYV" in
@@ -85,22 +73,39 @@ if [ -n "$need_glibc" ] && [ -n "$have_glibc" ] && \
    [ "$(printf '%s\n%s\n' "$need_glibc" "$have_glibc" | sort -V | head -1)" != "$need_glibc" ]; then
   refuse "the C library is glibc $have_glibc; this bundle's packages need glibc $need_glibc or newer (Debian 12 has 2.36)"
 fi
-free_mb=$(df -Pm "$TARGET" | awk 'NR==2 {print $4}')
+free_mb=$(df -Pm "$parent" | awk 'NR==2 {print $4}')
 need_mb=$(( $(du -sm "$BUNDLE" | cut -f1) * 4 + 200 ))
 [ "$free_mb" -ge "$need_mb" ] || refuse "not enough disk space in $TARGET: $free_mb MB free, about $need_mb MB needed"
 if [ -n "$RUN_AS" ]; then id "$RUN_AS" >/dev/null 2>&1 || refuse "there is no account '$RUN_AS' (--user): create it first, e.g. adduser --system --group $RUN_AS"; fi
 echo "Python $PYV with venv, glibc ${have_glibc:-?}, $free_mb MB free"
 
+# 2. The bundle: every file exactly as built, and no other file
+say "Checking the bundle's files against SHA256SUMS"
+cd "$BUNDLE"
+[ -f SHA256SUMS ] || refuse "SHA256SUMS is missing from $BUNDLE: the bundle is incomplete; copy it again"
+if ! failed=$(LC_ALL=C sha256sum --quiet --strict -c SHA256SUMS 2>/dev/null); then
+  refuse "these files of the bundle differ from its manifest (damaged or changed on the way; copy the archive \
+again and check it with sha256sum -c):
+$(printf '%s\n' "$failed" | head -20)"
+fi
+extra=$(LC_ALL=C comm -13 <(sed 's/^[0-9a-f]\{64\}  //' SHA256SUMS | LC_ALL=C sort) \
+        <(find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort))
+[ -z "$extra" ] || refuse "files that are not in the bundle's manifest (remove them, or copy the bundle again):
+$(printf '%s\n' "$extra" | head -20)"
+echo "all $(wc -l < SHA256SUMS) files match"
+
 # 3. The new version beside the running one
 mkdir -p "$TARGET/releases" "$TARGET/data/backups"
+chmod 750 "$TARGET/data"  # the store holds password hashes and case data: not for other accounts
+chmod 700 "$TARGET/data/backups"
 REL="$TARGET/releases/$VERSION"
 OLD_CURRENT=$(readlink "$TARGET/current" 2>/dev/null || true)
 STAMP=$(date -u +%Y%m%d-%H%M%S)
-ASIDE=""
+ASIDE="" NEW_VENV=""
 cleanup() {
   status=$?
   if [ "$status" -ne 0 ]; then
-    rm -rf "$REL"
+    rm -rf "$REL" ${NEW_VENV:+"$NEW_VENV"}
     [ -n "$ASIDE" ] && [ -d "$ASIDE" ] && mv "$ASIDE" "$REL"
     printf '\nINSTALL FAILED (see above). The version in use was not switched (%s).\n' \
       "${OLD_CURRENT:-nothing installed yet}" >&2
@@ -118,13 +123,26 @@ if [ -f "$TARGET/data/tdn.pid" ] && kill -0 "$(cat "$TARGET/data/tdn.pid")" 2>/d
   echo "note: the dashboard is running (pid $(cat "$TARGET/data/tdn.pid")); it keeps the old version until restarted"
 fi
 
-say "Python packages (from the bundle's wheels; no index, no network)"
-"$PY" -m venv "$REL/.venv"
-# only the bundle's wheels: no index, and no pip settings of this machine (index, proxy, constraints)
-env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT -u PIP_REQUIREMENT \
-    PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-  "$REL/.venv/bin/python" -m pip install --quiet --no-index --no-compile --find-links "$BUNDLE/wheels" \
-  -r "$REL/requirements.txt"
+# One Python environment per set of wheels (and Python version), shared by the versions that have the same
+# packages: an update that changes no package installs none
+VENV_KEY=$( { echo "$PYV"; grep '  wheels/' SHA256SUMS; sha256sum < "$REL/requirements.txt"; } | sha256sum | cut -c1-16)
+VENV="$TARGET/venvs/py$PYV-$VENV_KEY"
+if [ -f "$VENV/.complete" ]; then
+  say "Python packages: the same as an installed version's ($VENV)"
+else
+  say "Python packages (from the bundle's wheels; no index, no network) -> venvs/$(basename "$VENV")"
+  NEW_VENV="$VENV"
+  rm -rf "$VENV"
+  mkdir -p "$TARGET/venvs"
+  "$PY" -m venv "$VENV"
+  # only the bundle's wheels: no index, and no pip settings of this machine (index, proxy, constraints)
+  env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT -u PIP_REQUIREMENT \
+      PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    "$VENV/bin/python" -m pip install --quiet --no-index --no-compile --find-links "$BUNDLE/wheels" \
+    -r "$REL/requirements.txt"
+  touch "$VENV/.complete"
+fi
+ln -s "../../venvs/$(basename "$VENV")" "$REL/.venv"
 
 # the installation's settings (kept by updates) and its control script
 if [ ! -f "$TARGET/tdn.env" ]; then
@@ -184,7 +202,15 @@ for dir in "$TARGET"/releases/* "$TARGET"/releases/.*.replaced-*; do
   rel="releases/$(basename "$dir")"
   [ "$rel" = "releases/$VERSION" ] || [ "$rel" = "$keep_prev" ] || rm -rf "$dir"
 done
-ASIDE=""
+for dir in "$TARGET"/venvs/*; do  # environments no kept version uses
+  [ -d "$dir" ] || continue
+  used=0
+  for link in "$TARGET/current" "$TARGET/previous"; do
+    [ "$(readlink -f "$link/.venv" 2>/dev/null)" = "$(readlink -f "$dir")" ] && used=1
+  done
+  [ "$used" = 1 ] || rm -rf "$dir"
+done
+ASIDE="" NEW_VENV=""
 [ -z "$RUN_AS" ] || chown -R "$RUN_AS:" "$TARGET/data"
 printf '%s version=%s previous=%s backup=%s bundle=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$VERSION" \
   "${keep_prev:-none}" "${BACKUP_FILE:-none}" "$BUNDLE" >> "$TARGET/data/install.log"
