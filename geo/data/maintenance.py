@@ -3,7 +3,8 @@ bundle's installer, ``scripts/offline/install.sh``, before and after an upgrade)
 
     python -m geo store status                 where the store is (no password), its schema version, this code's
     python -m geo store backup DIR [--label L]  a consistent copy in DIR, named with the UTC time (prints its path)
-    python -m geo store migrate                create the store, or upgrade it to this version's schema
+    python -m geo store migrate [--backup DIR] create the store, or upgrade it to this version's schema (backing an
+                                               existing store up into DIR first)
 
 SQLite is copied with SQLite's online backup (consistent while the dashboard runs); PostgreSQL with
 ``pg_dump --format=custom`` (Debian package ``postgresql-client``). Exit status 3: the store's schema is newer
@@ -121,7 +122,9 @@ def main_store(argv: list[str] | None = None) -> int:
     back = sub.add_parser("backup")
     back.add_argument("folder")
     back.add_argument("--label", default="", help="added to the file name, e.g. before-1.1.0")
-    sub.add_parser("migrate")
+    mig = sub.add_parser("migrate")
+    mig.add_argument("--backup", metavar="DIR", default=None, help="back an existing store up into DIR first")
+    mig.add_argument("--label", default="", help="added to the backup's file name")
     args = parser.parse_args(argv)
     url = config.database_url()
     try:
@@ -137,6 +140,11 @@ def main_store(argv: list[str] | None = None) -> int:
             else:
                 print(path)
             return 0
+        have = schema_version(url)
+        if have > code_version():
+            raise TooNew(have)
+        if args.backup and have:
+            print(f"backup: {backup(url, Path(args.backup).expanduser().resolve(), args.label)}")
         before, after = migrate(url)
         print(f"store {describe(url)}: schema version {before} -> {after}"
               + (" (created)" if before == 0 else "" if after > before else " (already current)"))

@@ -83,15 +83,15 @@ echo "Python $PYV with venv, glibc ${have_glibc:-?}, $free_mb MB free"
 say "Checking the bundle's files against SHA256SUMS"
 cd "$BUNDLE"
 [ -f SHA256SUMS ] || refuse "SHA256SUMS is missing from $BUNDLE: the bundle is incomplete; copy it again"
+extra=$(LC_ALL=C comm -13 <(sed 's/^[0-9a-f]\{64\}  //' SHA256SUMS | LC_ALL=C sort) \
+        <(find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort))
+[ -z "$extra" ] || refuse "files that are not in the bundle's manifest (remove them, or copy the bundle again):
+$(printf '%s\n' "$extra" | head -20)"
 if ! failed=$(LC_ALL=C sha256sum --quiet --strict -c SHA256SUMS 2>/dev/null); then
   refuse "these files of the bundle differ from its manifest (damaged or changed on the way; copy the archive \
 again and check it with sha256sum -c):
 $(printf '%s\n' "$failed" | head -20)"
 fi
-extra=$(LC_ALL=C comm -13 <(sed 's/^[0-9a-f]\{64\}  //' SHA256SUMS | LC_ALL=C sort) \
-        <(find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort))
-[ -z "$extra" ] || refuse "files that are not in the bundle's manifest (remove them, or copy the bundle again):
-$(printf '%s\n' "$extra" | head -20)"
 echo "all $(wc -l < SHA256SUMS) files match"
 
 # 3. The new version beside the running one
@@ -162,25 +162,21 @@ tdn_new() { TDN_HOME="$TARGET" TDN_RELEASE="$REL" bash "$REL/scripts/offline/tdn
 PORT=$(tdn_new python -c 'import os; print(os.environ.get("PORT", "8501"))')
 
 # 4. The store: back it up, then create or upgrade it
-say "The store"
-status_rc=0
-status=$(tdn_new geo store status) || status_rc=$?
-printf '%s\n' "$status"
-[ "$status_rc" -ne 3 ] || refuse "the store was upgraded by a newer version than $VERSION. To go back to an older \
-version use '$TARGET/tdn rollback', or restore a backup from $TARGET/data/backups"
-[ "$status_rc" -eq 0 ] || exit 1
-FRESH=1
-grep -q '^exists: yes' <<<"$status" && FRESH=0
-BACKUP_FILE=""
-if [ "$FRESH" = 0 ]; then
-  if [ "$BACKUP" = 1 ]; then
-    BACKUP_FILE=$(tdn_new geo store backup "$TARGET/data/backups" --label "before-$VERSION")
-    echo "backup: $BACKUP_FILE"
-  else
-    echo "backup skipped (--no-backup)"
-  fi
+say "The store: backup, then create or upgrade"
+backup_args=(--backup "$TARGET/data/backups" --label "before-$VERSION")
+[ "$BACKUP" = 1 ] || backup_args=()
+migrate_rc=0
+migrated=$(tdn_new geo store migrate "${backup_args[@]}") || migrate_rc=$?
+printf '%s\n' "$migrated"
+if [ "$migrate_rc" -eq 3 ]; then
+  echo "The store was upgraded by a newer version than $VERSION. To go back to an older version use" \
+       "'$TARGET/tdn rollback', or restore a backup from $TARGET/data/backups" >&2
 fi
-tdn_new geo store migrate
+[ "$migrate_rc" -eq 0 ] || exit 1
+BACKUP_FILE=$(sed -n 's/^backup: //p' <<<"$migrated")
+FRESH=0
+grep -q '(created)$' <<<"$migrated" && FRESH=1
+[ "$FRESH" = 1 ] || [ "$BACKUP" = 1 ] || echo "backup skipped (--no-backup)"
 
 say "Boundary caches (the bundle's, checked against its boundary files)"
 tdn_new geo build-cache
