@@ -220,6 +220,7 @@ RESPONSIVE_CSS = """<style>
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }
 }
 @media (pointer: coarse) {
+  [data-testid="stSidebarCollapseButton"] { visibility: visible; }  /* shown on hover only, and a finger does not hover */
   [data-testid="stSidebar"] [data-baseweb="select"] > div { min-height: 44px; }
   [data-testid="stSidebar"] label:has(input[type="radio"]),
   [data-testid="stSidebar"] label:has(input[type="checkbox"]) { min-height: 40px; align-items: center; }
