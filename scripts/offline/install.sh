@@ -157,6 +157,8 @@ PORT=${PORT:-8501}
 # TDN_TRUST_PROXY=1
 EOF
   chmod 640 "$TARGET/tdn.env"
+elif [ -n "$PORT" ]; then
+  echo "note: --port $PORT not used: $TARGET/tdn.env exists and keeps its PORT (edit it to change the port)"
 fi
 tdn_new() { TDN_HOME="$TARGET" TDN_RELEASE="$REL" bash "$REL/scripts/offline/tdn" "$@"; }
 PORT=$(tdn_new python -c 'import os; print(os.environ.get("PORT", "8501"))')
@@ -207,7 +209,10 @@ for dir in "$TARGET"/venvs/*; do  # environments no kept version uses
   [ "$used" = 1 ] || rm -rf "$dir"
 done
 ASIDE="" NEW_VENV=""
-[ -z "$RUN_AS" ] || chown -R "$RUN_AS:" "$TARGET/data"
+if [ -n "$RUN_AS" ]; then  # the service account owns the data and reads the settings
+  chown -R "$RUN_AS:" "$TARGET/data"
+  chgrp "$(id -gn "$RUN_AS")" "$TARGET/tdn.env"
+fi
 printf '%s version=%s previous=%s backup=%s bundle=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$VERSION" \
   "${keep_prev:-none}" "${BACKUP_FILE:-none}" "$BUNDLE" >> "$TARGET/data/install.log"
 
