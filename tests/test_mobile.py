@@ -57,7 +57,7 @@ def inside(a: dict, outer: dict) -> bool:
 def app_url(tmp_path_factory):
     """The app on a store holding only the test accounts (the map pages need no data)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'mobile.sqlite'}"
-    add_test_users(url)
+    add_test_users(url, {"admin-test": ("admin", "")})
     ARTIFACTS.mkdir(exist_ok=True)
     with running_app({"TDN_DATABASE_URL": url}) as app:
         yield app

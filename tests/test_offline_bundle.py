@@ -205,7 +205,6 @@ def test_newer_bundle_keeps_the_data_backs_the_store_up_and_can_roll_back(bundle
         else:
             assert after[table] == rows, table
     assert (target / "tdn.env").read_text(encoding="utf-8") == settings
-    assert "cases.csv" in tdn(target, "geo", "imports", home=home).stdout
 
     # the backup taken before the update holds the store as it was
     backups = sorted((target / "data" / "backups").glob(f"tdn-*-before-{newer_version}.sqlite"))
@@ -214,11 +213,11 @@ def test_newer_bundle_keeps_the_data_backs_the_store_up_and_can_roll_back(bundle
     assert store_rows(backups[0]) == before
 
     # and the previous version is one command away
-    assert f"current:  {newer_version}" in tdn(target, "version", home=home).stdout
     back = tdn(target, "rollback", home=home)
     assert f"now using {VERSION}" in back.stdout
     assert (target / "current").resolve() == target / "releases" / VERSION
-    assert f"previous: {newer_version}" in tdn(target, "version", home=home).stdout
+    version = tdn(target, "version", home=home).stdout
+    assert f"current:  {VERSION}" in version and f"previous: {newer_version}" in version
 
 
 def test_install_refuses_a_changed_bundle_and_a_missing_python(bundle, tmp_path):
