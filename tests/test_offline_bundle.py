@@ -174,7 +174,8 @@ def test_newer_bundle_keeps_the_data_backs_the_store_up_and_can_roll_back(bundle
     settings = (target / "tdn.env").read_text(encoding="utf-8")
     store = target / "data" / "tdn.sqlite"
     before = store_rows(store)
-    assert len(before["cases"]) == 594 + 3 and any(row[1] == "canbo-na" for row in before["users"])
+    assert sum("BUNDLE-00" in repr(row) for row in before["cases"]) == 3
+    assert any(row[1] == "canbo-na" for row in before["users"])
 
     # the newer bundle: the same content with a higher version (its own MANIFEST, VERSION and SHA256SUMS)
     newer_version = re.sub(r"(\d+)$", lambda m: str(int(m.group(1)) + 1), VERSION)
@@ -232,16 +233,14 @@ def test_install_refuses_a_changed_bundle_and_a_missing_python(bundle, tmp_path)
 
     changed = tmp_path / "changed"
     subprocess.run(["cp", "-al", str(bundle), str(changed)], check=True)
+    (changed / "wheels" / "extra-0.1-py3-none-any.whl").write_bytes(b"not in the manifest")
+    extra = offline(["bash", str(changed / "install.sh"), str(target)], home)
+    assert extra.returncode != 0 and "wheels/extra-0.1-py3-none-any.whl" in extra.stderr, extra.stderr
+    (changed / "wheels" / "extra-0.1-py3-none-any.whl").unlink()
     config = changed / "app" / "geo" / "config.py"
     rewrite(config, config.read_text(encoding="utf-8") + "\n# changed on the way\n")
-    (changed / "wheels" / "extra-0.1-py3-none-any.whl").write_bytes(b"not in the manifest")
     refused = offline(["bash", str(changed / "install.sh"), str(target)], home)
     assert refused.returncode != 0
     assert "app/geo/config.py: FAILED" in refused.stderr, refused.stderr
     assert not (target / "current").exists() and not (target / "releases").exists()
-    (changed / "wheels" / "extra-0.1-py3-none-any.whl").unlink()
-    rewrite(config, (bundle / "app" / "geo" / "config.py").read_text(encoding="utf-8"))
-    (changed / "wheels" / "extra-0.1-py3-none-any.whl").write_bytes(b"not in the manifest")
-    extra = offline(["bash", str(changed / "install.sh"), str(target)], home)
-    assert extra.returncode != 0 and "wheels/extra-0.1-py3-none-any.whl" in extra.stderr, extra.stderr
     shutil.rmtree(changed)
