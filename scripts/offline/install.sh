@@ -181,7 +181,11 @@ grep -q '(created)$' <<<"$migrated" && FRESH=1
 [ "$FRESH" = 1 ] || [ "$BACKUP" = 1 ] || echo "backup skipped (--no-backup)"
 
 say "Boundary caches (the bundle's, checked against its boundary files)"
-tdn_new geo build-cache
+if tdn_new python -c 'import sys; from geo.admin import cache; sys.exit(0 if cache.cache_is_current() else 1)'; then
+  echo "the bundle's caches match its boundary files"
+else
+  tdn_new geo build-cache
+fi
 if [ "$FRESH" = 1 ] && [ "$DEMO" = 1 ]; then
   say "Demonstration data (labelled DỮ LIỆU MINH HỌA / DEMO DATA; remove with: tdn geo demo --remove)"
   tdn_new geo demo
@@ -210,7 +214,7 @@ for dir in "$TARGET"/venvs/*; do  # environments no kept version uses
 done
 ASIDE="" NEW_VENV=""
 if [ -n "$RUN_AS" ]; then  # the service account owns the data and reads the settings
-  chown -R "$RUN_AS:" "$TARGET/data"
+  chown -R "$RUN_AS:" "$TARGET/data" "$REL/data/cache"  # (the app may add derived tables to its cache)
   chgrp "$(id -gn "$RUN_AS")" "$TARGET/tdn.env"
 fi
 printf '%s version=%s previous=%s backup=%s bundle=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$VERSION" \
