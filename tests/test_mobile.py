@@ -189,6 +189,11 @@ def test_tablet_map_and_panels(pw_browser, app_url):
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     assert box["width"] * min(box["height"], viewport["height"]) >= 0.55 * viewport["width"] * viewport["height"], box
+    # a wide frame: legend and reference layers stand open at the top right, the legend in sight with the map's top
+    wide = frame.evaluate(BOXES)
+    assert wide["toggles"] == [None, None] and None not in wide["bodies"]
+    assert overlap(wide["bodies"][0], wide["title"]) == 0
+    assert box["y"] + wide["bodies"][0]["y"] + wide["bodies"][0]["h"] <= viewport["height"]
     time.sleep(0.5)
     page.screenshot(path=str(ARTIFACTS / "mobile-tablet-full.png"))
     assert watch.failed == [] and watch.errors == []
