@@ -259,12 +259,13 @@ BASE_CSS = f"""
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 {BASE_FONT};
   color: #222; max-width: 46%; box-sizing: border-box; }}
 .tdn-topleft {{ top: 10px; left: 54px; }}
+.tdn-panel.tdn-topleft {{ max-width: calc(50% - 64px); }}
 .tdn-topright {{ top: 10px; right: 10px; }}
 .tdn-bottomleft {{ bottom: 34px; left: 10px; }}
 .tdn-panel.tdn-topright, .tdn-panel.tdn-small {{ font-size: 11px; }}
 .tdn-panel h4 {{ margin: 0 0 2px 0; font-size: 15px; }}
 .tdn-panel .sub {{ color: #555; }}
-.tdn-dock {{ position: absolute; z-index: 640; top: 10px; right: 10px; max-width: 46%;
+.tdn-dock {{ position: absolute; z-index: 640; top: 10px; right: 10px; max-width: calc(50% - 16px);
   max-height: calc(100% - 46px); overflow-y: auto; display: flex; flex-direction: column; align-items: flex-end;
   gap: 6px; }}
 .tdn-dock > .tdn-panel {{ position: static; max-width: none; }}
