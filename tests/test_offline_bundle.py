@@ -42,10 +42,22 @@ def _netns_works() -> bool:
 NETNS = _netns_works()
 
 
+def _target_python() -> str:
+    """The target's python3: Debian's own (3.11 with venv), else the Python 3.11 this venv was made from."""
+    debian = "/usr/bin/python3"
+    probe = "import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 11))"
+    if os.path.exists(debian) and subprocess.run([debian, "-c", probe], capture_output=True).returncode == 0:
+        return debian
+    return getattr(sys, "_base_executable", sys.executable)
+
+
+PYTHON = _target_python()
+
+
 def offline(cmd: list[str], home: Path, timeout: float = 600, **env) -> subprocess.CompletedProcess:
     """Run ``cmd`` with no network: in a new network namespace where only loopback is up (where that is
     impossible: every proxy pointing at a closed port, so nothing reaches a registry either)."""
-    clean = {"PATH": CLEAN_PATH, "HOME": str(home), "LANG": "C.UTF-8", **env}
+    clean = {"PATH": CLEAN_PATH, "HOME": str(home), "LANG": "C.UTF-8", "PYTHON": PYTHON, **env}
     if NETNS:
         cmd = ["unshare", "--net", "bash", "-c", 'ip link set lo up && exec "$@"', "offline", *cmd]
     else:
