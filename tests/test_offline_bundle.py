@@ -93,7 +93,7 @@ def store_rows(path: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+def bundle(tmp_path_factory):
     """The bundle built by the real command (wheels from .wheels/, not downloaded), checked with sha256sum -c
     and unpacked; returns the unpacked folder."""
     out = tmp_path_factory.mktemp("dist")
@@ -111,11 +111,12 @@ def bundle(tmp_path_factory) -> Path:
     archive.unlink()  # 350 MB: the unpacked copy is what the tests use
     print(f"bundle built and unpacked in {time.time() - t0:.0f} s:", *[line for line in build.stdout.splitlines()
                                                                       if line.startswith("== [")], sep="\n  ")
-    return unpacked / name
+    yield unpacked / name
+    shutil.rmtree(unpacked)  # 450 MB
 
 
 @pytest.fixture(scope="module")
-def installed(bundle, tmp_path_factory) -> dict:
+def installed(bundle, tmp_path_factory):
     """Version 1 installed with no network into a fresh folder by the bundle's own install.sh."""
     home = tmp_path_factory.mktemp("home")
     target = tmp_path_factory.mktemp("opt") / "tuyen-diem-nong"
@@ -125,7 +126,8 @@ def installed(bundle, tmp_path_factory) -> dict:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     print(f"installed offline in {time.time() - t0:.0f} s:", *[line for line in result.stdout.splitlines()
                                                               if line.startswith("== [")], sep="\n  ")
-    return {"target": target, "home": home, "port": port, "output": result.stdout}
+    yield {"target": target, "home": home, "port": port, "output": result.stdout}
+    shutil.rmtree(target.parent)  # 1.2 GB with its Python environment
 
 
 def test_bundle_installs_and_draws_the_national_map_with_no_network(bundle, installed):
@@ -231,6 +233,7 @@ def test_newer_bundle_keeps_the_data_backs_the_store_up_and_can_roll_back(bundle
     assert (target / "current").resolve() == target / "releases" / VERSION
     version = tdn(target, "version", home=home).stdout
     assert f"current:  {VERSION}" in version and f"previous: {newer_version}" in version
+    shutil.rmtree(newer)
 
 
 def test_install_refuses_a_changed_bundle_and_a_missing_python(bundle, tmp_path):
