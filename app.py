@@ -9,6 +9,7 @@ from geo.i18n import t
 
 st.set_page_config(page_title="Tuyến & Điểm nóng", page_icon="🗺️", layout="wide")
 
+ui.responsive_css()
 lg = ui.lang()
 user = ui.user()  # no user: a way to the sign-in page and nothing else
 ui.require_password_change(user)

@@ -211,6 +211,29 @@ def reference_filter() -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in chosen)
 
 
+#: phones and tablets: a smaller page title and top margin on phones (the map comes sooner), larger touch
+#: targets in the filter panel. (The map fits the window and its panels collapse to buttons inside its frame:
+#: geo/render/webmap.py.)
+RESPONSIVE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }
+}
+@media (pointer: coarse) {
+  [data-testid="stSidebarCollapseButton"] { visibility: visible; }  /* shown on hover only, and a finger does not hover */
+  [data-testid="stSidebar"] [data-baseweb="select"] > div { min-height: 44px; }
+  [data-testid="stSidebar"] label:has(input[type="radio"]),
+  [data-testid="stSidebar"] label:has(input[type="checkbox"]) { min-height: 40px; align-items: center; }
+  [data-testid="stSidebar"] button, [data-testid="stSidebar"] a { min-height: 44px; }
+  [data-testid="stSidebarNav"] a { min-height: 44px; align-items: center; }
+}
+</style>"""
+
+
+def responsive_css() -> None:
+    st.html(RESPONSIVE_CSS)  # style only: no space taken on the page
+
+
 def show_map(fmap, key: str, height: int = 700) -> dict:
     """Draw a prepared folium map with streamlit-folium; returns only what pages use."""
     from streamlit_folium import st_folium

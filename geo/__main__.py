@@ -13,6 +13,7 @@ COMMANDS = {
     "imports": ("geo.data.importer", "list recorded imports, or undo one: python -m geo imports [--undo ID]"),
     "demo": ("geo.data.demo", "generate the labelled demonstration data and load it into the store"),
     "users": ("geo.auth.cli", "manage accounts: add, role, scope, disable, reset-password, bootstrap, audit"),
+    "store": ("geo.data.maintenance", "the store: status, backup DIR (a consistent copy), migrate (create or upgrade)"),
     "briefing": ("geo.render.briefing", "export a briefing map (PNG 1920x1080 and/or A4 PDF) with the same filters as the URL"),
 }
 

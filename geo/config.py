@@ -7,7 +7,11 @@ boundary files anywhere (they are never copied into the repository):
   (default ``../shared/boundaries`` beside the project when it exists, else ``data/boundaries``).
 - ``TDN_FACTS_DIR``: folder with the sourced reference facts (default ``../shared/facts``, else ``data/facts``).
 - ``TDN_CACHE_DIR``: git-ignored folder for prepared layers (default ``data/cache``).
-- ``TDN_DATABASE_URL``: SQLAlchemy URL of the store (default SQLite file ``data/tdn.sqlite``).
+- ``TDN_DATA_DIR``: folder of the default SQLite store and of ``FIRST_SIGNIN.txt`` (default ``data``; an
+  offline-bundle install keeps it outside the versioned app folders, so upgrades keep the data).
+- ``TDN_DATABASE_URL``: SQLAlchemy URL of the store (default SQLite file ``tdn.sqlite`` in the data folder).
+- ``TDN_FONTS_DIR``: extra fonts for the exports (default ``fonts`` beside the app, shipped by the offline
+  bundle; without it the system's Noto Sans, else DejaVu Sans).
 - ``TDN_TILE_URL``: optional XYZ tile URL template; empty means no tiles (works offline).
 - ``TDN_TILE_ATTRIBUTION``: attribution text for that tile layer.
 """
@@ -52,9 +56,19 @@ def cache_dir() -> Path:
     return path
 
 
+def data_dir() -> Path:
+    """Folder of the default SQLite store and of the first administrator's one-time password."""
+    return _env_path("TDN_DATA_DIR") or PROJECT_ROOT / "data"
+
+
+def fonts_dir() -> Path:
+    """Folder of fonts shipped with the app (``*.ttf``, the offline bundle's Noto Sans); may be absent."""
+    return _env_path("TDN_FONTS_DIR") or PROJECT_ROOT / "fonts"
+
+
 def database_url() -> str:
     """SQLAlchemy URL of the case store; a single SQLite file by default."""
-    return os.environ.get("TDN_DATABASE_URL", "").strip() or f"sqlite:///{PROJECT_ROOT / 'data' / 'tdn.sqlite'}"
+    return os.environ.get("TDN_DATABASE_URL", "").strip() or f"sqlite:///{data_dir() / 'tdn.sqlite'}"
 
 
 def tile_url() -> str | None:

@@ -175,7 +175,7 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
     import folium
 
     from geo.render.layers import LegendItem, Style, legend_html
-    from geo.render.webmap import MapPanel, finish_map
+    from geo.render.webmap import add_to_dock, finish_map
 
     group = folium.FeatureGroup(name="key_communes", control=False)
     drawn = 0
@@ -194,7 +194,7 @@ def _points_layer(fmap, frame: pd.DataFrame) -> int:
         LegendItem(tr(key), Style(colour=prevention.POINT_STYLES[covered][1], weight=1.5,
                                   fill=prevention.POINT_STYLES[covered][0], fill_opacity=0.95))
         for key, covered in (("has_model", True), ("no_model", False))])
-    fmap.add_child(MapPanel(legend, "topright"))
+    add_to_dock(fmap, legend, tr("key_communes"), small=True)
     finish_map(fmap)
     return drawn
 

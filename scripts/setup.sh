@@ -14,13 +14,22 @@ VENV="$ROOT/.venv"
 
 say() { printf '\n== %s\n' "$*"; }
 
-# 1. Python packages, pinned in requirements.txt
+# 1. Python packages, pinned in requirements.txt: downloaded once into the git-ignored wheelhouse .wheels/
+#    (which the offline bundle, scripts/bundle.sh, reuses), then installed from there
 stamp="$VENV/.requirements.sha256"
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
+WHEELS="$ROOT/.wheels"
+if [ "$(cat "$WHEELS/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
+  say "Python packages: download (requirements.txt -> .wheels/)"
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip wheel --quiet --disable-pip-version-check --wheel-dir "$WHEELS" -r requirements.txt
+  echo "$want" > "$WHEELS/.requirements.sha256"
+fi
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "Python packages (requirements.txt)"
+  say "Python packages: install (.wheels/ -> .venv/)"
   "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --find-links "$WHEELS" \
+    -r requirements.txt
   echo "$want" > "$stamp"
 fi
 

@@ -35,7 +35,7 @@ def _by() -> str:
 
 def first_signin_path() -> Path:
     """Where the first administrator's one-time password is written (git-ignored, owner-only)."""
-    return config.PROJECT_ROOT / "data" / FIRST_SIGNIN_FILE
+    return config.data_dir() / FIRST_SIGNIN_FILE
 
 
 def bootstrap(port: str | None = None) -> str | None:

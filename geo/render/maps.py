@@ -32,7 +32,7 @@ from geo.render.layers import (
     label_point,
     legend_html,
 )
-from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, finish_map, lock_to_bounds, new_map
+from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, add_to_dock, finish_map, lock_to_bounds, new_map
 
 ERAS = ("pre2025", "2025")
 
@@ -424,9 +424,12 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
                            Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
                 for entry in entries]
         legend = legend_html(choropleth.label, rows) + "<hr style='margin:4px 0'>" + legend
-    fmap.add_child(MapPanel(legend, "bottomleft"))
+    # top right, one under the other, so the legend shows as soon as the map's top does; on phones and
+    # narrow frames each is a button (geo/render/webmap.py)
+    add_to_dock(fmap, legend, t("legend", lang))
     if extra_legend:
-        fmap.add_child(MapPanel(legend_html(t("reference_layers", lang), extra_legend), "topright"))
+        reference = t("reference_layers", lang)
+        add_to_dock(fmap, legend_html(reference, extra_legend), reference.split(" (")[0], small=True)
     finish_map(fmap, static_url)
     table = pd.DataFrame(units.drop(columns="geometry"))
     return MapResult(fmap=fmap, feature_count=len(units), title=title, units=table)

@@ -50,6 +50,25 @@ from geo.i18n.render import STATIC_MAPS as _TEXT  # noqa: E402  (strings live in
 
 
 FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]
+
+
+def register_shipped_fonts() -> list[str]:
+    """Make the fonts shipped beside the app (:func:`geo.config.fonts_dir`, the offline bundle's Noto Sans)
+    known to matplotlib, for machines without Debian's fonts-noto-core; returns the files added."""
+    from matplotlib import font_manager
+
+    from geo import config
+
+    folder = config.fonts_dir()
+    files = sorted(str(p) for p in folder.glob("*.ttf")) if folder.is_dir() else []
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in files:
+        if path not in known:
+            font_manager.fontManager.addfont(path)
+    return files
+
+
+register_shipped_fonts()
 RC = {"font.family": FONT_FAMILY, "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none",
       "axes.unicode_minus": False, "path.simplify": True, "agg.path.chunksize": 20000}
 SLIDE_SIZE = (1920, 1080)

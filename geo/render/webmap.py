@@ -108,6 +108,32 @@ class _IconPath(MacroElement):
         self.path_json = json.dumps(static_url.rstrip("/") + "/vendor/leaflet/images/")
 
 
+class _FitWindow(MacroElement):
+    """Phones and small windows: a map taller than the browser window less a strip (to scroll the page past
+    it, since a finger on the map moves the map) is shortened to fit, before it is fitted to its bounds, and
+    again when the window turns. Only inside the dashboard's frame; a map saved as a file is left alone."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map) {"
+        " var frame = null; try { frame = window.frameElement; } catch (e) {}"
+        " if (!frame || !window.parent) return;"
+        " var box = map.getContainer(), full = box.offsetHeight;"
+        " function fit() {"
+        "  var h = Math.min(full, Math.max(300, window.parent.innerHeight - 96));"
+        "  if (box.offsetHeight !== h) { box.style.height = h + 'px'; frame.style.maxHeight = h + 'px';"
+        "   map.invalidateSize(); }"
+        " }"
+        " fit(); window.addEventListener('resize', fit);"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FitWindow"
+
+
 class _MetricScale(MacroElement):
     """Scale bar in kilometres only."""
 
@@ -171,37 +197,83 @@ def lock_to_bounds(fmap: folium.Map, clip: tuple[float, float, float, float], fl
     fmap.add_child(_LockToBounds(clip, floor))
 
 
+def panel_html(inner_html: str, position: str | None = None, toggle: str | None = None, small: bool = False) -> str:
+    """A map panel's HTML (``inner_html`` already escaped). With a ``toggle`` label the panel collapses to a
+    button of that label on narrow screens (phones, tablets in portrait, short maps: see ``BASE_CSS``); the
+    title panel (``topleft``) shrinks there to one line that opens on a tap. Wide screens show every panel open.
+    No script file: the toggles are inline attributes, so the map stays offline and self-contained."""
+    classes = ["tdn-panel"] + ([f"tdn-{position}"] if position else []) + (["tdn-small"] if small else [])
+    if toggle is None:
+        if position == "topleft":
+            return (f'<div class="{" ".join(classes)} tdn-title" role="button" tabindex="0" '
+                    f'onclick="this.classList.toggle(\'tdn-open\')">{inner_html}</div>')
+        return f'<div class="{" ".join(classes)}">{inner_html}</div>'
+    return (f'<div class="{" ".join(classes)} tdn-collapsible"><button type="button" class="tdn-toggle" '
+            f'aria-expanded="false" onclick="var o=this.parentNode.classList.toggle(\'tdn-open\');'
+            f'this.setAttribute(\'aria-expanded\',o)">{html.escape(toggle)}</button>'
+            f'<div class="tdn-body">{inner_html}</div></div>')
+
+
 class MapPanel(MacroElement):
-    """A fixed HTML box on the map (title, legend). ``inner_html`` must be built from escaped text."""
+    """A fixed HTML box on the map (title, legend). ``inner_html`` must be built from escaped text; see
+    :func:`panel_html` for ``toggle``. Legends go in the dock (:func:`add_to_dock`), so they never overlap."""
 
-    _template = Template(
-        "{% macro html(this, kwargs) %}"
-        '<div class="tdn-panel tdn-{{ this.position }}">{{ this.inner_html }}</div>'
-        "{% endmacro %}"
-    )
+    _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
 
-    def __init__(self, inner_html: str, position: str = "bottomleft"):
+    def __init__(self, inner_html: str, position: str = "bottomleft", toggle: str | None = None):
         super().__init__()
         self._name = "MapPanel"
         self.inner_html = inner_html
         self.position = position
+        self.markup = panel_html(inner_html, position, toggle)
 
 
+class MapDock(MacroElement):
+    """The column of panels at the map's top right (legends, reference layers), one under the other; on narrow
+    screens a column of buttons under the title, each opening its panel."""
+
+    _template = Template('{% macro html(this, kwargs) %}<div class="tdn-dock">{{ this.panels|join("") }}</div>'
+                         "{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapDock"
+        self.panels: list[str] = []
+
+
+def add_to_dock(fmap: folium.Map, inner_html: str, toggle: str, small: bool = False) -> None:
+    """Add a collapsible panel (legend) to the map's dock, created on first use."""
+    dock = next((child for child in fmap._children.values() if isinstance(child, MapDock)), None)
+    if dock is None:
+        dock = MapDock()
+        fmap.add_child(dock)
+    dock.panels.append(panel_html(inner_html, None, toggle, small))
+
+
+#: narrow: phones, tablets in portrait (the map's frame is what the media queries see), and short maps
+NARROW = "(max-width: 640px), (max-height: 420px)"
+BASE_FONT = "'Noto Sans','DejaVu Sans',Arial,sans-serif"
 BASE_CSS = f"""
-.leaflet-container {{ background: {SEA_COLOUR}; font-family: 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; }}
+.leaflet-container {{ background: {SEA_COLOUR}; font-family: {BASE_FONT}; }}
 .tdn-panel {{ position: absolute; z-index: 640; background: rgba(255,255,255,0.92); padding: 6px 9px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif;
-  color: #222; max-width: 46%; }}
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 {BASE_FONT};
+  color: #222; max-width: 46%; box-sizing: border-box; }}
 .tdn-topleft {{ top: 10px; left: 54px; }}
+.tdn-panel.tdn-topleft {{ max-width: calc(50% - 64px); }}
 .tdn-topright {{ top: 10px; right: 10px; }}
 .tdn-bottomleft {{ bottom: 34px; left: 10px; }}
-.tdn-panel.tdn-topright {{ font-size: 11px; }}
+.tdn-panel.tdn-topright, .tdn-panel.tdn-small {{ font-size: 11px; }}
 .tdn-panel h4 {{ margin: 0 0 2px 0; font-size: 15px; }}
 .tdn-panel .sub {{ color: #555; }}
+.tdn-dock {{ position: absolute; z-index: 640; top: 10px; right: 10px; max-width: calc(50% - 16px);
+  max-height: calc(100% - 46px); overflow-y: auto; display: flex; flex-direction: column; align-items: flex-end;
+  gap: 6px; }}
+.tdn-dock > .tdn-panel {{ position: static; max-width: none; }}
+.tdn-toggle {{ display: none; }}
 .tdn-legend-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .tdn-swatch {{ width: 18px; height: 12px; border: 1px solid #999; flex: none; }}
 .tdn-line {{ width: 22px; height: 0; border-top-style: solid; flex: none; }}
-.tdn-label {{ font: 600 12px/1.2 'Noto Sans','DejaVu Sans',Arial,sans-serif; color: #333; text-align: center;
+.tdn-label {{ font: 600 12px/1.2 {BASE_FONT}; color: #333; text-align: center;
   white-space: pre; pointer-events: none;
   /* a solid white halo: readable on every class colour, the darkest reds included */
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 -1px 0 #fff, 0 1px 0 #fff,
@@ -214,7 +286,27 @@ BASE_CSS = f"""
 .tdn-label.flow {{ font-size: 12px; font-weight: 700; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 10px; line-height: 1.3; max-width: 60%;
   background: rgba(255,255,255,0.85); }}
-.leaflet-tooltip {{ font: 12px/1.35 'Noto Sans','DejaVu Sans',Arial,sans-serif; }}
+.leaflet-tooltip {{ font: 12px/1.35 {BASE_FONT}; }}
+@media {NARROW} {{
+  .tdn-panel.tdn-title {{ max-width: calc(100% - 64px); padding: 4px 8px; cursor: pointer; }}
+  .tdn-panel.tdn-title h4 {{ font-size: 13px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+  .tdn-panel.tdn-title .sub {{ display: none; }}
+  .tdn-panel.tdn-title.tdn-open h4 {{ white-space: normal; }}
+  .tdn-panel.tdn-title.tdn-open .sub {{ display: block; }}
+  .tdn-dock {{ top: 46px; max-width: calc(100% - 64px); max-height: calc(100% - 84px); }}
+  .tdn-dock > .tdn-collapsible {{ padding: 0; background: none; box-shadow: none; }}
+  .tdn-toggle {{ display: block; margin-left: auto; min-height: 36px; padding: 6px 12px; border: 1px solid #b0b0b0;
+    border-radius: 18px; background: #fff; color: #0d47a1; font: 600 13px/1.2 {BASE_FONT};
+    box-shadow: 0 1px 4px rgba(0,0,0,0.3); cursor: pointer; touch-action: manipulation; }}
+  .tdn-toggle::before {{ content: "\\25B8  "; }}
+  .tdn-open > .tdn-toggle::before {{ content: "\\25BE  "; }}
+  .tdn-collapsible > .tdn-body {{ display: none; }}
+  .tdn-collapsible.tdn-open > .tdn-body {{ display: block; margin-top: 4px; padding: 6px 9px; border-radius: 4px;
+    background: rgba(255,255,255,0.95); box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
+  .leaflet-tooltip {{ white-space: normal; max-width: min(300px, calc(100vw - 24px)); }}
+  .leaflet-popup-content {{ max-width: calc(100vw - 72px); overflow-wrap: anywhere; }}
+  .leaflet-container .leaflet-control-attribution {{ font-size: 9px; max-width: 78%; }}
+}}
 """
 
 
@@ -231,6 +323,7 @@ def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = 
                       zoom_start=6, tiles=None, control_scale=False, min_zoom=min_zoom, max_zoom=max_zoom,
                       prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
     fmap.add_child(_IconPath(static_url))
+    fmap.add_child(_FitWindow())  # before fit_bounds: the bounds are fitted to the size the map will have
     tile = config.tile_url()
     if tile:
         folium.TileLayer(tiles=tile, attr=html.escape(config.tile_attribution()), name="tiles",
