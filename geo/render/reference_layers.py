@@ -118,6 +118,7 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
         from geo.render.flows import clip_flow, flow_line
 
         routes = within(safe(facts.routes))
+        placed: set[tuple] = set()  # one destination label where several routes leave the frame together
         for _, row in routes.iterrows():
             nature = row.get("nature") if row.get("nature") in ROUTE_COLOURS else "transport"
             colour = ROUTE_COLOURS[nature]
@@ -148,7 +149,9 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                               interactive=False).add_to(fmap)
                 if clipped is not None and clipped.leaves:
                     where = destination or str(row.get("route_name") or "").split("–")[-1].strip()
-                    if where:
+                    spot = (where, round(coords[-1][0] * 4) / 4, round(coords[-1][1] * 4) / 4)
+                    if where and spot not in placed:
+                        placed.add(spot)
                         label = (f'<div class="tdn-label flow" style="color:{colour};padding:12px;transform:'
                                  f'translate({_edge_shift(angle)})">{html_text(where)}</div>')
                         folium.Marker(coords[-1], icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
