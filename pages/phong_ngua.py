@@ -214,7 +214,8 @@ def draw_map(values: dict, texts: dict, points: pd.DataFrame) -> None:
     if f.era == "pre2025" and f.province:
         show_points = st.toggle(tr("show_points"), value=True, key="_prevention_points")
     try:
-        result = maps.admin_map(MapView(era=f.era, province=f.province or None, lang=lg),
+        result = maps.admin_map(MapView(era=f.era, province=f.province or None, lang=lg,
+                                        highlight=(f.district or None) if f.era == "pre2025" else None),
                                 choropleth=Choropleth(values, classification, label, texts=texts,
                                                       no_data_label=tr("not_key_area"),
                                                       key=f"prevention|{f.era}|{f.province}|{year}|"

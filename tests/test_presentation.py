@@ -60,3 +60,14 @@ def test_key_figure_cards_say_where_and_when_and_keep_their_change_short():
     assert deltas, "the demo data should give changes for Nghệ An in 2024-H1"
     for delta in deltas:  # short enough for a card at 1280×800: no words to cut off
         assert re.fullmatch(r"(±0|[+-]\d+)%", delta), delta
+
+
+def test_the_selected_district_is_outlined_on_the_prevention_map_and_export():
+    from geo.render.maps import MapView, admin_map
+    from geo.views.model import build_view
+    from geo.views.spec import parse_view
+
+    model = build_view(parse_view("page=phong-ngua&prov=40&dist=40417&period=2024"))
+    assert model.map.highlight == {"40417"} and model.map.highlight_label == "Huyện Kỳ Sơn"
+    html = admin_map(MapView(province="40", highlight="40417")).fmap.get_root().render()
+    assert "40417" in html and "#111111" in html  # the chosen district's bold outline layer

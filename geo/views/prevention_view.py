@@ -184,7 +184,11 @@ def _prevention_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
         notes.append(_ptx("points_note", lang))
     map_labels = {} if national else {str(c): P.pct_text(v, lang) for c, v in
                                       zip(per_unit[unit_column], per_unit["coverage_pct"])}
+    from geo.views.units import _highlight
+
+    highlight, highlight_label = _highlight(req, kind)  # the district chosen in the filters, outlined
     spec = MapSpec(kind=kind, era=req.era, province=req.province, border=req.border, lang=lang,
+                   highlight=highlight, highlight_label=highlight_label,
                    metric="coverage", metric_label=f"{tr('coverage')} (%)", values=values,
                    value_labels={c: map_labels.get(c, "") for c in codes}, classification=cls,
                    no_data_label=tr("not_key_area"), label_low_first=True, points=points, point_legend=point_legend,
