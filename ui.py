@@ -205,7 +205,7 @@ def reference_filter() -> tuple[str, ...]:
     if "reference" not in st.session_state:
         wanted = (st.query_params.get("ref") or "").split(",")
         st.session_state["reference"] = [k for k in KINDS if k in wanted]
-    chosen = st.sidebar.multiselect(t("reference_layers", lg), KINDS, key="reference",
+    chosen = st.sidebar.multiselect(t("reference_layers", lg), KINDS, key="reference", placeholder=t("choose", lg),
                                     format_func=lambda k: tr(k, lg))
     _set_query("ref", ",".join(chosen) or None)
     return tuple(k for k in KINDS if k in chosen)
@@ -230,8 +230,23 @@ RESPONSIVE_CSS = """<style>
 </style>"""
 
 
+#: Streamlit's file uploader writes its own English ("Upload", "200MB per file"): in Vietnamese the same
+#: places say it in Vietnamese (the text is replaced by CSS; the control is Streamlit's)
+UPLOADER_VI_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Tải tệp lên"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Tối đa 200 MB mỗi tệp • CSV, XLSX, TXT"; font-size: 0.875rem; }
+[data-testid="stFileUploaderFile"] small { font-size: 0.8rem; }
+</style>"""
+
+
 def responsive_css() -> None:
     st.html(RESPONSIVE_CSS)  # style only: no space taken on the page
+    if lang() == "vi":
+        st.html(UPLOADER_VI_CSS)
 
 
 def show_map(fmap, key: str, height: int = 700) -> dict:

@@ -42,7 +42,8 @@ with tab_users:
         username = c1.text_input(ta("username", lg))
         display = c2.text_input(ta("display_name", lg))
         role = c3.selectbox(ta("role", lg), ROLES, format_func=lambda r: ui.role_label(r, lg))
-        provinces = st.multiselect(ta("provinces", lg), list(PROVINCES), format_func=PROVINCES.get)
+        provinces = st.multiselect(ta("provinces", lg), list(PROVINCES), format_func=PROVINCES.get,
+                                   placeholder=t("choose", lg))
         submitted = st.form_submit_button(ta("add_user", lg))
     if submitted:
         try:
@@ -63,7 +64,7 @@ with tab_users:
             new_role = c1.selectbox(ta("role", lg), ROLES, index=ROLES.index(row["role"]),
                                     format_func=lambda r: ui.role_label(r, lg))
             current = [p for p in (row["provinces"] or "").split(",") if p]
-            new_provinces = c2.multiselect(ta("provinces", lg), list(PROVINCES), default=current,
+            new_provinces = c2.multiselect(ta("provinces", lg), list(PROVINCES), default=current, placeholder=t("choose", lg),
                                            format_func=PROVINCES.get)
             action = st.radio("", ["keep", "disable", "enable", "reset"], horizontal=True, label_visibility="collapsed",
                               format_func=lambda a: {"keep": ta("apply", lg), "disable": ta("disable", lg),
