@@ -39,3 +39,19 @@ def snapshot(engine):
         return out
 
     return take
+
+
+@pytest.fixture(scope="module")
+def districts():
+    """The 702 pre-2025 districts (full resolution, as cached); a module may define its own."""
+    from geo.admin.cache import load_layer
+
+    return load_layer("districts_pre2025")
+
+
+@pytest.fixture(scope="module")
+def w(districts):
+    """Contiguity weights of ``districts`` (islands attached)."""
+    from geo.stats import hotspots
+
+    return hotspots.spatial_weights(districts)

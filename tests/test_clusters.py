@@ -17,18 +17,6 @@ VOLUME = 600  # expected cases nationally (≈ a year of a real national reporti
 
 
 @pytest.fixture(scope="module")
-def districts():
-    from geo.admin.cache import load_layer
-
-    return load_layer("districts_pre2025")
-
-
-@pytest.fixture(scope="module")
-def w(districts):
-    return H.spatial_weights(districts)
-
-
-@pytest.fixture(scope="module")
 def population(districts):
     pop = pd.to_numeric(districts["pop_2009_odm"], errors="coerce")
     return pd.Series(pop.to_numpy(), index=districts["code"].astype(str))

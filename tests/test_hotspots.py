@@ -17,18 +17,6 @@ KY_SON, TUONG_DUONG, CON_CUONG = "40417", "40418", "40422"
 
 
 @pytest.fixture(scope="module")
-def districts():
-    from geo.admin.cache import load_layer
-
-    return load_layer("districts_pre2025")
-
-
-@pytest.fixture(scope="module")
-def w(districts):
-    return H.spatial_weights(districts)
-
-
-@pytest.fixture(scope="module")
 def pattern(districts, w):
     """High values in Nghệ An's 6 Laos-border districts and their neighbours, low elsewhere, and one lone
     district as high as the cluster in Cà Mau (far away)."""

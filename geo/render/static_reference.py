@@ -11,7 +11,6 @@ furniture instead of overlapping (gates before hotspots). Every text in the view
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from geo.data import facts
 from geo.i18n import facts as fx
@@ -149,5 +148,3 @@ def short_name(text: str, limit: int = 28) -> str:
     head = text.split(",")[0].strip()
     return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
 
-
-__all__ = ["draw_reference", "short_name", "pd"]

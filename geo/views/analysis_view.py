@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from geo.data import schema as S
