@@ -336,16 +336,17 @@ def test_first_click_on_a_gate_opens_its_popup_and_the_map_stays_within_its_neig
         page.screenshot(path=str(ARTIFACTS / "gate-popup-no-map.png"))
     assert frame is not None, "no gate drawn"
     # the first gate with nothing drawn over its centre
+    gate = None
     for k in range(frame.locator(GATE_PATHS).count()):
-        gate = frame.locator(GATE_PATHS).nth(k)
-        box = gate.bounding_box()
+        candidate = frame.locator(GATE_PATHS).nth(k)
         top = frame.evaluate(f"(()=>{{var r=document.querySelectorAll(\"{GATE_PATHS.replace(chr(34), chr(39))}\")[{k}];"
                              "var b=r.getBoundingClientRect();var e=document.elementFromPoint(b.x+b.width/2,b.y+b.height/2);"
                              "return e===r;})()")
-        if box and top:
+        if candidate.bounding_box() and top:
+            gate = candidate
             break
-    else:
-        pytest.skip("every gate is covered by another marker in this view")
+    # Nghệ An's Laos border has gates that no other marker covers (Nậm Cắn, Thanh Thủy...): one must be clickable
+    assert gate is not None, "every gate is covered by another marker"
     gate.click()
     page.wait_for_timeout(1500)
     popups = frame.locator(".leaflet-popup")
