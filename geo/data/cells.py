@@ -337,3 +337,40 @@ _ERA_RULE_TEXT = {
     "2025": ("từ 1/7/2025 phải dùng địa danh mới (34 tỉnh, không còn huyện).",
              "from 1 July 2025 the new units (34 provinces, no districts) must be used."),
 }
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference numbers (case IDs): normalised for comparison, and a looser skeleton for near-duplicates
+# --------------------------------------------------------------------------------------------------
+#: every Unicode dash or minus sign a spreadsheet or a word processor may put in an ID (hyphen U+2010,
+#: non-breaking hyphen U+2011, figure dash, en and em dash, horizontal bar, minus sign, small and full-width
+#: hyphen-minus, ...), folded to "-"
+_ID_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u00ad"), "-")
+_ID_TRAILING = ".,;:!?·…'\"`´’‘“”)]}"
+_ID_LEADING = "'\"`´’‘“”([{"
+#: characters typed for one another in IDs: l/i/I/| and 1, o/O and 0 (after case folding)
+_ID_CONFUSABLE = str.maketrans({"l": "1", "i": "1", "|": "1", "!": "1", "o": "0"})
+_ID_SEPARATORS = re.compile(r"[-_./\\#:]+")
+
+
+def normalise_id(value: Any) -> str | None:
+    """The form of a reference number (case ID) used to compare IDs: Unicode compatibility form (full-width
+    letters become plain), case folded, every kind of dash made "-", spaces removed, and quotes, brackets
+    and punctuation at either end dropped. ``RV-1``, ``rv-1``, ``RV‑1`` (non-breaking hyphen), ``RV - 1``
+    and ``RV-1.`` are all ``rv-1``. None for an empty ID."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).translate(_ID_DASHES).casefold()
+    text = "".join(ch for ch in text if not _invisible(ch))
+    text = text.strip(_ID_TRAILING + _ID_LEADING + "-")
+    return text or None
+
+
+def id_skeleton(value: Any) -> str | None:
+    """A looser key of an ID, to flag near-duplicates: the normalised ID without separators (- _ . / # :)
+    and with look-alike characters merged (l, i, | → 1; o → 0). ``RV-1``, ``RV-l``, ``RV1`` and ``RV_1``
+    share the skeleton ``rv1``; ``RV-12`` and ``RV-13`` do not."""
+    key = normalise_id(value)
+    if key is None:
+        return None
+    return _ID_SEPARATORS.sub("", key).translate(_ID_CONFUSABLE) or None
