@@ -88,6 +88,14 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (int, float)):
         return _number_text(value)
     raw = str(value)
+    if raw.isprintable():  # no control, format or separator character (but the ASCII space): the common case
+        text = raw.strip(" ")
+        if not text:
+            return None
+        if text[0].isascii() and text[0] not in _FORMULA_START:
+            if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+                text = unicodedata.normalize("NFC", text)
+            return text
     ch = _formula_char(raw)
     if ch:
         raise _CellError("formula", ch=ch)
@@ -109,6 +117,8 @@ def _number_text(value: float | int) -> str:
 
 
 def _count(value: Any) -> int | None:
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # the common case
+        return int(value)
     if value is None or isinstance(value, str) and not value.strip():
         return None
     if isinstance(value, bool):
@@ -287,13 +297,27 @@ class _PlaceResolver:
     def __init__(self, reg):
         self.reg = reg
         self.cache: dict[tuple, Any] = {}
+        self.quick: dict[tuple, Any] = {}  # answers without suggestions
 
-    def resolve(self, text: str, level: str, era: str, province=None, district=None):
+    def resolve(self, text: str, level: str, era: str, province=None, district=None, suggest: bool = True):
+        """``reg.resolve``, cached. ``suggest=False``: no "did you mean" look-up for a name not found (a full
+        answer already cached serves both)."""
         key = (text, level, era, province, district)
         res = self.cache.get(key)
-        if res is None:
+        if res is not None:
+            return res
+        if not suggest:
+            res = self.quick.get(key)
+            if res is not None:
+                return res
+        try:
+            res = self.reg.resolve(text, level=level, era=era, province=province, district=district, suggest=suggest)
+        except TypeError:  # a registry without the suggest switch
             res = self.reg.resolve(text, level=level, era=era, province=province, district=district)
-            self.cache[key] = res
+        if len(self.cache) + len(self.quick) > 200_000:
+            self.cache.clear()
+            self.quick.clear()
+        (self.cache if suggest or res.ok or res.status == "ambiguous" else self.quick)[key] = res
         return res
 
 
@@ -360,8 +384,12 @@ def normalise_id(value: Any) -> str | None:
     and ``RV-1.`` are all ``rv-1``. None for an empty ID."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).translate(_ID_DASHES).casefold()
-    text = "".join(ch for ch in text if not _invisible(ch))
+    text = str(value)
+    if text.isascii() and text.isprintable():  # the common case: no dash variants, no invisible characters
+        text = text.replace(" ", "").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_ID_DASHES).casefold()
+        text = "".join(ch for ch in text if not _invisible(ch))
     text = text.strip(_ID_TRAILING + _ID_LEADING + "-")
     return text or None
 
@@ -370,7 +398,11 @@ def id_skeleton(value: Any) -> str | None:
     """A looser key of an ID, to flag near-duplicates: the normalised ID without separators (- _ . / # :)
     and with look-alike characters merged (l, i, | → 1; o → 0). ``RV-1``, ``RV-l``, ``RV1`` and ``RV_1``
     share the skeleton ``rv1``; ``RV-12`` and ``RV-13`` do not."""
-    key = normalise_id(value)
+    return skeleton_of_key(normalise_id(value))
+
+
+def skeleton_of_key(key: str | None) -> str | None:
+    """:func:`id_skeleton` of an ID already normalised by :func:`normalise_id`."""
     if key is None:
         return None
     return _ID_SEPARATORS.sub("", key).translate(_ID_CONFUSABLE) or None

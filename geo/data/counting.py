@@ -95,9 +95,112 @@ class Counted:
 # --------------------------------------------------------------------------------------------------
 def compute(frame: pd.DataFrame, decisions: dict | None = None) -> Counted:
     """Apply the counting rule to ``frame`` (columns :data:`FRAME_COLUMNS`; ``id`` positive for stored rows,
-    negative for rows of a file not yet stored: ``-row number``). ``decisions``: :func:`pair_key` → decision."""
-    decisions = decisions or {}
+    negative for rows of a file not yet stored: ``-row number``). ``decisions``: :func:`pair_key` → decision.
+
+    Most rows of a big province meet no other row: a case whose ID, ID skeleton, and (date, victims) are its
+    own and that lies inside no aggregate of its agency counts as reported. Those rows are found with a few
+    vectorised checks and get their values at once; the rule runs row by row on the others only."""
     df = frame.reset_index(drop=True)
+    n = len(df)
+    out = _as_reported(df)
+    overlaps: list[dict] = []
+    if n:
+        sub = np.flatnonzero(_may_meet(df))
+        if len(sub):
+            detailed = _compute_rows(df.iloc[sub].reset_index(drop=True), decisions or {})
+            for c in RESULT_COLUMNS:
+                column = out[c].to_numpy(dtype=object).copy()
+                column[sub] = detailed.values[c].to_numpy(dtype=object)
+                out[c] = pd.array(column, dtype="Int64") if c.startswith("k_") else column
+            overlaps = detailed.overlaps
+    out.index = frame.index
+    return Counted(out, overlaps)
+
+
+def _as_reported(df: pd.DataFrame) -> pd.DataFrame:
+    """Every row counted as reported (a case counts 1): what a row that meets no other row adds."""
+    out = pd.DataFrame(index=df.index)
+    is_case = (df["record_type"] == "case").to_numpy() if len(df) else np.array([], dtype=bool)
+    for k, c in zip(K, COUNTS):
+        values = pd.to_numeric(df[c], errors="coerce").astype("Int64") if len(df) else pd.array([], dtype="Int64")
+        if c == "n_cases":
+            values = values.where(~is_case, 1)
+        out[k] = values
+    out["count_status"] = np.array(["counted"] * len(df), dtype=object)
+    out["dup_of"] = np.array([None] * len(df), dtype=object)
+    out["sources"] = df["agency"].astype(object).where(df["agency"].notna(), None).to_numpy(dtype=object)
+    return out
+
+
+def _codes(*columns) -> np.ndarray:
+    """One integer per row for the combination of ``columns`` (missing values are a value of their own)."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+        if len(uniques) and key.max() > 2 ** 40:  # keep the combined key small: number it again
+            key = pd.factorize(key)[0].astype(np.int64)
+    return key
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Whether each row's key occurs more than once."""
+    if not len(key):
+        return np.zeros(0, dtype=bool)
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return counts[inverse] > 1
+
+
+def _may_meet(df: pd.DataFrame) -> np.ndarray:
+    """Rows the rule must look at one by one: aggregates, and case rows that share their normalised ID, ID
+    skeleton, or date and number of victims (two agencies, places that may be one) with another row of their
+    group, or lie within the period of an aggregate of their group, place era, province and agency.
+    Integer keys only (a province of 100,000 rows costs a few arrays of integers)."""
+    prov = df["prov_code_2025"].fillna("").to_numpy(dtype=object)
+    demo = df["is_demo"].fillna(False).astype(bool).to_numpy()
+    group = _codes(prov, demo)
+    is_case = (df["record_type"] == "case").to_numpy()
+    meet = ~is_case
+    for col in ("id_key", "id_skel"):
+        has = is_case & df[col].notna().to_numpy()
+        if has.sum() > 1:
+            rows = np.flatnonzero(has)
+            meet[rows[_repeated(_codes(group[has], df[col].to_numpy(dtype=object)[has]))]] = True
+    # two agencies, the same date and victims, places that may be one (the same 2025 commune, or one unknown)
+    has = is_case & (df["agency"].notna() & df["victims"].notna()).to_numpy()
+    if has.sum() > 1:
+        rows = np.flatnonzero(has)
+        bucket = _codes(group[has], df["period_start"].to_numpy(dtype=object)[has], df["victims"].to_numpy(dtype=object)[has])
+        dup = _repeated(bucket)
+        if dup.any():
+            rows, bucket = rows[dup], bucket[dup]
+            agency = pd.factorize(df["agency"].to_numpy(dtype=object)[rows])[0]
+            commune = df["commune_code_2025"].to_numpy(dtype=object)[rows]
+            no_commune = pd.isna(commune) | (commune == "")
+            frame = pd.DataFrame({"b": bucket, "a": agency, "n": no_commune})
+            by = frame.groupby("b", sort=False)
+            two_agencies = (by["a"].transform("nunique") > 1).to_numpy()
+            any_unknown = by["n"].transform("max").to_numpy(dtype=bool)
+            same_commune = _repeated(_codes(bucket, np.where(no_commune, "", commune)))
+            meet[rows[two_agencies & (same_commune | any_unknown)]] = True
+    if meet.all() or not (~is_case).any():
+        return meet
+    bucket = pd.DataFrame({"g": group, "era": df["place_era"].fillna("").to_numpy(dtype=object),
+                           "pc": df["province_code"].fillna("").to_numpy(dtype=object),
+                           "ag": df["agency"].fillna("").to_numpy(dtype=object),
+                           "s": pd.to_datetime(df["period_start"]).to_numpy(),
+                           "e": pd.to_datetime(df["period_end"]).to_numpy()})
+    keys = ["g", "era", "pc", "ag"]
+    spans = bucket[~is_case].groupby(keys, sort=False).agg(s=("s", "min"), e=("e", "max")).reset_index()
+    cases = bucket[is_case].assign(pos=np.flatnonzero(is_case))
+    joined = cases.merge(spans, on=keys, suffixes=("", "_agg"))
+    inside = joined[(joined["s"] >= joined["s_agg"]) & (joined["e"] <= joined["e_agg"])]["pos"].to_numpy()
+    meet[inside] = True
+    return meet
+
+
+def _compute_rows(df: pd.DataFrame, decisions: dict) -> Counted:
+    """The rule, row by row (``df``: the rows that may meet another row)."""
     n = len(df)
     R = {c: _objects(df[c]) if c in df.columns else np.array([None] * n, dtype=object) for c in FRAME_COLUMNS}
     R["is_demo"] = np.array([bool(v) for v in R["is_demo"]], dtype=object)
@@ -113,7 +216,7 @@ def compute(frame: pd.DataFrame, decisions: dict | None = None) -> Counted:
         keys = pd.Series(list(zip(prov, R["is_demo"])))
         for _, idx in keys.groupby(keys, sort=False).indices.items():
             _group(R, np.asarray(idx), kv, status, dup_of, sources, overlaps, decisions)
-    out = pd.DataFrame({k: pd.array(list(kv[k]), dtype="Int64") for k in K}, index=frame.index)
+    out = pd.DataFrame({k: pd.array(list(kv[k]), dtype="Int64") for k in K}, index=df.index)
     out["count_status"] = status
     out["dup_of"] = dup_of
     out["sources"] = sources
@@ -121,20 +224,21 @@ def compute(frame: pd.DataFrame, decisions: dict | None = None) -> Counted:
 
 
 def _objects(series: pd.Series) -> np.ndarray:
-    """Column values as Python objects, missing values as None (dates stay dates, numbers become int/float)."""
-    arr = series.to_numpy(dtype=object)
-    out = np.empty(len(arr), dtype=object)
-    for i, v in enumerate(arr):
-        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-            out[i] = None
-        elif isinstance(v, np.integer):
-            out[i] = int(v)
-        elif isinstance(v, pd.Timestamp):
-            out[i] = v.date()
-        elif isinstance(v, float) and v.is_integer():
-            out[i] = int(v)
-        else:
-            out[i] = v
+    """Column values as Python objects, missing values as None (dates stay dates, whole numbers become int)."""
+    missing = pd.isna(series).to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        out = np.array(series.dt.date.to_numpy(dtype=object), dtype=object)
+    elif pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        out = np.empty(len(values), dtype=object)
+        out[:] = [int(v) if v == v else None for v in values.tolist()]
+        return out
+    else:
+        out = series.to_numpy(dtype=object).copy()
+        if out.size and any(isinstance(v, (np.integer, np.floating, pd.Timestamp)) for v in out[:50]):
+            out = np.array([int(v) if isinstance(v, (np.integer,)) else (v.date() if isinstance(v, pd.Timestamp) else v)
+                            for v in out], dtype=object)
+    out[missing] = None
     return out
 
 
@@ -142,7 +246,7 @@ def _group(R, idx, kv, status, dup_of, sources, overlaps, decisions) -> None:
     rtype = R["record_type"][idx]
     cases = idx[rtype == "case"]
     aggs = idx[rtype == "aggregate"]
-    comp = {int(i): int(i) for i in cases}  # union-find over case rows
+    comp: dict[int, int] = {}  # union-find over the case rows that are linked (the others are their own case)
     if len(cases) > 1:
         _link_cases(R, cases, comp, kv, status, dup_of, sources, overlaps, decisions)
     if len(aggs):
@@ -150,9 +254,11 @@ def _group(R, idx, kv, status, dup_of, sources, overlaps, decisions) -> None:
 
 
 def _find(comp: dict, i: int) -> int:
-    while comp[i] != i:
-        comp[i] = comp[comp[i]]
-        i = comp[i]
+    parent = comp.get(i, i)
+    while parent != i:
+        grand = comp.get(parent, parent)
+        comp[i] = grand
+        i, parent = parent, comp.get(parent, parent)
     return i
 
 
@@ -183,27 +289,36 @@ def _places_compatible(R, a: int, b: int) -> bool:
 
 
 def _buckets(values, rows: np.ndarray) -> list[np.ndarray]:
-    """Groups (of 2 or more) of ``rows`` sharing a non-empty value."""
+    """Groups (of 2 or more) of ``rows`` sharing a non-empty value (values seen once are dropped first, so
+    a large province costs one hash of its rows, not a group per row)."""
+    values = pd.Series(values, dtype=object)
+    keep = (values.notna() & values.duplicated(keep=False)).to_numpy()
+    if not keep.any():
+        return []
     out: dict = {}
-    for r, v in zip(rows, values):
-        if v is not None:
-            out.setdefault(v, []).append(int(r))
+    for r, v in zip(np.asarray(rows)[keep], values[keep]):
+        out.setdefault(v, []).append(int(r))
     return [np.array(g) for g in out.values() if len(g) > 1]
 
 
 def _link_cases(R, cases, comp, kv, status, dup_of, sources, overlaps, decisions) -> None:
     agency = R["agency"]
     links: list[tuple[int, int, str]] = []
-    agencies_of = {int(i): ({agency[i]} if agency[i] else set()) for i in cases}
+    agencies_of: dict[int, set] = {}
+
+    def agencies(root: int) -> set:
+        if root not in agencies_of:
+            agencies_of[root] = {agency[root]} if agency[root] else set()
+        return agencies_of[root]
 
     def union(i, j, check_agencies: bool) -> None:
         ri, rj = _find(comp, i), _find(comp, j)
         if ri == rj:
             return
-        if check_agencies and agencies_of[ri] & agencies_of[rj]:
+        if check_agencies and agencies(ri) & agencies(rj):
             return  # an agency does not report one case twice under different IDs
         comp[rj] = ri
-        agencies_of[ri] |= agencies_of[rj]
+        agencies(ri).update(agencies(rj))
 
     # (a) the same reference number
     for members in _buckets(R["id_key"][cases], cases):
@@ -221,7 +336,8 @@ def _link_cases(R, cases, comp, kv, status, dup_of, sources, overlaps, decisions
     cand = cases[ok]
     if len(cand) > 1:
         n_pairs = 0
-        for rows in _buckets([(R["period_start"][i], R["victims"][i]) for i in cand], cand):
+        keys = pd.Series(R["period_start"][cand]).astype(str) + "|" + pd.Series(R["victims"][cand]).astype(str)
+        for rows in _buckets(keys.to_numpy(dtype=object), cand):
             if len({agency[r] for r in rows}) < 2:
                 continue
             for x in range(len(rows)):
@@ -448,9 +564,10 @@ def load_decisions(conn) -> dict:
     return out
 
 
-def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] = ()) -> pd.DataFrame:
+def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] = (),
+                exclude_import: int | None = None) -> pd.DataFrame:
     """The stored case rows of ``groups`` ((2025 province, demo flag) pairs), with :data:`FRAME_COLUMNS`,
-    the stored counting columns and the ``extra`` columns."""
+    the stored counting columns and the ``extra`` columns (without the rows of ``exclude_import``)."""
     groups = {(str(p), bool(d)) for p, d in groups if p}
     cols = [S.cases.c[c] for c in dict.fromkeys((*FRAME_COLUMNS, *RESULT_COLUMNS, *extra))]
     if not groups:
@@ -458,7 +575,10 @@ def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] =
     provs = sorted({p for p, _ in groups})
     frames = []
     for i in range(0, len(provs), 200):
-        result = conn.execute(select(*cols).where(S.cases.c.prov_code_2025.in_(provs[i:i + 200])))
+        stmt = select(*cols).where(S.cases.c.prov_code_2025.in_(provs[i:i + 200]))
+        if exclude_import is not None:
+            stmt = stmt.where(S.cases.c.import_id != exclude_import)
+        result = conn.execute(stmt)
         frames.append(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in cols])
     if len(df):
@@ -467,27 +587,36 @@ def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] =
     return df
 
 
-def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None) -> set[int]:
+def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None, new: pd.DataFrame | None = None,
+            import_id: int | None = None) -> set[int]:
     """Apply the rule again to the stored rows of ``groups`` (inside the caller's transaction): write the
     counted values of every row whose values changed, rebuild the groups' overlap list, and return the
-    imports whose counted values changed (their ``case_rollup`` rows must be rebuilt)."""
+    imports whose counted values changed (their ``case_rollup`` rows must be rebuilt). ``new``: the rows
+    an import has just written (import ``import_id``), given from memory instead of read back (same
+    columns as :func:`group_frame`, ``id`` = -row number)."""
     groups = {(str(p), bool(d)) for p, d in groups if p}
     if not groups:
         return set()
-    df = group_frame(conn, groups)
+    df = group_frame(conn, groups, exclude_import=import_id if new is not None else None)
+    if new is not None and len(new):
+        df = pd.concat([df, new[list(df.columns)]], ignore_index=True) if len(df) else new[list(df.columns)]
     result = compute(df, load_decisions(conn)) if len(df) else Counted(pd.DataFrame(columns=RESULT_COLUMNS))
     changed_imports: set[int] = set()
     if len(df):
         new = result.values
         diff = np.zeros(len(df), dtype=bool)
-        for c in RESULT_COLUMNS:
-            old_c = df[c].astype(object).where(df[c].notna(), None)
-            new_c = new[c].astype(object).where(new[c].notna(), None)
-            diff |= np.array([(_norm(a) != _norm(b)) for a, b in zip(old_c, new_c)], dtype=bool)
+        for c in RESULT_COLUMNS:  # what changed (missing on both sides is no change)
+            if c.startswith("k_"):
+                a = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy(dtype=float)
+                b = pd.to_numeric(new[c], errors="coerce").astype(float).fillna(-1).to_numpy(dtype=float)
+            else:
+                a = df[c].astype(object).where(df[c].notna(), "\0").to_numpy(dtype=object)
+                b = new[c].astype(object).where(new[c].notna(), "\0").to_numpy(dtype=object)
+            diff |= a != b
         if diff.any():
             params = []
             for pos in np.flatnonzero(diff):
-                row = {"b_id": int(df["id"].iat[pos])}
+                row = {"b_key": df["row_key"].iat[pos]}
                 for c in RESULT_COLUMNS:
                     v = new[c].iat[pos]
                     row["b_" + c] = None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else (
@@ -495,7 +624,7 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None)
                 params.append(row)
                 changed_imports.add(int(df["import_id"].iat[pos]))
             from sqlalchemy import bindparam
-            stmt = update(S.cases).where(S.cases.c.id == bindparam("b_id")).values(
+            stmt = update(S.cases).where(S.cases.c.row_key == bindparam("b_key")).values(
                 **{c: bindparam("b_" + c) for c in RESULT_COLUMNS})
             for i in range(0, len(params), 5000):
                 conn.execute(stmt, params[i:i + 5000])
@@ -556,20 +685,23 @@ def decide(kind: str, key_a: str, key_b: str | None, decision: str, user: str | 
                                    S.cases.c.is_demo).where(S.cases.c.row_key.in_(keys))).all()
         if len(rows) != len(set(keys)):
             return False
+        outside = False
         if scope:
             from geo.data.importer import row_in_scope, scope_2025
             new_codes = scope_2025(tuple(scope))
-            if not all(row_in_scope(r[2], r[1], tuple(scope), new_codes) for r in rows):
-                audit.record("overlap_decision", user, f"{kind} {key_a} / {key_b or '-'}: {decision} (outside scope)",
-                             address, outcome="refused", engine=engine)
-                return False
-        a, b = pair_key(key_a, key_b)
-        conn.execute(S.overlap_decisions.insert().values(kind=kind, key_a=a, key_b=b or None, decision=decision,
-                                                         username=user, at=datetime.now(timezone.utc).replace(tzinfo=None),
-                                                         note=note))
-        groups = {(r[1], bool(r[3])) for r in rows}
-        changed = recount(conn, groups)
-        store.rebuild_rollup(conn, changed)
+            outside = not all(row_in_scope(r[2], r[1], tuple(scope), new_codes) for r in rows)
+        if not outside:  # (outside the scope nothing is written)
+            a, b = pair_key(key_a, key_b)
+            conn.execute(S.overlap_decisions.insert().values(
+                kind=kind, key_a=a, key_b=b or None, decision=decision, username=user,
+                at=datetime.now(timezone.utc).replace(tzinfo=None), note=note))
+            groups = {(r[1], bool(r[3])) for r in rows}
+            changed = recount(conn, groups)
+            store.rebuild_rollup(conn, changed)
+    if outside:  # written after the store's write lock is released
+        audit.record("overlap_decision", user, f"{kind} {key_a} / {key_b or '-'}: {decision} (outside scope)",
+                     address, outcome="refused", engine=engine)
+        return False
     audit.record("overlap_decision", user, f"{kind} {key_a} / {key_b or '-'}: {decision}" + (f" ({note})" if note else ""),
                  address, engine=engine)
     return True

@@ -681,7 +681,7 @@ cases = Table(
     UniqueConstraint("row_key", name="uq_cases_row_key"),
 )
 Index("ix_cases_district_month", cases.c.district_code5, cases.c.p_year, cases.c.p_month)
-Index("ix_cases_case_id", cases.c.case_id)
+# (ix_cases_case_id was dropped by migration 5: case IDs are looked up by their normalised form, id_key)
 Index("ix_cases_id_key", cases.c.id_key)
 Index("ix_cases_id_skel", cases.c.id_skel)
 Index("ix_cases_prov2025_period", cases.c.prov_code_2025, cases.c.period_start)

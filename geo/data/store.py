@@ -254,6 +254,7 @@ def _m005_one_count_per_victim(conn) -> None:
         if column.name not in existing:
             ddl = column.type.compile(dialect=conn.dialect)
             conn.execute(text(f"ALTER TABLE {S.cases.name} ADD COLUMN {column.name} {ddl}"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_cases_case_id"))  # case IDs are compared by id_key now
     for index in S.cases.indexes:
         index.create(conn, checkfirst=True)
     for table in S.V5_TABLES:

@@ -190,10 +190,10 @@ STATUS_LABELS: dict = {
 }
 #: The counting rule in one sentence (pages, exports: geo/views/units.py) and in full (the data page).
 COUNTING_RULE: dict = {
-    "short": ("Quy tắc đếm: mỗi vụ việc tính một lần dù nhiều cơ quan báo cáo; số tổng hợp chỉ cộng phần chưa "
-              "có trong các vụ việc và số tổng hợp nhỏ hơn của cùng cơ quan (data/SCHEMA.md).",
-              "Counting rule: each case counts once however many agencies report it; an aggregate adds only what "
-              "the case rows and smaller aggregates of its agency do not already count (data/SCHEMA.md)."),
+    "short": ("Quy tắc đếm: mỗi vụ việc tính một lần dù nhiều cơ quan báo cáo; số tổng hợp chỉ cộng phần chưa có "
+              "trong các dòng của cùng cơ quan.",
+              "Counting rule: each case once, however many agencies report it; an aggregate adds only what its "
+              "agency's rows inside it do not count."),
     "long": ("**Quy tắc đếm (mỗi nạn nhân tính một lần).** Dòng vụ việc là nguồn chính. Một vụ việc do nhiều cơ quan "
              "báo cáo (cùng mã vụ việc khi không phân biệt chữ hoa/thường, khoảng trắng, gạch nối, dấu câu ở cuối; "
              "hoặc hai cơ quan, cùng ngày, cùng địa bàn, cùng số nạn nhân) chỉ được tính một lần, giữ tất cả cơ quan "
@@ -267,3 +267,70 @@ def overlap_text(o, lang: str = "vi") -> str:
     template = OVERLAP_TEXT.get(kind, ("{a} / {b}", "{a} / {b}"))[1 if lang == "en" else 0]
     return template.format(a=_row_words(a, lang), b=_row_words(b, lang) if b else "", n=detail.get("n_rows", ""),
                            columns=", ".join(detail.get("columns", [])))
+
+
+#: Strings of the Data page added with the counting rule (pages/du_lieu.py)
+DATA_PAGE: dict = {
+    "mode": ("Loại tệp", "Kind of file"),
+    "mode_new": ("Tệp mới (mọi dòng phải chưa có trong dữ liệu)", "New file (every row must be new)"),
+    "mode_update": ("Cập nhật bảng cộng dồn (bỏ qua dòng không đổi, thêm dòng mới, xác nhận dòng thay đổi)",
+                    "Update a cumulative sheet (skip unchanged rows, add new rows, confirm changed rows)"),
+    "mode_help": ("Bảng cộng dồn: ví dụ tháng 1–4 sau khi đã nhập tháng 1–3.",
+                  "Cumulative sheet: e.g. January–April after January–March was imported."),
+    "counted_as": ("Theo quy tắc đếm, các dòng của tệp: {parts}.", "Under the counting rule, the file's rows: {parts}."),
+    "overlaps_title": ("Trùng lặp với dữ liệu đã có (chưa ghi gì)", "Overlaps with the stored data (nothing written yet)"),
+    "overlaps_none": ("Không thấy trùng lặp với dữ liệu đã có.", "No overlap with the stored data."),
+    "overlaps_more": ("Liệt kê {shown} trên {total} trùng lặp.", "{shown} of {total} overlaps listed."),
+    "col_kind": ("Loại", "Kind"),
+    "col_what": ("Nội dung", "What"),
+    "col_status": ("Trạng thái", "Status"),
+    "col_decision": ("Quyết định", "Decision"),
+    "n_new": ("Dòng mới", "New rows"),
+    "n_unchanged": ("Không đổi (bỏ qua)", "Unchanged (skipped)"),
+    "n_changed": ("Thay đổi", "Changed"),
+    "changed_title": ("Dòng đã lưu nhưng khác trong tệp này", "Rows stored with other values"),
+    "changed_choice": ("Với các dòng thay đổi", "For the changed rows"),
+    "changed_replace": ("Thay bằng số liệu trong tệp này", "Replace them with this file's figures"),
+    "changed_keep": ("Giữ số liệu đã lưu", "Keep the stored figures"),
+    "changed_pick": ("Hãy chọn cách xử lý các dòng thay đổi trước khi nhập.",
+                     "Choose what to do with the changed rows before importing."),
+    "ch_row": ("Dòng", "Row"),
+    "ch_key": ("Mã / khóa", "ID / key"),
+    "ch_import": ("Lần nhập đã lưu", "Stored import"),
+    "ch_changes": ("Cột thay đổi (đã lưu → trong tệp)", "Changed columns (stored → this file)"),
+    "errors_download": ("Tải danh sách lỗi (CSV)", "Download the error list (CSV)"),
+    "warnings_title": ("Cảnh báo (không ngăn việc nhập)", "Warnings (do not stop the import)"),
+    "tab_quality": ("Chất lượng dữ liệu", "Data quality"),
+    "quality_help": ("Các trùng lặp mà quy tắc đếm tìm thấy trong dữ liệu đã lưu (trong phạm vi của bạn). "
+                     "Quyết định của bạn được lưu, ghi vào nhật ký kiểm tra và áp dụng ngay cho mọi trang.",
+                     "The overlaps the counting rule finds in the stored data (within your scope). Your decisions are "
+                     "stored, written to the audit trail and applied at once to every page."),
+    "quality_show": ("Hiển thị", "Show"),
+    "quality_open": ("Cần xem xét", "Still open"),
+    "quality_all": ("Tất cả (kể cả đã áp dụng quy tắc, đã quyết định)", "All (including applied and decided)"),
+    "quality_none": ("Không có trùng lặp nào cần xem xét.", "No overlap is open."),
+    "quality_counts": ("Cần xem xét: {parts}.", "Open: {parts}."),
+    "quality_pick": ("Trùng lặp", "Overlap"),
+    "quality_decision": ("Quyết định", "Decision"),
+    "quality_note": ("Ghi chú (tùy chọn)", "Note (optional)"),
+    "quality_save": ("Ghi quyết định", "Record the decision"),
+    "quality_saved": ("Đã ghi quyết định; số liệu đã được đếm lại.", "Decision recorded; the figures were counted again."),
+    "quality_refused": ("Không ghi được quyết định (không áp dụng cho loại này, dòng đã thay đổi, hoặc ngoài phạm vi).",
+                        "The decision was not recorded (it does not apply to this kind, the rows changed, or they "
+                        "lie outside your scope)."),
+    "htcds_title": ("Trao đổi theo chuẩn HTCDS của Liên Hợp Quốc", "Exchange with the UN HTCDS standard"),
+    "htcds_help": ("Bảng vụ việc theo tên trường của Chuẩn dữ liệu vụ việc mua bán người (HTCDS 2.0, UNMigration/HTCDS); "
+                   "trường không có trong HTCDS nằm ở cột x_tdn_…; số liệu tổng hợp không xuất. Tệp HTCDS nhập lại được "
+                   "ở thẻ Nhập dữ liệu. Bảng đối chiếu: data/HTCDS_MAPPING.md.",
+                   "The case table in the field names of the Human Trafficking Case Data Standard (HTCDS 2.0, "
+                   "UNMigration/HTCDS); fields HTCDS lacks are in x_tdn_… columns; aggregate rows are not exported. "
+                   "HTCDS files can be imported on the Import tab. Mapping: data/HTCDS_MAPPING.md."),
+    "htcds_download": ("Xuất vụ việc (HTCDS, CSV)", "Export cases (HTCDS, CSV)"),
+    "htcds_left_out": ("{n} dòng vụ việc; {agg} dòng tổng hợp không xuất.", "{n} case rows; {agg} aggregate rows not exported."),
+}
+
+
+def td(key: str, lang: str = "vi", **fmt) -> str:
+    pair = DATA_PAGE[key]
+    text = pair[1 if lang == "en" else 0]
+    return text.format(**fmt) if fmt else text
