@@ -135,8 +135,9 @@ def export_frame(cases: pd.DataFrame) -> pd.DataFrame:
         elif col in rows:
             values = rows[col]
             if col in S.COUNTED:
-                values = pd.to_numeric(values, errors="coerce").astype("Int64")
-            out[name] = list(values)
+                out[name] = [None if pd.isna(v) else int(v) for v in pd.to_numeric(values, errors="coerce")]
+            else:
+                out[name] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values]
         else:
             out[name] = [None] * len(rows)
     frame = pd.DataFrame(out)
@@ -189,25 +190,24 @@ def to_cases_table(table: _Table, file: str = "") -> tuple[_Table, list]:
             out.append(back.get(text, text) if text else None)
         return out
 
-    bad_country = []
-    for row, values in rows:
+    for row, values in rows:  # (the row is still checked: every error of every row)
         if country is not None and country < len(values):
             c = str(values[country] or "").strip()
             if c and S.fold(c) not in ("vn", "vnm", "viet_nam", "vietnam"):
-                bad_country.append(row)
                 issues.append(_issue(file, row, "hte_Country", c, "htcds_country"))
     persons = "x_tdn_Victims" not in pos
     if not persons:
-        records = [(row, convert(values)) for row, values in rows if row not in bad_country]
+        records = [(row, convert(values)) for row, values in rows]
         return _Table(out_headers, records), issues
+    from geo.data.reading import _match_headers
+
+    kept = {j for j in _match_headers(out_headers, S.CASES)[0]}  # columns stored: persons must agree on them
     # persons: one case row per case number, counted from its persons
     number = next((pos[h] for h in CASE_NUMBER_HEADERS if h in pos), None)
     gender, age = pos.get("prs_Gender"), pos.get("vic_AgeWhenTrafficked")
     out_headers = out_headers + ["x_tdn_Victims", "x_tdn_VictimsWomen", "x_tdn_VictimsChildren"]
     cases: "OrderedDict[object, list]" = OrderedDict()
     for row, values in rows:
-        if row in bad_country:
-            continue
         values = list(values) + [None] * (len(headers) - len(values))
         key = normalise_id(values[number]) if number is not None and values[number] not in (None, "") else ("row", row)
         cases.setdefault(key, []).append((row, values))
@@ -217,6 +217,8 @@ def to_cases_table(table: _Table, file: str = "") -> tuple[_Table, list]:
         converted = [convert(v) for _, v in members]
         merged = list(converted[0])
         for j, name in enumerate(out_headers[:len(merged)]):
+            if j not in kept:
+                continue  # a field that is not kept (names, contacts...): never compared, never stored
             seen = {}
             for (row, _), conv in zip(members, converted):
                 v = conv[j]
