@@ -191,13 +191,26 @@ def _date(value: Any) -> date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise _CellError("bad_date")
+    if isinstance(value, str):
+        hit = _DATE_MEMO.get(value)
+        if hit is not None:
+            return hit
     text = _text(value)
     if text is None:
         return None
     try:
-        return _parse_date_text(text)
+        parsed = _parse_date_text(text)
     except ValueError as exc:
         raise _CellError("bad_date") from exc
+    if isinstance(value, str):
+        if len(_DATE_MEMO) > 50_000:
+            _DATE_MEMO.clear()
+        _DATE_MEMO[value] = parsed
+    return parsed
+
+
+#: dates as written -> date (a sheet repeats a few thousand dates; only valid ones are kept)
+_DATE_MEMO: dict[str, date] = {}
 
 
 def parse_period(value: Any) -> tuple[date, date] | None:

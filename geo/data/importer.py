@@ -152,10 +152,13 @@ class _Validator:
         file repeats the same few thousand places (only successes are kept: an error names the row's time)."""
         if set(_PLACE_KEYS) & failed:
             return None
-        names = tuple(v.get(k) for k in ("province", "district", "commune", "province_code", "district_code",
-                                         "commune_code", "place_era"))
-        allowed = tuple(map(tuple, _era_rule(self.kind.key, when, year)[:2]))
-        key = (names, allowed, required_level)
+        get = v.get
+        if when is not None and self.kind.key == "cases":  # the era rule only asks which side of 1 July 2025
+            era_class = "old" if when[1] < S.ERA_CHANGE else ("new" if when[0] >= S.ERA_CHANGE else "both")
+        else:
+            era_class = tuple(map(tuple, _era_rule(self.kind.key, when, year)[:2]))
+        key = (get("province"), get("district"), get("commune"), get("province_code"), get("district_code"),
+               get("commune_code"), get("place_era"), era_class, required_level)
         memo = self.__dict__.setdefault("_place_memo", {})
         hit = memo.get(key)
         if hit is not None:
@@ -1028,8 +1031,9 @@ class _Writer:
         self.n_demo = 0
         self.groups: set = set()
         self.touched_imports: set[int] = set()
-        # what the counting rule needs of the rows written, column by column (kept, not read back)
-        self.frame_cols: dict[str, list] = {c: [] for c in _RECOUNT_COLUMNS}
+        # what the counting rule needs of the rows written, column by column (kept, not read back; the counted
+        # values of a new row are its own figures until it is counted, so they are not kept twice)
+        self.frame_cols: dict[str, list] = {c: [] for c in counting_frame_columns()}
 
     def add(self, records: list[dict], replace: list) -> None:
         conn = self.conn
@@ -1063,6 +1067,18 @@ class _Writer:
         if self.table is S.cases:  # the record key of the cell-key method, set once here and kept (geo.stats.cellkey)
             for rec, key in zip(recs, store.record_keys(conn, [rec["row_key"] for rec in recs])):
                 rec["ckey"] = key
+        if conn.dialect.name == "sqlite":  # dates as the ISO text SQLite stores (no adapter call per value)
+            dates = [n for n in names if isinstance(self.table.c[n].type, S.Date)
+                     and not isinstance(self.table.c[n].type, S.DateTime)]
+            iso = self.__dict__.setdefault("_iso", {})
+            for rec in recs:
+                for n in dates:
+                    d = rec.get(n)
+                    if d is not None and not isinstance(d, str):
+                        text = iso.get(d)
+                        if text is None:
+                            text = iso[d] = d.isoformat()
+                        rec[n] = text
         _insert(conn, self.table, names, [tuple(map(rec.get, names)) for rec in recs])
         self.n += len(recs)
 
@@ -1080,6 +1096,10 @@ class _Writer:
             found: list = []
             new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
             self.frame_cols = {}
+            for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
+                new[c] = new[k]
+            new.loc[new["record_type"] == "case", "k_n_cases"] = 1
+            new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
             changed = counting.recount(conn, self.groups, found, new=new, import_id=self.import_id)
             store.rebuild_rollup(conn, changed | self.touched_imports | {self.import_id})
             mine = self.import_id
@@ -1108,6 +1128,12 @@ def _insert(conn, table, names: list[str], rows: list[tuple]) -> None:
            f"VALUES ({', '.join([mark] * len(names))})")
     for i in range(0, len(rows), 10_000):
         conn.exec_driver_sql(sql, rows[i:i + 10_000])
+
+
+def counting_frame_columns() -> tuple[str, ...]:
+    from geo.data import counting
+
+    return counting.FRAME_COLUMNS
 
 
 def _column(values: list):

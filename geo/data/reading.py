@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -121,36 +122,43 @@ def _detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def _lines(text: str, start: int = 0):
-    """The lines of ``text`` from offset ``start``, each with its line end (no copy of the whole text)."""
-    n = len(text)
-    pos = start
-    while pos < n:
-        end = text.find("\n", pos)
-        if end < 0:
-            yield text[pos:]
-            return
-        yield text[pos:end + 1]
-        pos = end + 1
+def _check_utf8(data: bytes, file: str) -> None:
+    """Raise the file's problem when it is not UTF-8 or holds NUL characters, decoding a megabyte at a time
+    (the whole text is never held: the rows are read from the bytes as they are checked)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for i in range(0, len(data), step):
+        chunk = data[i:i + step]
+        try:
+            text = decoder.decode(chunk, final=i + step >= len(data))
+        except UnicodeDecodeError as exc:
+            raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=i + exc.start)) from exc
+        if "\x00" in text:
+            raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
 
 
 def _read_csv(data: bytes, file: str) -> _Table:
-    text = _decode(data, file)
-    if "\x00" in text:
-        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
-    if "\n" not in text and "\r" in text:  # old Mac line ends
-        text = text.replace("\r", "\n")
-    offset, skip = 0, 0
-    for line in _lines(text):
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        offset += len(line)
-        skip += 1
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": small files, decoded at once
+        text = _decode(data, file)
+        if "\x00" in text:
+            raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+        stream = io.StringIO(text, newline="")
     else:
+        _check_utf8(data, file)
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    skip = 0
+    header_line = None
+    for line in stream:  # blank lines and "#" comments above the header
+        if line.strip() and not line.lstrip().startswith("#"):
+            header_line = line
+            break
+        skip += 1
+    if header_line is None:
         raise _FileProblem(_issue(file, None, None, None, "empty_file"))
-    header_line = next(_lines(text, offset))
     delim = _detect_delimiter(header_line)
-    reader = csv.reader(_lines(text, offset), delimiter=delim)
+    reader = csv.reader(itertools.chain([header_line], stream), delimiter=delim)
     try:
         headers = next(reader)
     except (StopIteration, csv.Error) as exc:
