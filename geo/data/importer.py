@@ -1033,7 +1033,8 @@ class _Writer:
         self.touched_imports: set[int] = set()
         # what the counting rule needs of the rows written, column by column (kept, not read back; the counted
         # values of a new row are its own figures until it is counted, so they are not kept twice)
-        self.frame_cols: dict[str, list] = {c: [] for c in counting_frame_columns()}
+        self.frame_cols: dict[str, list] = {c: [] for c in counting_frame_columns() if c != "id"}
+        self.frame_cols["row_number"] = []
 
     def add(self, records: list[dict], replace: list) -> None:
         conn = self.conn
@@ -1061,9 +1062,10 @@ class _Writer:
             self.n_demo += rec["is_demo"]
             if self.kind == "cases":
                 self.groups.add((rec["prov_code_2025"], rec["is_demo"]))
-                rec["id"] = -rec["row_number"]  # not stored (names exclude id): the counting's order of new rows
                 for c, column in self.frame_cols.items():
                     column.append(rec.get(c))
+                if rec["record_type"] == "case":  # rebuilt from the ID and agency when counting (less to keep)
+                    self.frame_cols["row_key"][-1] = None
         if self.table is S.cases:  # the record key of the cell-key method, set once here and kept (geo.stats.cellkey)
             for rec, key in zip(recs, store.record_keys(conn, [rec["row_key"] for rec in recs])):
                 rec["ckey"] = key
@@ -1096,6 +1098,10 @@ class _Writer:
             found: list = []
             new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
             self.frame_cols = {}
+            new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")  # the counting's order of new rows
+            cases = new["row_key"].isna()
+            new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
+                                         + new.loc[cases, "agency"].fillna("").astype(str))
             for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
                 new[c] = new[k]
             new.loc[new["record_type"] == "case", "k_n_cases"] = 1
