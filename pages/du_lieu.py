@@ -28,11 +28,13 @@ tab_import, tab_quality, tab_templates, tab_history, tab_sources = st.tabs(
     [t("data_import", lg), td("tab_quality", lg), t("data_templates", lg), t("data_history", lg), t("sources", lg)])
 
 
-def overlaps_table(items) -> pd.DataFrame:
-    """Overlaps as a plain table (the grid shows text as text: nothing from the data is rendered)."""
-    rows = [{td("col_kind", lg): overlap_kind_label(o["kind"], lg), td("col_what", lg): overlap_text(o, lg)}
+def show_overlaps(items) -> None:
+    """Overlaps as a plain table whose sentences wrap (st.table renders Markdown: text from the data is
+    escaped)."""
+    rows = [{esc(td("col_kind", lg)): esc(overlap_kind_label(o["kind"], lg)), esc(td("col_what", lg)): esc(overlap_text(o, lg))}
             for o in items]
-    return pd.DataFrame(rows, columns=[td("col_kind", lg), td("col_what", lg)])
+    frame = pd.DataFrame(rows, columns=[esc(td("col_kind", lg)), esc(td("col_what", lg))])
+    st.table(frame.set_index(frame.columns[0]))
 
 
 with tab_import:
@@ -71,10 +73,10 @@ with tab_import:
             if report.kind == "cases":
                 st.subheader(td("overlaps_title", lg))
                 if report.overlaps:
-                    st.dataframe(overlaps_table(report.overlaps), hide_index=True, width="stretch")
+                    show_overlaps(report.overlaps[:200])
                     total = sum(report.overlap_counts.values())
                     if total > len(report.overlaps):
-                        st.caption(td("overlaps_more", lg, shown=f"{len(report.overlaps):,}", total=f"{total:,}"))
+                        st.caption(td("overlaps_more", lg, shown=f"{min(len(report.overlaps), 200):,}", total=f"{total:,}"))
                 else:
                     st.caption(td("overlaps_none", lg))
             changed = "ask"
@@ -117,7 +119,7 @@ with tab_import:
             errors.columns = [t(f"err_{c}", lg) for c in errors.columns]
             shown = errors.head(ERRORS_SHOWN).fillna("").astype(str).map(esc)  # st.table renders Markdown
             shown.columns = [esc(c) for c in shown.columns]
-            with st.container(height=520 if len(shown) > 12 else None):
+            with st.container(height=520 if len(shown) > 12 else "content"):
                 st.table(shown.set_index(shown.columns[0]))  # plain table: readable, copyable, printable
             more = report.more_text(lg)
             if more:
@@ -138,15 +140,19 @@ def quality_list() -> None:
     if len(open_counts):
         st.caption(td("quality_counts", lg, parts=", ".join(
             f"{overlap_kind_label(k, lg)} {n}" for k, n in open_counts.items())))
+    listed = found.head(300)
     table = pd.DataFrame({
-        "#": found["id"],
-        td("col_kind", lg): [overlap_kind_label(k, lg) for k in found["kind"]],
-        td("col_what", lg): [overlap_text(r, lg) for r in found.to_dict("records")],
-        td("col_status", lg): found["status"],
-        td("col_decision", lg): [DECISION_LABELS[d][i] if isinstance(d, str) and d in DECISION_LABELS else ""
-                                 for d in found["decision"]],
+        "#": [f"#{int(x)}" for x in listed["id"]],
+        esc(td("col_kind", lg)): [esc(overlap_kind_label(k, lg)) for k in listed["kind"]],
+        esc(td("col_what", lg)): [esc(overlap_text(r, lg)) for r in listed.to_dict("records")],
+        esc(td("col_decision", lg)): [DECISION_LABELS[d][i] if isinstance(d, str) and d in DECISION_LABELS
+                                      else esc(td("quality_open", lg) if s == "open" else "") for d, s
+                                      in zip(listed["decision"], listed["status"])],
     })
-    st.dataframe(table, hide_index=True, width="stretch")  # the grid shows data as text, never as Markdown
+    with st.container(height=520 if len(table) > 8 else "content"):
+        st.table(table.set_index("#"))  # sentences wrap; st.table renders Markdown, so data text is escaped
+    if len(found) > len(listed):
+        st.caption(td("overlaps_more", lg, shown=f"{len(listed):,}", total=f"{len(found):,}"))
     decidable = found[found["kind"].isin(list(counting.DECISIONS))]
     if not (may_import and len(decidable)):
         return

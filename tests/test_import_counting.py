@@ -277,3 +277,15 @@ def test_migration_counts_rows_stored_before_the_rule(tmp_path, reg):
     ("RV_1", "rv_1", "rv1"), ("RV-12", "rv-12", "rv12"), ("", None, None), (None, None, None)])
 def test_case_id_normal_form(value, key, skeleton):
     assert importer.normalise_id(value) == key and importer.id_skeleton(value) == skeleton
+
+
+def test_a_reused_id_is_reported_beside_the_row_s_other_errors(engine, reg):
+    imp(engine, reg, POLICE, "police.csv")
+    gates = "Mã cửa khẩu,Tên cửa khẩu,Vĩ độ,Kinh độ\nU-G1,A,22.1,104.0\n"
+    imp(engine, reg, gates, "gates.csv")
+    bad = CASE + "rv-1,31/02/2023,Nghệ An,Kỳ Sonn,1,,công an\n"
+    report = importer.import_file(bad.encode(), "bad.csv", engine=engine, reg=reg)
+    assert sorted(e.code for e in report.errors) == ["bad_date", "duplicate_id_variant_store", "unknown_place"]
+    again = importer.import_file("Mã cửa khẩu,Tên cửa khẩu,Vĩ độ,Kinh độ\nU-G1,B,95,\n".encode(), "g.csv",
+                                 engine=engine, reg=reg)
+    assert sorted(e.code for e in again.errors) == ["coord_range", "coords_incomplete", "duplicate_in_store"]

@@ -504,12 +504,61 @@ class _Validator:
                 value = rec.get("province_name") or rec.get("place_text") or rec.get("prov_code_pre2025") or ""
                 self.err(row, "province", value, "out_of_scope", scope=_province_names(self.scope))
         if self.report.n_errors_total > before or rec is None:
+            self._orphan(v, row, failed)
             return None
         rec["row_number"] = row
         rec["is_demo"] = bool(self.force_demo or v.get("is_demo"))
         return rec
 
+    def _orphan(self, v: dict, row: int, failed: set) -> None:
+        """A row with errors is not stored, but its ID is still checked against the store (a reused ID is not
+        hidden behind another error of the row)."""
+        if self.conn is None or self.mode != "new":
+            return
+        k = self.kind.key
+        if k == "cases" and "case_id" not in failed and v.get("case_id") and (v.get("record_type") or "case") == "case":
+            key = v.get("_id_key") or normalise_id(v["case_id"])
+            agency = None if "agency" in failed else v.get("agency")
+            self.__dict__.setdefault("_orphans", []).append((row, "case_id", v["case_id"], key, agency))
+        elif k in _ID_COLUMN and _ID_COLUMN[k] not in failed and v.get(_ID_COLUMN[k]):
+            col = _ID_COLUMN[k]
+            if k == "routes":
+                if "seq" in failed or v.get("seq") is None:
+                    return
+                key, value, col = f"route:{v['route_id']}:{v['seq']}", f"{v['route_id']} #{v['seq']}", "seq"
+            else:
+                key, value = f"{'gate' if k == 'gates' else 'hotspot'}:{v[col]}", v[col]
+            self.__dict__.setdefault("_orphans", []).append((row, col, value, key, None))
+
+    def _check_orphans(self) -> None:
+        orphans = self.__dict__.pop("_orphans", [])
+        if not orphans:
+            return
+        table = S.KIND_TABLES[self.kind.key]
+        column = table.c.id_key if self.kind.key == "cases" else table.c.row_key
+        cols = [column, table.c.import_id, S.imports.c.file_name, S.imports.c.imported_at]
+        if self.kind.key == "cases":
+            cols += [table.c.agency, table.c.case_id]
+        found: dict = {}
+        keys = sorted({o[3] for o in orphans})
+        for j in range(0, len(keys), 2000):
+            stmt = select(*cols).join(S.imports, S.imports.c.id == table.c.import_id).where(column.in_(keys[j:j + 2000]))
+            for r in self.conn.execute(stmt).all():
+                found.setdefault(r[0], []).append(r)
+        for row, col, value, key, agency in orphans:
+            for r in found.get(key, []):
+                if self.kind.key == "cases":
+                    if not (r[4] == agency or r[4] is None or agency is None):
+                        continue
+                    if r[5] != value:
+                        self.err(row, col, value, "duplicate_id_variant_store", key=value, other_key=r[5], imp=r[1],
+                                 file=r[2], when=_fmt_when(r[3]))
+                        break
+                self.err(row, col, value, "duplicate_in_store", key=value, imp=r[1], file=r[2], when=_fmt_when(r[3]))
+                break
+
     def _flush(self, batch: list[dict], sink) -> None:
+        self._check_orphans()
         if not batch:
             return
         replace: list = []
@@ -724,8 +773,10 @@ class _Validator:
             if self.changed == "replace":
                 self.report.n_replaced += 1
                 replace.append((rec, r))
-            else:
+            elif self.changed == "keep":
                 self.report.n_kept += 1
+            elif getattr(self, "import_id", None) is None:
+                replace.append((rec, r))  # a check counts them as they would be if replaced (nothing is written)
         return out, replace
 
     # -- kinds ------------------------------------------------------------------------------------
