@@ -178,7 +178,8 @@ def test_every_error_of_every_row_in_one_pass(engine, reg, snapshot):
 
 
 def test_a_cumulative_january_to_april_file_adds_only_april(engine, reg, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH", 2)  # several batches: the streaming path, not one block
+    monkeypatch.setattr(importer, "BATCH", 2)  # several batches written one after the other: the streaming path
+    monkeypatch.setattr(importer, "WRITE_AFTER", 2)
     jan_mar = CASE + ("T1-1,05/01/2023,Nghệ An,Kỳ Sơn,1,1,công an\n"
                       "T1-2,20/01/2023,Nghệ An,Kỳ Sơn,2,0,công an\n"
                       "T2-1,14/02/2023,Nghệ An,Tương Dương,1,1,công an\n"
@@ -229,6 +230,7 @@ def test_a_cumulative_january_to_april_file_adds_only_april(engine, reg, monkeyp
 
 def test_a_rejected_upload_leaves_the_store_exactly_as_it_was(engine, reg, monkeypatch):
     monkeypatch.setattr(importer, "BATCH", 1)  # valid rows are written batch by batch before the bad one
+    monkeypatch.setattr(importer, "WRITE_AFTER", 1)
     imp(engine, reg, H1, "h1.csv")
     imp(engine, reg, POLICE, "police.csv")
     before = full_snapshot(engine)

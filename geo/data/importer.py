@@ -86,6 +86,8 @@ from geo.data.templates import template_filename, template_headers, template_byt
 BATCH = 5000
 #: validated rows kept for the preview
 PREVIEW_ROWS = 200
+#: valid rows held before an import starts writing (a smaller file with an error writes nothing at all)
+WRITE_AFTER = 10_000
 MODES = ("new", "update")
 CHANGED = ("ask", "replace", "keep")
 #: place cells: a failed one stops the place look-up (its error is already reported)
@@ -670,7 +672,8 @@ class _Validator:
         other_pos = [i for i in range(len(batch)) if i not in is_case]
         stored_cols = list(table.columns)  # the whole row (kept as it was when an update replaces it)
         joined = [*stored_cols, S.imports.c.file_name.label("_file"), S.imports.c.imported_at.label("_when")]
-        current = getattr(self, "import_id", None)
+        writer = getattr(self, "writer", None)
+        current = writer.import_id if writer is not None else None  # rows this import already wrote
         # case rows: by normalised ID (the same agency, or an agency unknown on either side)
         if case_pos:
             by_key: dict[str, list] = {}
@@ -775,7 +778,7 @@ class _Validator:
                 replace.append((rec, r))
             elif self.changed == "keep":
                 self.report.n_kept += 1
-            elif getattr(self, "import_id", None) is None:
+            elif getattr(self, "writer", None) is None:
                 replace.append((rec, r))  # a check counts them as they would be if replaced (nothing is written)
         return out, replace
 
@@ -1065,7 +1068,11 @@ _PREVIEW_COLUMNS = None  # set below (after geo.data.counting is importable)
 
 class _Writer:
     """An import: one import record, rows written a batch at a time (with their record keys), rows an update
-    replaces kept for undo; :meth:`finish` counts the provinces again and refreshes the summary table."""
+    replaces kept for undo; :meth:`finish` counts the provinces again and refreshes the summary table.
+
+    The first :data:`WRITE_AFTER` valid rows are held before anything is written, so a file of office size
+    with an error writes nothing at all (not even an import number: PostgreSQL never gives a sequence number
+    back); a bigger file is written batch by batch and an error rolls the whole transaction back."""
 
     def __init__(self, conn, report: ImportReport, kind: str, user: str | None, origin: str, demo: bool):
         self.conn = conn
@@ -1073,10 +1080,10 @@ class _Writer:
         self.kind = kind
         self.table = S.KIND_TABLES[kind]
         self.demo = demo
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        self.import_id = int(conn.execute(S.imports.insert().values(
-            kind=kind, file_name=report.file_name, checksum=report.checksum, n_rows=0, user=user, imported_at=now,
-            status="active", is_demo=demo, origin=origin, schema_version=S.SCHEMA_VERSION)).inserted_primary_key[0])
+        self.user, self.origin = user, origin
+        self.import_id: int | None = None
+        self.held: list = []  # (records, replace) not written yet
+        self.n_held = 0
         self.names = [c.name for c in self.table.columns if c.name != "id"]
         self.n = 0
         self.n_demo = 0
@@ -1088,6 +1095,28 @@ class _Writer:
         self.frame_cols["row_number"] = []
 
     def add(self, records: list[dict], replace: list) -> None:
+        if self.import_id is None:
+            self.held.append((records, replace))
+            self.n_held += len(records) + len(replace)
+            if self.n_held >= WRITE_AFTER:
+                self.flush()
+            return
+        self._write(records, replace)
+
+    def flush(self) -> None:
+        """Create the import record (once) and write every row held."""
+        if self.import_id is None:
+            r = self.report
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            self.import_id = int(self.conn.execute(S.imports.insert().values(
+                kind=self.kind, file_name=r.file_name, checksum=r.checksum, n_rows=0, user=self.user,
+                imported_at=now, status="active", is_demo=self.demo, origin=self.origin,
+                schema_version=S.SCHEMA_VERSION)).inserted_primary_key[0])
+        held, self.held, self.n_held = self.held, [], 0
+        for records, replace in held:
+            self._write(records, replace)
+
+    def _write(self, records: list[dict], replace: list) -> None:
         conn = self.conn
         if replace:
             snapshots = []
@@ -1136,6 +1165,7 @@ class _Writer:
         self.n += len(recs)
 
     def finish(self) -> None:
+        self.flush()
         conn = self.conn
         r = self.report
         note = {"mode": r.mode, "new": r.n_new, "unchanged": r.n_unchanged, "changed": r.n_changed,
@@ -1449,7 +1479,7 @@ def _import_into(conn, data, name, kind, report, engine, reg, today, demo, scope
     if validator is None:
         raise _Rollback()
     writer = _Writer(conn, report, report.kind, user, origin, demo)
-    validator.import_id = writer.import_id
+    validator.writer = writer
     validator.run(writer)
     if mode == "new":
         report.n_new = report.n_valid
@@ -1460,7 +1490,7 @@ def _import_into(conn, data, name, kind, report, engine, reg, today, demo, scope
     if mode == "update" and report.n_changed and changed == "ask":
         report.status = "needs_confirmation"
         raise _Rollback()
-    if writer.n == 0:
+    if writer.n == 0 and writer.n_held == 0:
         report.status = "up_to_date" if mode == "update" else "invalid"
         raise _Rollback()
     writer.finish()
