@@ -31,7 +31,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("TDN_BENCH_ROOT") or Path(__file__).resolve().parent.parent)  # another checkout: before/after
 sys.path.insert(0, str(ROOT))
 
 HEAD = ["Mã vụ việc", "Ngày", "Tỉnh/Thành phố", "Quận/Huyện", "Xã/Phường", "Hình thức bóc lột", "Số nạn nhân",
@@ -109,7 +109,8 @@ def bench_suggestions(args, reg) -> None:
     t0 = time.perf_counter()
     report = importer.validate_file(bad, "misspelt.csv", engine=engine, reg=reg)
     t_bad = time.perf_counter() - t0
-    n_unknown = report.error_counts["unknown_place"]
+    counts = getattr(report, "error_counts", None)  # (older importers kept no counts: the listed messages)
+    n_unknown = counts["unknown_place"] if counts is not None else sum(e.code == "unknown_place" for e in report.errors)
     with_sugg = sum(1 for e in report.errors if e.code == "unknown_place" and e.suggestions)
     t0 = time.perf_counter()
     clean = importer.validate_file(good, "clean.csv", engine=engine, reg=reg)
