@@ -38,6 +38,7 @@ def test_export_uses_htcds_field_names_and_round_trips_every_mapped_field(engine
     assert rows.loc["HT-3", "vic_TraffickingStatusDecisionMakingOrg"] == "NonPoliceGovernmentalOrganization"
     assert rows.loc["HT-1", "hte_Date"] == "2023-05-14" and set(rows["hte_Country"]) == {"VN"}
     assert rows.loc["HT-1", "hte_State"] == "Tỉnh Nghệ An" and rows.loc["HT-3", "hte_City"] == ""  # 2025: no district
+    assert list(rows["x_tdn_SuspectsArrested"]) == ["1", "2", "", ""]  # whole numbers, empty when unknown
     # into a new store: the same case rows, every mapped field equal
     from tests.db_support import temp_store_url
 

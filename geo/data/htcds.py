@@ -134,8 +134,9 @@ def export_frame(cases: pd.DataFrame) -> pd.DataFrame:
             out[name] = [ids.get(v) if isinstance(v, str) else None for v in rows.get("dup_of", [None] * len(rows))]
         elif col in rows:
             values = rows[col]
-            if col in S.COUNTED:
-                out[name] = [None if pd.isna(v) else int(v) for v in pd.to_numeric(values, errors="coerce")]
+            if col in S.COUNTED:  # whole numbers, empty when unknown
+                out[name] = pd.array([None if pd.isna(v) else int(v) for v in pd.to_numeric(values, errors="coerce")],
+                                     dtype="Int64")
             else:
                 out[name] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values]
         else:
