@@ -404,9 +404,9 @@ def _link_cases(R, cases, comp, kv, status, dup_of, sources, overlaps, decisions
                 kv[k][r] = 0
             status[r] = "duplicate"
             dup_of[r] = R["row_key"][primary]
-        agencies = ",".join(sorted({agency[r] for r in group if agency[r]})) or None
+        reported_by = ",".join(sorted({agency[r] for r in group if agency[r]})) or None
         for r in group:
-            sources[r] = agencies
+            sources[r] = reported_by
 
 
 def _aggregates(R, aggs, cases, comp, kv, status, overlaps, decisions) -> None:
