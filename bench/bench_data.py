@@ -78,6 +78,10 @@ def bulk_rows(n: int, seed: int = 2):
             "prov_code_pre2025": d.province_code, "district_code5": d.code, "prov_code_2025": d.province_code,
             "form": forms[form_idx[i]], "agency": agencies[i % 3], "n_cases": 1, "victims": int(victims[i]), "victims_children": 0, "victims_women": 1,
             "victims_rescued": 1, "victims_supported": 0, "suspects_arrested": 1, "is_demo": False,
+            # counted as reported (synthetic rows meet no other row: geo.data.counting)
+            "id_key": f"a-{i:07d}", "id_skel": f"a{i:07d}", "k_n_cases": 1, "k_victims": int(victims[i]),
+            "k_victims_children": 0, "k_victims_women": 1, "k_victims_rescued": 1, "k_victims_supported": 0,
+            "k_suspects_arrested": 1, "count_status": "counted", "sources": agencies[i % 3],
         }
 
 

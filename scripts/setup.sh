@@ -88,8 +88,9 @@ case "$MODE" in
     # and test_cellkey.py (statistics, minutes of CPU), whose store use the files below cover.
     if [ "${TDN_TEST_PG:-}" = 1 ] || { [ "${TDN_TEST_PG:-}" != 0 ] && [ $# -eq 0 ]; }; then
       pg_files=()
-      for f in ${TDN_TEST_PG_FILES:-tests/test_schema_store.py tests/test_import.py tests/test_auth.py \
-               tests/test_pg_concurrency.py tests/test_demo.py tests/test_views.py tests/test_pages_apptest.py}; do
+      for f in ${TDN_TEST_PG_FILES:-tests/test_schema_store.py tests/test_import.py tests/test_import_counting.py \
+               tests/test_auth.py tests/test_pg_concurrency.py tests/test_demo.py tests/test_views.py \
+               tests/test_pages_apptest.py}; do
         [ -f "$f" ] && pg_files+=("$f")
       done
       [ ${#pg_files[@]} -gt 0 ] || { echo "no PostgreSQL test files found" >&2; exit 1; }

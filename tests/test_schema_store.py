@@ -113,23 +113,29 @@ def test_aggregate_by_district_and_month(loaded):
     may = ks.loc["2023-05"]
     assert (may["n_rows"], may["cases"], may["victims"], may["victims_children"], may["suspects_arrested"]) == (3, 3, 12, 1, 3)
     assert may["is_demo"] and not may["all_demo"] and may["demo_rows"] == 1 and may["exact_grain"]
-    # the quarter aggregate does not fit a month: kept as its own period, not split or dropped
+    # the quarter aggregate does not fit a month: kept as its own period, not split or dropped. Counting rule
+    # (geo.data.counting): Kỳ Sơn's Q2 total (2 cases, 5 victims, 3 suspects) is exactly its case rows A1 and A2,
+    # so it adds nothing on top of them
     q2 = ks.loc["2023-Q2"]
-    assert not q2["exact_grain"] and q2["cases"] == 2 and q2["victims"] == 5
+    assert not q2["exact_grain"] and q2["n_rows"] == 1 and q2["cases"] == 0 and q2["victims"] == 0
     assert q2["period_start"] == pd.Timestamp("2023-04-01") and q2["period_end"] == pd.Timestamp("2023-06-30")
-    # the province-level H1 total has no district: it stays visible with an empty district code
+    # the province-level H1 total has no district: it stays visible with an empty district code, and adds only
+    # what the case rows and the Q2 total inside it do not count (5 cases - 3 case rows = 2)
     prov_only = df[df["district_code5"].isna() & (df["prov_code_pre2025"] == "40")]
-    assert list(prov_only["period"]) == ["2023-H1"] and prov_only["cases"].iloc[0] == 5
+    assert list(prov_only["period"]) == ["2023-H1"] and prov_only["cases"].iloc[0] == 2
 
 
 def test_aggregate_by_province_half_and_year(loaded):
     half = store.aggregate_cases("province", "half", engine=loaded).set_index(["prov_code_pre2025", "period"])
     na = half.loc[("40", "2023-H1")]
-    assert na["cases"] == 3 + 1 + 2 + 5 and na["n_rows"] == 6 and na["suspects_arrested"] == 1 + 2 + 0 + 3 + 6
+    # one count per victim: the real rows of Nghệ An's first half are the province's own H1 total (5 cases,
+    # 6 suspects; its Q2 total of Kỳ Sơn and its 3 case rows lie inside it), plus the demo case D1 (demo rows
+    # never meet real rows)
+    assert na["cases"] == 5 + 1 and na["n_rows"] == 6 and na["suspects_arrested"] == 6
     year = store.aggregate_cases("national", "year", engine=loaded).set_index("period")
-    assert year.loc["2023", "cases"] == 11 and year.loc["2024", "cases"] == 1
+    assert year.loc["2023", "cases"] == 6 and year.loc["2024", "cases"] == 1
     real = store.aggregate_cases("national", "year", filters={"demo": "exclude"}, engine=loaded).set_index("period")
-    assert real.loc["2023", "cases"] == 10 and not real["is_demo"].any()
+    assert real.loc["2023", "cases"] == 5 and not real["is_demo"].any()
     by_form = store.aggregate_cases("province_2025", "all", extra_by=["form"], engine=loaded)
     assert set(by_form["form"].dropna()) == {"fetus_infant", "sexual", "forced_marriage"}
 

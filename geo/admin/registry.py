@@ -27,7 +27,6 @@ The documented vintage gaps are in ``data/boundary_vintage_gaps.csv``.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import importlib.util
 import json
@@ -36,6 +35,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
+
+from rapidfuzz import fuzz as rf_fuzz
+from rapidfuzz import process as rf_process
 
 from geo import config
 from geo.admin.text import (
@@ -626,6 +628,7 @@ class AdminRegistry:
         self._legacy_districts: dict[str, Unit] = {}  # early-2025 district code5 -> Unit (696)
         self._legacy_district_index = _Index()
         self._gaps: dict[str, dict] = {}
+        self._suggest_cache: dict = {}  # (index, scope, district scope) -> candidate names ("did you mean")
         self._load()
 
     # ---------------------------------------------------------------------------------------------
@@ -1037,12 +1040,15 @@ class AdminRegistry:
         era: str = "pre2025",
         province: str | None = None,
         district: str | None = None,
+        suggest: bool = True,
     ) -> Resolution:
         """Resolve a code or a name to one unit, reporting ambiguity and near misses.
 
         ``text`` may be a code ("40417"; "417" is a national 3-digit district code; "40" a province) or a
         name with or without diacritics and prefix. ``province`` (code or name, of either era) and
         ``district`` (legacy communes only: an early-2025 district code or name) narrow the search.
+        ``suggest=False`` skips the "did you mean" look-up of a name not found (a caller that only needs
+        to know whether the name exists, e.g. in the other era).
         """
         self._check(level, era)
         query = clean_spaces("" if text is None else str(text))
@@ -1078,10 +1084,11 @@ class AdminRegistry:
                 return by_code
             # Short numbers may be names of numbered units ("1" for Quận 1 with province HCM).
             by_name = self._resolve_name(
-                Resolution(query=query, level=level, era=era, status="unknown", scope=res.scope), query, scope, dscope
+                Resolution(query=query, level=level, era=era, status="unknown", scope=res.scope), query, scope, dscope,
+                suggest,
             )
             return by_name if by_name.status in ("ok", "ambiguous") else by_code
-        return self._resolve_name(res, query, scope, dscope)
+        return self._resolve_name(res, query, scope, dscope, suggest)
 
     # -- codes -----------------------------------------------------------------------------------------
 
@@ -1205,7 +1212,8 @@ class AdminRegistry:
                     break
         return found, best_tier
 
-    def _resolve_name(self, res: Resolution, query: str, scope: set[str] | None, dscope: set[str] | None) -> Resolution:
+    def _resolve_name(self, res: Resolution, query: str, scope: set[str] | None, dscope: set[str] | None,
+                      suggest: bool = True) -> Resolution:
         level, era = res.level, res.era
         index = self._index[(era, level)]
         found, tier = self._match(index, query, level, scope, dscope)
@@ -1264,7 +1272,8 @@ class AdminRegistry:
         other = self._other_era_matches(query, level, era, scope)
         if other:
             res.reason, res.other_era = "wrong_era", other[:5]
-            res.suggestions = self._successors_in(era, other) or self._suggest(index, query, level, scope, dscope)
+            res.suggestions = self._successors_in(era, other) or (
+                self._suggest(index, query, level, scope, dscope) if suggest else [])
             return res
         # Elsewhere in the same era?
         if scope is not None or dscope is not None:
@@ -1275,7 +1284,7 @@ class AdminRegistry:
                 near_first = sorted(self._order(elsewhere_units), key=lambda u: scope is None or u.province_code not in scope)
                 res.suggestions = near_first[:5]
                 return res
-        res.suggestions = self._suggest(index, query, level, scope, dscope)
+        res.suggestions = self._suggest(index, query, level, scope, dscope) if suggest else []
         return res
 
     def _successors_in(self, era: str, units: list[Unit]) -> list[Unit]:
@@ -1317,21 +1326,49 @@ class AdminRegistry:
         return self._order(out)
 
     def _suggest(self, index: _Index, query: str, level: str, scope: set[str] | None, dscope: set[str] | None) -> list[Unit]:
-        """Up to 5 units whose loose name is closest to the query (difflib)."""
-        keys: dict[str, list[Unit]] = defaultdict(list)
-        for entry in index.entries:
-            if entry.unit is not None and self._in_scope(entry, scope, dscope):
-                keys[entry.plain].append(entry.unit)
+        """Up to 5 units whose loose name is closest to the query: the similarity of difflib's
+        ``get_close_matches`` (cut-off 0.6), computed by ``rapidfuzz`` (normalised InDel ratio), over the
+        candidate names of the scope, built once per (era, level, province, district) and cached."""
+        keys, names = self._suggest_candidates(index, scope, dscope)
         out: list[Unit] = []
         probes = list(dict.fromkeys(plain_key(name) for _, name in self._parses(query, level)))
         close: list[str] = []
         for probe in probes:
-            close.extend(k for k in difflib.get_close_matches(probe, list(keys), n=5, cutoff=0.6) if k not in close)
+            found = rf_process.extract(probe, names, scorer=rf_fuzz.ratio, processor=None, limit=5, score_cutoff=60)
+            close.extend(k for k, _, _ in found if k not in close)
         for key in close:
-            for unit in self._order(keys[key]):
+            for unit in keys[key]:
                 if unit not in out:
                     out.append(unit)
         return out[:5]
+
+    def _suggest_candidates(self, index: _Index, scope: set[str] | None,
+                            dscope: set[str] | None) -> tuple[dict[str, list[Unit]], list[str]]:
+        """The loose names of the index's units in scope (each with its units, in display order), cached per
+        scope: a file with thousands of misspelt names in one province builds the list once."""
+        cache_key = (id(index), frozenset(scope) if scope is not None else None,
+                     frozenset(dscope) if dscope is not None else None)
+        cached = self._suggest_cache.get(cache_key)
+        if cached is None:
+            by_province = self._suggest_cache.get(("by_province", id(index)))
+            if by_province is None:
+                by_province = defaultdict(list)
+                for entry in index.entries:
+                    if entry.unit is not None:
+                        by_province[entry.province_code].append(entry)
+                self._suggest_cache[("by_province", id(index))] = by_province
+            entries = (index.entries if scope is None
+                       else [e for code in sorted(scope) for e in by_province.get(code, ())])
+            keys: dict[str, list[Unit]] = defaultdict(list)
+            for entry in entries:
+                if entry.unit is not None and self._in_scope(entry, scope, dscope):
+                    keys[entry.plain].append(entry.unit)
+            keys = {k: self._order(v) for k, v in keys.items()}
+            cached = (keys, list(keys))
+            if len(self._suggest_cache) > 5000:
+                self._suggest_cache = {k: v for k, v in self._suggest_cache.items() if k[0] == "by_province"}
+            self._suggest_cache[cache_key] = cached
+        return cached
 
     # -- scopes ----------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from geo.data import store
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "password_change", "import", "import_rejected", "undo",
            "undo_refused", "export", "download", "user_add", "user_change", "user_disable", "user_enable",
-           "password_reset", "access_denied")
+           "password_reset", "access_denied", "overlap_decision")
 
 
 def _now() -> datetime:

@@ -88,6 +88,14 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (int, float)):
         return _number_text(value)
     raw = str(value)
+    if raw.isprintable():  # no control, format or separator character (but the ASCII space): the common case
+        text = raw.strip(" ")
+        if not text:
+            return None
+        if text[0].isascii() and text[0] not in _FORMULA_START:
+            if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+                text = unicodedata.normalize("NFC", text)
+            return text
     ch = _formula_char(raw)
     if ch:
         raise _CellError("formula", ch=ch)
@@ -109,6 +117,8 @@ def _number_text(value: float | int) -> str:
 
 
 def _count(value: Any) -> int | None:
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # the common case
+        return int(value)
     if value is None or isinstance(value, str) and not value.strip():
         return None
     if isinstance(value, bool):
@@ -181,13 +191,26 @@ def _date(value: Any) -> date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise _CellError("bad_date")
+    if isinstance(value, str):
+        hit = _DATE_MEMO.get(value)
+        if hit is not None:
+            return hit
     text = _text(value)
     if text is None:
         return None
     try:
-        return _parse_date_text(text)
+        parsed = _parse_date_text(text)
     except ValueError as exc:
         raise _CellError("bad_date") from exc
+    if isinstance(value, str):
+        if len(_DATE_MEMO) > 50_000:
+            _DATE_MEMO.clear()
+        _DATE_MEMO[value] = parsed
+    return parsed
+
+
+#: dates as written -> date (a sheet repeats a few thousand dates; only valid ones are kept)
+_DATE_MEMO: dict[str, date] = {}
 
 
 def parse_period(value: Any) -> tuple[date, date] | None:
@@ -287,13 +310,27 @@ class _PlaceResolver:
     def __init__(self, reg):
         self.reg = reg
         self.cache: dict[tuple, Any] = {}
+        self.quick: dict[tuple, Any] = {}  # answers without suggestions
 
-    def resolve(self, text: str, level: str, era: str, province=None, district=None):
+    def resolve(self, text: str, level: str, era: str, province=None, district=None, suggest: bool = True):
+        """``reg.resolve``, cached. ``suggest=False``: no "did you mean" look-up for a name not found (a full
+        answer already cached serves both)."""
         key = (text, level, era, province, district)
         res = self.cache.get(key)
-        if res is None:
+        if res is not None:
+            return res
+        if not suggest:
+            res = self.quick.get(key)
+            if res is not None:
+                return res
+        try:
+            res = self.reg.resolve(text, level=level, era=era, province=province, district=district, suggest=suggest)
+        except TypeError:  # a registry without the suggest switch
             res = self.reg.resolve(text, level=level, era=era, province=province, district=district)
-            self.cache[key] = res
+        if len(self.cache) + len(self.quick) > 200_000:
+            self.cache.clear()
+            self.quick.clear()
+        (self.cache if suggest or res.ok or res.status == "ambiguous" else self.quick)[key] = res
         return res
 
 
@@ -337,3 +374,48 @@ _ERA_RULE_TEXT = {
     "2025": ("từ 1/7/2025 phải dùng địa danh mới (34 tỉnh, không còn huyện).",
              "from 1 July 2025 the new units (34 provinces, no districts) must be used."),
 }
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference numbers (case IDs): normalised for comparison, and a looser skeleton for near-duplicates
+# --------------------------------------------------------------------------------------------------
+#: every Unicode dash or minus sign a spreadsheet or a word processor may put in an ID (hyphen U+2010,
+#: non-breaking hyphen U+2011, figure dash, en and em dash, horizontal bar, minus sign, small and full-width
+#: hyphen-minus, ...), folded to "-"
+_ID_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u00ad"), "-")
+_ID_TRAILING = ".,;:!?·…'\"`´’‘“”)]}"
+_ID_LEADING = "'\"`´’‘“”([{"
+#: characters typed for one another in IDs: l/i/I/| and 1, o/O and 0 (after case folding)
+_ID_CONFUSABLE = str.maketrans({"l": "1", "i": "1", "|": "1", "!": "1", "o": "0"})
+_ID_SEPARATORS = re.compile(r"[-_./\\#:]+")
+
+
+def normalise_id(value: Any) -> str | None:
+    """The form of a reference number (case ID) used to compare IDs: Unicode compatibility form (full-width
+    letters become plain), case folded, every kind of dash made "-", spaces removed, and quotes, brackets
+    and punctuation at either end dropped. ``RV-1``, ``rv-1``, ``RV‑1`` (non-breaking hyphen), ``RV - 1``
+    and ``RV-1.`` are all ``rv-1``. None for an empty ID."""
+    if value is None:
+        return None
+    text = str(value)
+    if text.isascii() and text.isprintable():  # the common case: no dash variants, no invisible characters
+        text = text.replace(" ", "").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_ID_DASHES).casefold()
+        text = "".join(ch for ch in text if not _invisible(ch))
+    text = text.strip(_ID_TRAILING + _ID_LEADING + "-")
+    return text or None
+
+
+def id_skeleton(value: Any) -> str | None:
+    """A looser key of an ID, to flag near-duplicates: the normalised ID without separators (- _ . / # :)
+    and with look-alike characters merged (l, i, | → 1; o → 0). ``RV-1``, ``RV-l``, ``RV1`` and ``RV_1``
+    share the skeleton ``rv1``; ``RV-12`` and ``RV-13`` do not."""
+    return skeleton_of_key(normalise_id(value))
+
+
+def skeleton_of_key(key: str | None) -> str | None:
+    """:func:`id_skeleton` of an ID already normalised by :func:`normalise_id`."""
+    if key is None:
+        return None
+    return _ID_SEPARATORS.sub("", key).translate(_ID_CONFUSABLE) or None

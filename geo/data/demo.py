@@ -611,7 +611,9 @@ def remove_demo(engine: Engine | None = None, conn=None, checksums: set[str] = f
             if ids:
                 removed += c.execute(delete(table).where(table.c.import_id.in_(ids))).rowcount or 0
         if ids:
+            c.execute(delete(S.replaced_rows).where(S.replaced_rows.c.import_id.in_(ids)))
             c.execute(delete(S.imports).where(i.id.in_(ids)))
+        c.execute(delete(S.case_overlaps).where(S.case_overlaps.c.is_demo.is_(True)))  # demo rows meet only demo rows
         return removed
 
     if conn is not None:
@@ -634,13 +636,18 @@ def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None) -
         report = importer.validate_file(path, kind=kind, engine=engine, reg=reg, demo=True, check_store=False)
         if report.errors:
             raise DemoError(report.to_text("en", max_lines=20))
-        reports.append(report)
-    checksums = {r.checksum for r in reports}
+        reports.append((kind, path, report))
+    checksums = {r.checksum for _, _, r in reports}
+    counts = {}
     with store.write_transaction(engine) as conn:  # several `geo demo` at once take turns
         remove_demo(conn=conn, checksums=checksums)
-        for report in reports:
-            importer._write(conn, report, user="geo demo", origin="demo", is_demo=True)
-    return {r.kind: len(r._records) for r in reports}
+        for kind, path, _ in reports:
+            try:
+                written = importer.write_file(conn, path, kind, user="geo demo", origin="demo", demo=True, reg=reg)
+            except ValueError as exc:
+                raise DemoError(str(exc)) from None
+            counts[kind] = written.n_written
+    return counts
 
 
 def main_demo(argv: list[str] | None = None) -> int:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +18,52 @@ from geo.data.import_report import Issue, MAX_ROWS, _issue, max_file_bytes
 # --------------------------------------------------------------------------------------------------
 # Reading files
 # --------------------------------------------------------------------------------------------------
-@dataclass
 class _Table:
-    headers: list[str]
-    rows: list[list[Any]]
-    row_numbers: list[int]
+    """The header of a file and its data rows, read lazily: iterating gives ``(row number, cell values)``
+    one row at a time (memory grows with a batch, not with the file). Reading may raise
+    :class:`_FileProblem` part-way (a malformed CSV line, too many rows). ``rows``/``row_numbers`` read
+    everything at once (small files, tests)."""
+
+    _END = object()
+
+    def __init__(self, headers: list[str], records, close=None):
+        self.headers = headers
+        self._it = iter(records)
+        self._peeked = None
+        self._close = close
+
+    def has_rows(self) -> bool:
+        if self._peeked is None:
+            self._peeked = next(self._it, self._END)
+        return self._peeked is not self._END
+
+    def __iter__(self):
+        try:
+            if self._peeked is not None:
+                first, self._peeked = self._peeked, None
+                if first is self._END:
+                    return
+                yield first
+            yield from self._it
+        finally:
+            if self._close is not None:
+                self._close()
+                self._close = None
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        self._materialise()
+        return [v for _, v in self._all]
+
+    @property
+    def row_numbers(self) -> list[int]:
+        self._materialise()
+        return [n for n, _ in self._all]
+
+    def _materialise(self) -> None:
+        if not hasattr(self, "_all"):
+            self._all = list(self)
+            self._it, self._peeked = iter(self._all), None
 
 
 _MAGIC = [
@@ -81,37 +122,64 @@ def _detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+def _check_utf8(data: bytes, file: str) -> None:
+    """Raise the file's problem when it is not UTF-8 or holds NUL characters, decoding a megabyte at a time
+    (the whole text is never held: the rows are read from the bytes as they are checked)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for i in range(0, len(data), step):
+        chunk = data[i:i + step]
+        try:
+            text = decoder.decode(chunk, final=i + step >= len(data))
+        except UnicodeDecodeError as exc:
+            raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=i + exc.start)) from exc
+        if "\x00" in text:
+            raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+
+
 def _read_csv(data: bytes, file: str) -> _Table:
-    text = _decode(data, file)
-    if "\x00" in text:
-        raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
-    lines = text.splitlines(keepends=True)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": small files, decoded at once
+        text = _decode(data, file)
+        if "\x00" in text:
+            raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+        stream = io.StringIO(text, newline="")
+    else:
+        _check_utf8(data, file)
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     skip = 0
-    while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
+    header_line = None
+    for line in stream:  # blank lines and "#" comments above the header
+        if line.strip() and not line.lstrip().startswith("#"):
+            header_line = line
+            break
         skip += 1
-    if skip >= len(lines):
+    if header_line is None:
         raise _FileProblem(_issue(file, None, None, None, "empty_file"))
-    delim = _detect_delimiter(lines[skip])
-    body = "".join(lines[skip:])
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delim)
+    delim = _detect_delimiter(header_line)
+    reader = csv.reader(itertools.chain([header_line], stream), delimiter=delim)
     try:
         headers = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise _FileProblem(_issue(file, None, None, None, "empty_file")) from exc
-    rows, numbers = [], []
-    row_no = skip + 1
-    try:
-        for record in reader:
-            row_no += 1
-            if not any(cell.strip() for cell in record):
-                continue
-            rows.append(record)
-            numbers.append(row_no)
-            if len(rows) > MAX_ROWS:
-                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
-    except csv.Error as exc:
-        raise _FileProblem(_issue(file, row_no, None, None, "bad_csv", detail=str(exc))) from exc
-    return _Table([h for h in headers], rows, numbers)
+
+    def records():
+        row_no = skip + 1
+        n = 0
+        try:
+            for record in reader:
+                row_no += 1  # as a spreadsheet numbers rows: a quoted cell with line breaks stays one row
+                if not any(cell.strip() for cell in record):
+                    continue
+                n += 1
+                if n > MAX_ROWS:
+                    raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+                yield row_no, record
+        except csv.Error as exc:
+            raise _FileProblem(_issue(file, row_no + 1, None, None, "bad_csv", detail=str(exc))) from exc
+
+    return _Table(list(headers), records())
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -144,29 +212,35 @@ def _read_xlsx(data: bytes, file: str) -> _Table:
         guide = re.compile(r"huong.?dan|guide|readme|help|gioi.?thieu", re.I)
         data_like = [ws for ws in sheets if re.search(r"du.?lieu|data", S.fold(ws.title))]
         ws = data_like[0] if data_like else next((w for w in sheets if not guide.search(S.fold(w.title))), sheets[0])
+        rows = enumerate(ws.iter_rows(values_only=True), start=1)
         headers: list[str] | None = None
-        rows, numbers = [], []
-        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for idx, values in rows:
             values = [_xlsx_value(v) for v in values]
             nonempty = [v for v in values if v is not None and str(v).strip() != ""]
-            if headers is None:
-                if not nonempty or str(nonempty[0]).lstrip().startswith("#") and len(nonempty) == 1:
-                    continue
-                while values and (values[-1] is None or str(values[-1]).strip() == ""):
-                    values.pop()
-                headers = ["" if v is None else str(v) for v in values]
+            if not nonempty or str(nonempty[0]).lstrip().startswith("#") and len(nonempty) == 1:
                 continue
-            if not nonempty:
-                continue
-            rows.append(values)
-            numbers.append(idx)
-            if len(rows) > MAX_ROWS:
-                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+            while values and (values[-1] is None or str(values[-1]).strip() == ""):
+                values.pop()
+            headers = ["" if v is None else str(v) for v in values]
+            break
         if headers is None:
             raise _FileProblem(_issue(file, None, None, None, "empty_file"))
-        return _Table(headers, rows, numbers)
-    finally:
+    except BaseException:
         wb.close()
+        raise
+
+    def records():
+        n = 0
+        for idx, values in rows:
+            values = [_xlsx_value(v) for v in values]
+            if not any(v is not None and str(v).strip() != "" for v in values):
+                continue
+            n += 1
+            if n > MAX_ROWS:
+                raise _FileProblem(_issue(file, None, None, None, "too_many_rows", limit=f"{MAX_ROWS:,}"))
+            yield idx, values
+
+    return _Table(headers, records(), close=wb.close)
 
 
 def _load_bytes(path_or_bytes, filename: str | None) -> tuple[bytes, str]:

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 
 #: Current schema version; :mod:`geo.data.store` migrates a database up to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DEMO_LABEL = "DỮ LIỆU MINH HỌA / DEMO DATA"
 DEMO_LABEL_VI = "DỮ LIỆU MINH HỌA"
@@ -131,18 +131,23 @@ class Vocabulary:
 
 FORMS = Vocabulary("form", (
     Choice("sexual", "Bóc lột tình dục", "Sexual exploitation",
-           ("tinh duc", "mai dam", "ban dam", "sex", "sexual", "boc lot tinh duc", "ep ban dam")),
+           ("tinh duc", "mai dam", "ban dam", "sex", "sexual", "boc lot tinh duc", "ep ban dam", "SexualExploitation")),
     Choice("forced_labour", "Cưỡng bức lao động", "Forced labour",
-           ("lao dong", "boc lot lao dong", "forced labor", "labour", "labor", "cuong buc lao dong")),
+           ("lao dong", "boc lot lao dong", "forced labor", "labour", "labor", "cuong buc lao dong",
+            # HTCDS vic_TypeOfExploitation values read as forced labour (geo/data/htcds.py)
+            "ForcedLabour", "ChildLabour", "Servitude", "ForcedBegging")),
     Choice("forced_marriage", "Cưỡng ép kết hôn", "Forced marriage",
-           ("ket hon", "hon nhan", "lay chong", "ep ket hon", "marriage", "cuong buc ket hon", "ep lay chong")),
+           ("ket hon", "hon nhan", "lay chong", "ep ket hon", "marriage", "cuong buc ket hon", "ep lay chong",
+            "ForcedMarriage")),
     Choice("fetus_infant", "Mua bán bào thai, trẻ sơ sinh", "Sale of fetuses or newborns",
            ("bao thai", "tre so sinh", "ban bao thai", "ban con", "fetus", "foetus", "infant", "newborn",
             "sale of fetuses", "sale of infants", "fetus infant", "mua ban bao thai")),
     Choice("organ_removal", "Lấy bộ phận cơ thể", "Organ removal",
-           ("lay noi tang", "noi tang", "bo phan co the", "organ", "organs", "organ removal", "lay bo phan co the nguoi")),
+           ("lay noi tang", "noi tang", "bo phan co the", "organ", "organs", "organ removal", "lay bo phan co the nguoi",
+            "OrganRemoval")),
     Choice("other", "Mục đích khác / chưa rõ", "Other or not stated",
-           ("khac", "chua ro", "khong ro", "other", "unknown", "not stated", "muc dich khac")),
+           ("khac", "chua ro", "khong ro", "other", "unknown", "not stated", "muc dich khac",
+            "ForcedMilitaryByNonStateActors", "ForcedAdoption", "Surrogacy")),
 ))
 
 AGENCIES = Vocabulary("agency", (
@@ -153,7 +158,9 @@ AGENCIES = Vocabulary("agency", (
            ("ldtbxh", "lao dong thuong binh va xa hoi", "so ldtbxh", "xa hoi", "social affairs", "molisa",
             "social", "bao tro xa hoi", "y te")),
     Choice("other", "Cơ quan khác (Hội LHPN, Viện kiểm sát, Tòa án...)", "Other agency (Women's Union, procuracy, court...)",
-           ("khac", "other", "hoi phu nu", "hoi lhpn", "women union", "women's union", "vien kiem sat", "toa an")),
+           ("khac", "other", "hoi phu nu", "hoi lhpn", "women union", "women's union", "vien kiem sat", "toa an",
+            # HTCDS vic_TraffickingStatusDecisionMakingOrg values other than Police (geo/data/htcds.py)
+            "NGO", "CourtOrProsecution", "NonPoliceGovernmentalOrganization")),
 ))
 
 RECORD_TYPES = Vocabulary("record_type", (
@@ -315,44 +322,45 @@ class ImportKind:
 def _place_columns(required_level: str = "province", with_district: bool = True) -> tuple[ColumnSpec, ...]:
     cols = [
         ColumnSpec("place_era", "Thời kỳ địa danh", "Place era", "era", vocab=ERAS,
-                   aliases=("era", "dia gioi", "place_era", "thoi ky dia gioi"),
+                   aliases=("era", "dia gioi", "place_era", "thoi ky dia gioi", "x_tdn_PlaceEra"),
                    help_vi="truoc2025 (tên trước 1/7/2025) hoặc 2025; để trống thì suy ra từ ngày/kỳ báo cáo",
                    help_en="pre2025 (names before 1 July 2025) or 2025; empty: taken from the date or period"),
         ColumnSpec("province", "Tỉnh/Thành phố", "Province", "place", level="province",
                    required=required_level in ("province", "district", "commune"),
-                   aliases=("tinh", "tinh thanh", "tinh tp", "thanh pho", "province", "province name", "ten tinh"),
+                   aliases=("tinh", "tinh thanh", "tinh tp", "thanh pho", "province", "province name", "ten tinh", "hte_State"),
                    help_vi="Tên tỉnh, có hoặc không dấu, có hoặc không chữ 'Tỉnh'",
                    help_en="Province name, with or without diacritics or the word 'Tỉnh'"),
         ColumnSpec("province_code", "Mã tỉnh", "Province code", "place_code", level="province",
-                   aliases=("ma tinh", "province code", "prov code", "province_code")),
+                   aliases=("ma tinh", "province code", "prov code", "province_code", "x_tdn_ProvinceCode")),
     ]
     if with_district:
         cols += [
             ColumnSpec("district", "Quận/Huyện", "District", "place", level="district",
                        required=required_level in ("district",),
-                       aliases=("huyen", "quan huyen", "quan", "district", "thi xa", "district name", "ten huyen"),
+                       aliases=("huyen", "quan huyen", "quan", "district", "thi xa", "district name", "ten huyen", "hte_City"),
                        help_vi="Chỉ cho địa danh trước 1/7/2025", help_en="Only for places before 1 July 2025"),
             ColumnSpec("district_code", "Mã huyện", "District code", "place_code", level="district",
-                       aliases=("ma huyen", "district code", "district_code")),
+                       aliases=("ma huyen", "district code", "district_code", "x_tdn_DistrictCode")),
         ]
     cols += [
         ColumnSpec("commune", "Xã/Phường", "Commune", "place", level="commune",
                    required=required_level == "commune",
-                   aliases=("xa", "xa phuong", "phuong", "commune", "ward", "xa phuong thi tran", "ten xa"),
+                   aliases=("xa", "xa phuong", "phuong", "commune", "ward", "xa phuong thi tran", "ten xa", "x_tdn_Commune"),
                    help_vi="Tên xã/phường/thị trấn", help_en="Commune, ward or township"),
         ColumnSpec("commune_code", "Mã xã", "Commune code", "place_code", level="commune",
-                   aliases=("ma xa", "commune code", "ward code", "commune_code")),
+                   aliases=("ma xa", "commune code", "ward code", "commune_code", "x_tdn_CommuneCode")),
     ]
     return tuple(cols)
 
 
 _DEMO_COL = ColumnSpec("is_demo", "Dữ liệu minh họa", "Demo data", "bool",
-                       aliases=("du lieu minh hoa", "minh hoa", "demo", "is demo", "is_demo"),
+                       aliases=("du lieu minh hoa", "minh hoa", "demo", "is demo", "is_demo", "x_tdn_DemoData"),
                        help_vi="1 nếu là dữ liệu minh họa (không phải số liệu thật)",
                        help_en="1 if the row is demonstration data (not real figures)")
-_SOURCE_COL = ColumnSpec("source", "Nguồn", "Source", "text", aliases=("nguon", "source", "nguon so lieu"),
+_SOURCE_COL = ColumnSpec("source", "Nguồn", "Source", "text", aliases=("nguon", "source", "nguon so lieu", "x_tdn_Source"),
                          help_vi="Văn bản/báo cáo gốc (số hiệu, ngày)", help_en="Original report (number, date)")
-_NOTE_COL = ColumnSpec("note", "Ghi chú", "Note", "text", aliases=("ghi chu", "note", "notes", "mo ta"), max_len=2000)
+_NOTE_COL = ColumnSpec("note", "Ghi chú", "Note", "text", aliases=("ghi chu", "note", "notes", "mo ta", "cco_CaseComment"),
+                      max_len=2000)
 
 COUNT_COLUMNS = ("n_cases", "victims", "victims_children", "victims_women", "victims_rescued",
                  "victims_supported", "suspects_arrested")
@@ -361,14 +369,15 @@ CASES = ImportKind(
     "cases", "Vụ việc và số liệu tổng hợp", "Cases and aggregate figures",
     (
         ColumnSpec("case_id", "Mã vụ việc", "Case ID", "id",
-                   aliases=("ma vu", "ma vu viec", "so hieu vu viec", "case id", "case", "id", "ma ho so"),
+                   aliases=("ma vu", "ma vu viec", "so hieu vu viec", "case id", "case", "id", "ma ho so",
+                            "cas_CaseNumber", "CaseNumber", "x_tdn_CaseId"),
                    help_vi="Bắt buộc với vụ việc; không trùng", help_en="Required for single cases; unique"),
         ColumnSpec("record_type", "Loại bản ghi", "Record type", "choice", vocab=RECORD_TYPES,
                    aliases=("loai", "loai ban ghi", "record type", "type"),
                    help_vi="vu_viec (mặc định) hoặc tong_hop (số liệu tổng hợp của tỉnh/huyện)",
                    help_en="case (default) or aggregate (a province or district total)"),
         ColumnSpec("date", "Ngày", "Date", "date",
-                   aliases=("ngay", "ngay phat hien", "ngay xay ra", "date", "case date", "ngay bao cao"),
+                   aliases=("ngay", "ngay phat hien", "ngay xay ra", "date", "case date", "ngay bao cao", "hte_Date"),
                    help_vi="dd/mm/yyyy hoặc yyyy-mm-dd", help_en="dd/mm/yyyy or yyyy-mm-dd"),
         ColumnSpec("period", "Kỳ báo cáo", "Reporting period", "period",
                    aliases=("ky", "ky bao cao", "thoi ky bao cao", "period", "reporting period"),
@@ -376,32 +385,37 @@ CASES = ImportKind(
                    help_en="E.g. 2023-06, Q2 2023, H1 2023, 2023"),
         *_place_columns("province"),
         ColumnSpec("form", "Hình thức bóc lột", "Form of exploitation", "choice", vocab=FORMS,
-                   aliases=("hinh thuc", "muc dich", "hinh thuc boc lot", "form", "exploitation", "form of exploitation")),
+                   aliases=("hinh thuc", "muc dich", "hinh thuc boc lot", "form", "exploitation", "form of exploitation",
+                            "vic_TypeOfExploitation", "x_tdn_Form")),
         ColumnSpec("n_cases", "Số vụ", "Cases", "count",
                    aliases=("so vu", "so vu viec", "cases", "number of cases", "n cases"),
                    help_vi="Chỉ cho số liệu tổng hợp; vụ việc đơn lẻ = 1",
                    help_en="Aggregates only; a single case counts 1"),
         ColumnSpec("victims", "Số nạn nhân", "Victims", "count",
-                   aliases=("nan nhan", "so nan nhan", "victims", "number of victims", "tong so nan nhan")),
+                   aliases=("nan nhan", "so nan nhan", "victims", "number of victims", "tong so nan nhan", "x_tdn_Victims")),
         ColumnSpec("victims_children", "Trong đó trẻ em", "Of whom children", "count",
-                   aliases=("tre em", "nan nhan tre em", "so tre em", "children", "child victims", "of whom children")),
+                   aliases=("tre em", "nan nhan tre em", "so tre em", "children", "child victims", "of whom children",
+                            "x_tdn_VictimsChildren")),
         ColumnSpec("victims_women", "Trong đó nữ", "Of whom women and girls", "count",
-                   aliases=("nu", "nan nhan nu", "phu nu", "women", "female victims", "of whom women")),
+                   aliases=("nu", "nan nhan nu", "phu nu", "women", "female victims", "of whom women", "x_tdn_VictimsWomen")),
         ColumnSpec("victims_rescued", "Nạn nhân được giải cứu, tiếp nhận", "Victims rescued or received", "count",
                    aliases=("giai cuu", "tiep nhan", "duoc giai cuu", "rescued", "victims rescued", "rescued or received",
-                            "nan nhan duoc giai cuu", "so nan nhan duoc giai cuu tiep nhan")),
+                            "nan nhan duoc giai cuu", "so nan nhan duoc giai cuu tiep nhan", "x_tdn_VictimsRescued")),
         ColumnSpec("victims_supported", "Nạn nhân được hỗ trợ", "Victims supported", "count",
-                   aliases=("ho tro", "duoc ho tro", "supported", "victims supported", "nan nhan duoc ho tro")),
+                   aliases=("ho tro", "duoc ho tro", "supported", "victims supported", "nan nhan duoc ho tro",
+                            "x_tdn_VictimsSupported")),
         ColumnSpec("suspects_arrested", "Đối tượng bị bắt", "Suspects arrested", "count",
                    aliases=("doi tuong", "so doi tuong", "doi tuong bi bat", "suspects", "suspects arrested",
-                            "arrested", "so doi tuong bi bat giu")),
+                            "arrested", "so doi tuong bi bat giu", "x_tdn_SuspectsArrested")),
         ColumnSpec("destination_country", "Nước đến", "Destination country", "text",
-                   aliases=("nuoc den", "quoc gia den", "noi den", "destination", "destination country")),
-        ColumnSpec("route", "Tuyến", "Route", "text", aliases=("tuyen", "tuyen duong", "route", "route id")),
+                   aliases=("nuoc den", "quoc gia den", "noi den", "destination", "destination country",
+                            "x_tdn_DestinationCountry")),
+        ColumnSpec("route", "Tuyến", "Route", "text", aliases=("tuyen", "tuyen duong", "route", "route id", "x_tdn_Route")),
         ColumnSpec("border_gate", "Cửa khẩu", "Border gate", "text",
-                   aliases=("cua khau", "border gate", "gate", "diem xuat canh")),
+                   aliases=("cua khau", "border gate", "gate", "diem xuat canh", "x_tdn_BorderGate")),
         ColumnSpec("agency", "Cơ quan báo cáo", "Reporting agency", "choice", vocab=AGENCIES,
-                   aliases=("co quan", "don vi bao cao", "co quan bao cao", "agency", "reporting agency")),
+                   aliases=("co quan", "don vi bao cao", "co quan bao cao", "agency", "reporting agency",
+                            "vic_TraffickingStatusDecisionMakingOrg", "x_tdn_Agency")),
         _SOURCE_COL,
         _NOTE_COL,
         _DEMO_COL,
@@ -653,10 +667,23 @@ cases = Table(
     # cell-key method: the row's record key in [0, 1) (HMAC of row_key with the server secret; migration 4).
     # Never shown, exported or logged (geo.stats.cellkey)
     Column("ckey", Float),
+    # one count per victim (migration 5, geo.data.counting): the case ID as compared (geo.data.cells.normalise_id)
+    # and its skeleton for near-duplicates, what the row adds to every total under the counting rule
+    # (k_<count>), why (count_status: counted | duplicate | residual | covered), the counted report of the
+    # same case (dup_of: its row_key) and the agencies that reported the case (sources, on the counted row)
+    Column("id_key", String(100)),
+    Column("id_skel", String(100)),
+    *[Column(f"k_{c}", Integer) for c in ("n_cases", "victims", "victims_children", "victims_women",
+                                           "victims_rescued", "victims_supported", "suspects_arrested")],
+    Column("count_status", String(12)),
+    Column("dup_of", String(400)),
+    Column("sources", String(200)),
     UniqueConstraint("row_key", name="uq_cases_row_key"),
 )
 Index("ix_cases_district_month", cases.c.district_code5, cases.c.p_year, cases.c.p_month)
-Index("ix_cases_case_id", cases.c.case_id)
+# (ix_cases_case_id was dropped by migration 5: case IDs are looked up by their normalised form, id_key)
+Index("ix_cases_id_key", cases.c.id_key)
+Index("ix_cases_id_skel", cases.c.id_skel)
 Index("ix_cases_prov2025_period", cases.c.prov_code_2025, cases.c.period_start)
 Index("ix_cases_period", cases.c.period_start, cases.c.period_end)
 
@@ -699,6 +726,60 @@ case_rollup = Table(
     Column("ck_suspects_arrested", Float),
 )
 Index("ix_case_rollup_district", case_rollup.c.district_code5, case_rollup.c.p_year, case_rollup.c.p_month)
+
+#: What the counting rule found (geo.data.counting): one row per overlap between stored case rows, rebuilt for
+#: a province whenever an import, an undo or a decision changes its rows (migration 5). Rows are named by
+#: ``row_key`` (stable across imports); ``key_b`` is empty for an aggregate's own finding.
+case_overlaps = Table(
+    "case_overlaps", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("prov_code_2025", String(2)),
+    Column("prov_code_pre2025", String(2)),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("key_a", String(400), nullable=False),
+    Column("key_b", String(400)),
+    Column("import_a", Integer),
+    Column("import_b", Integer),
+    Column("detail", Text),  # JSON: the numbers of the finding (never victim counts of a single case)
+    Column("status", String(10), nullable=False),  # open | decided | info
+    Column("decision", String(20)),
+)
+Index("ix_case_overlaps_prov", case_overlaps.c.prov_code_2025, case_overlaps.c.is_demo)
+
+#: Decisions of data officers on overlaps (same case / different cases / accepted), newest wins; only added,
+#: never changed (each is also written to the audit trail).
+overlap_decisions = Table(
+    "overlap_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("key_a", String(400), nullable=False),
+    Column("key_b", String(400)),
+    Column("decision", String(20), nullable=False),  # same | different | accepted
+    Column("username", String(200)),
+    Column("at", DateTime, nullable=False),
+    Column("note", Text),
+    sqlite_autoincrement=True,
+)
+Index("ix_overlap_decisions_keys", overlap_decisions.c.key_a, overlap_decisions.c.key_b)
+
+#: Rows an update-mode import replaced (changed rows the officer confirmed): the stored row as it was, so
+#: undoing that import puts it back (migration 5).
+replaced_rows = Table(
+    "replaced_rows", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("table_name", String(40), nullable=False),
+    Column("old_import_id", Integer, nullable=False),
+    Column("row_key", String(400), nullable=False),
+    Column("data", Text, nullable=False),  # JSON of the stored row
+)
+
+#: Stored count columns and the counted columns of the counting rule (``k_<count>``).
+COUNTED = ("n_cases", "victims", "victims_children", "victims_women", "victims_rescued", "victims_supported",
+           "suspects_arrested")
+K_COLUMNS = tuple(f"k_{c}" for c in COUNTED)
+V5_TABLES = (case_overlaps, overlap_decisions, replaced_rows)
 
 ROLLUP_KEYS = ("import_id", "is_demo", "record_type", "place_era", "prov_code_2025", "prov_code_pre2025",
                "district_code5", "p_year", "p_half", "p_quarter", "p_month")

@@ -184,7 +184,7 @@ def _m002_case_rollup(conn) -> None:
     S.case_rollup.create(conn, checkfirst=True)
     for index in S.case_rollup.indexes:
         index.create(conn, checkfirst=True)
-    conn.execute(rollup_insert(keys=False))  # the cell keys come with migration 4
+    conn.execute(rollup_insert(keys=False, counted=False))  # the cell keys come with migration 4
 
 
 def _m003_accounts(conn) -> None:
@@ -235,6 +235,50 @@ def _m004_cell_keys(conn) -> None:
     S.case_rollup.create(conn)
     for index in S.case_rollup.indexes:
         index.create(conn, checkfirst=True)
+    conn.execute(rollup_insert(counted=False))  # the counted columns come with migration 5
+
+
+def _m005_one_count_per_victim(conn) -> None:
+    """Version 5: one count per victim (geo.data.counting). Case rows get the normalised case ID and its
+    skeleton, what they add to every total under the counting rule (``k_<count>``), their status, the
+    counted report of the same case and the reporting agencies; new tables for the overlaps found, the
+    officers' decisions and the rows an update-mode import replaced. Every stored row is counted again and
+    ``case_rollup`` is rebuilt from the counted values."""
+    from sqlalchemy import bindparam, text, update
+
+    from geo.data import counting
+    from geo.data.cells import id_skeleton, normalise_id
+
+    existing = {c["name"] for c in inspect(conn).get_columns(S.cases.name)}
+    for column in S.cases.columns:
+        if column.name not in existing:
+            ddl = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {S.cases.name} ADD COLUMN {column.name} {ddl}"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_cases_case_id"))  # case IDs are compared by id_key now
+    for index in S.cases.indexes:
+        index.create(conn, checkfirst=True)
+    for table in S.V5_TABLES:
+        table.create(conn, checkfirst=True)
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+    rows = conn.execute(select(S.cases.c.id, S.cases.c.case_id, *[S.cases.c[c] for c in S.COUNTED],
+                               S.cases.c.record_type, S.cases.c.agency)).all()
+    if rows:
+        stmt = update(S.cases).where(S.cases.c.id == bindparam("b_id")).values(
+            id_key=bindparam("b_key"), id_skel=bindparam("b_skel"), count_status="counted",
+            sources=bindparam("b_agency"), **{k: bindparam("b_" + k) for k in S.K_COLUMNS})
+        params = []
+        for r in rows:
+            m = r._mapping
+            p = {"b_id": m["id"], "b_key": normalise_id(m["case_id"]), "b_skel": id_skeleton(m["case_id"]),
+                 "b_agency": m["agency"]}
+            for k, c in zip(S.K_COLUMNS, S.COUNTED):
+                p["b_" + k] = 1 if c == "n_cases" and m["record_type"] == "case" else m[c]
+            params.append(p)
+        for i in range(0, len(params), 5000):
+            conn.execute(stmt, params[i:i + 5000])
+    counting.recount_all(conn)
+    conn.execute(S.case_rollup.delete())
     conn.execute(rollup_insert())
 
 
@@ -245,26 +289,40 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "case_rollup summary table for fast district/province aggregation", _m002_case_rollup),
     (3, "accounts, sessions, audit trail and server settings", _m003_accounts),
     (4, "cell keys: record key of every case row, cell-key sums in case_rollup", _m004_cell_keys),
+    (5, "one count per victim: counted values, normalised case IDs, overlaps, decisions, replaced rows",
+     _m005_one_count_per_victim),
 ]
 
 
-def rollup_insert(import_ids: Iterable[int] | None = None, keys: bool = True):
-    """INSERT ... SELECT that summarises the cases of ``import_ids`` (all imports when None), with the
-    cell-key sums ``ck_<column>`` = SUM(column * ckey) (``keys=False``: without them, for a database
-    older than migration 4)."""
+def rollup_insert(import_ids: Iterable[int] | None = None, keys: bool = True, counted: bool = True):
+    """INSERT ... SELECT that summarises the cases of ``import_ids`` (all imports when None): the counted
+    values of the counting rule (``k_<column>``, :mod:`geo.data.counting`) with the cell-key sums
+    ``ck_<column>`` = SUM(counted value * ckey). ``keys=False``/``counted=False``: without the cell keys /
+    with the rows' own figures, for a database older than migration 4 / 5."""
     c = S.cases.c
     own = c.p_month.is_(None)
     group = [c[k] for k in S.ROLLUP_KEYS]
     own_start = case((own, c.period_start), else_=None)
     own_end = case((own, c.period_end), else_=None)
-    key_sums = [func.sum(c[k] * c.ckey) for k in S.ROLLUP_SUMS] if keys else []
+    value = (lambda k: c["k_" + k]) if counted else (lambda k: c[k])
+    key_sums = [func.sum(value(k) * c.ckey) for k in S.ROLLUP_SUMS] if keys else []
     sel = select(*group, own_start, own_end, func.min(c.period_start), func.max(c.period_end), func.count(),
-                 *[func.sum(c[k]) for k in S.ROLLUP_SUMS], *key_sums).group_by(*group, own_start, own_end)
+                 *[func.sum(value(k)) for k in S.ROLLUP_SUMS], *key_sums).group_by(*group, own_start, own_end)
     if import_ids is not None:
         sel = sel.where(c.import_id.in_(list(import_ids)))
     cols = [*S.ROLLUP_KEYS, "own_start", "own_end", "g_start", "g_end", "n_rows", *S.ROLLUP_SUMS,
             *([f"ck_{k}" for k in S.ROLLUP_SUMS] if keys else [])]
     return S.case_rollup.insert().from_select(cols, sel)
+
+
+def rebuild_rollup(conn, import_ids: Iterable[int]) -> None:
+    """Rebuild the ``case_rollup`` rows of ``import_ids`` from their case rows (after their counted values
+    changed), inside the caller's transaction."""
+    ids = sorted({int(i) for i in import_ids if i is not None})
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        conn.execute(S.case_rollup.delete().where(S.case_rollup.c.import_id.in_(chunk)))
+        conn.execute(rollup_insert(chunk))
 
 
 def schema_version(engine: Engine | None = None) -> int:
@@ -438,14 +496,22 @@ def _frame(engine: Engine, stmt, date_cols: Iterable[str] = ()) -> pd.DataFrame:
 # Case queries
 # --------------------------------------------------------------------------------------------------
 def cases_frame(filters: CaseFilter | dict | None = None, engine: Engine | None = None,
-                keys: bool = False) -> pd.DataFrame:
+                keys: bool = False, counted: bool = False) -> pd.DataFrame:
     """Stored case and aggregate rows matching ``filters``, one row each, with ``is_demo``. The record
-    key ``ckey`` only with ``keys=True`` (for the view builders' cell keys; never shown)."""
+    key ``ckey`` only with ``keys=True`` (for the view builders' cell keys; never shown).
+
+    The count columns hold each row's figures as reported; ``k_<count>`` what the row adds to every total
+    under the counting rule (:mod:`geo.data.counting`), ``count_status`` why. ``counted=True``: the count
+    columns hold the counted values instead (what a view that sums rows must use)."""
     engine = _engine(engine)
     f = CaseFilter.of(filters)
     columns = [c for c in S.cases.columns if keys or c.name != "ckey"]
     stmt = select(*columns).where(and_(true(), *_case_conditions(f))).order_by(S.cases.c.period_start, S.cases.c.id)
-    return _frame(engine, stmt, ("date", "period_start", "period_end"))
+    df = _frame(engine, stmt, ("date", "period_start", "period_end"))
+    if counted:
+        for col in S.COUNTED:
+            df[col] = df["k_" + col]
+    return df
 
 
 GROUPINGS: dict[str, tuple[str, ...]] = {
@@ -476,8 +542,13 @@ def aggregate_cases(by: str = "district", grain: str = "month", filters: CaseFil
 
     Returns one row per group with the bucket ``period`` (``2023-05``, ``2023-Q2``, ``2023-H1``,
     ``2023`` or the row's own period when it does not fit in one bucket: ``exact_grain`` false),
-    ``period_start``/``period_end``, ``n_rows``, ``cases`` (sum of ``n_cases``), the victim and suspect
-    sums, ``demo_rows``, ``is_demo`` (any demo row) and ``all_demo``.
+    ``period_start``/``period_end``, ``n_rows`` (stored rows, every report), ``cases`` (sum of ``n_cases``),
+    the victim and suspect sums, ``demo_rows``, ``is_demo`` (any demo row) and ``all_demo``.
+
+    The sums count **by the counting rule** (:mod:`geo.data.counting`, ``data/SCHEMA.md``): each row adds its
+    counted values ``k_<count>`` — a case reported again (by another agency, or under a variant of its ID)
+    adds nothing, an aggregate adds only what the case rows and smaller aggregates of its agency inside it
+    do not already count.
 
     The summary table ``case_rollup`` answers the query when it can (no commune grouping, no form or
     agency filter or grouping, dates on month boundaries); otherwise the case rows are read. Both give
@@ -511,9 +582,11 @@ def aggregate_cases(by: str = "district", grain: str = "month", filters: CaseFil
             time_keys.append(part_col.label("b_part"))
         time_keys += [case((own, own_start_col), else_=None).label("own_start"),
                       case((own, own_end_col), else_=None).label("own_end")]
-    sums = [func.sum(c[col]).label("cases" if col == "n_cases" else col) for col in SUM_COLUMNS]
+    # the counted values of the counting rule (geo.data.counting): the summary holds them already
+    sums = [func.sum(c[col] if rollup else c["k_" + col]).label("cases" if col == "n_cases" else col)
+            for col in SUM_COLUMNS]
     # cell-key sums next to every sum (geo.stats.cellkey): exact, so both sources give the same values
-    sums += [func.sum(c[f"ck_{col}"] if rollup else c[col] * c.ckey).label("ck_" + ("cases" if col == "n_cases" else col))
+    sums += [func.sum(c[f"ck_{col}"] if rollup else c["k_" + col] * c.ckey).label("ck_" + ("cases" if col == "n_cases" else col))
              for col in SUM_COLUMNS]
     if rollup:
         n_rows = func.sum(c.n_rows)
@@ -766,8 +839,11 @@ def data_version(engine: Engine | None = None) -> str:
     with engine.connect() as conn:
         row = conn.execute(select(func.count(), func.max(t.c.id), func.max(t.c.imported_at),
                                   func.max(t.c.undone_at), func.count(t.c.undone_at))).one()
+        # an officer's decision on an overlap changes what is counted (geo.data.counting)
+        decided = conn.execute(select(func.max(S.overlap_decisions.c.id))).scalar()
     n, last_id, last_at, last_undo, n_undone = row
-    return f"{n}.{last_id or 0}.{n_undone}.{last_at or ''}.{last_undo or ''}".replace(" ", "T")
+    text = f"{n}.{last_id or 0}.{n_undone}.{last_at or ''}.{last_undo or ''}".replace(" ", "T")
+    return text + (f".d{decided}" if decided else "")
 
 
 def setting(name: str, default_factory=None, engine: Engine | None = None) -> str | None:

@@ -113,7 +113,7 @@ def _unit_rows(req: ViewSpec, engine) -> pd.DataFrame:
             df[c] = pd.to_numeric(agg[c], errors="coerce").fillna(0)
         df["demo_rows"], df["n_rows"] = agg["demo_rows"], agg["n_rows"]
     else:
-        rows = store.cases_frame(f, engine=engine, keys=True)
+        rows = store.cases_frame(f, engine=engine, keys=True, counted=True)  # the counting rule's values
         if rows.empty:
             return pd.DataFrame(columns=cols)
         df = pd.DataFrame({"unit": rows["commune_code_2025"], "prov": rows["prov_code_2025"]})
@@ -383,6 +383,9 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
                           sup.HIDDEN: sup.NOTES["hidden"][index]}
         else:
             notes += suppressed.notes(lang)
+    if has_rows:  # which counting rule the figures follow (geo.data.counting)
+        from geo.i18n.data import COUNTING_RULE
+        notes.append(COUNTING_RULE["short"][1 if lang == "en" else 0])
     if mapped:
         notes.append(_tx("no_data_rule", lang))
     if kind == "border" and has_rows:
