@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from datetime import date
+
 import pytest
 
 from geo import config
@@ -84,7 +86,8 @@ def test_demo_is_denser_in_focus_provinces_and_spans_the_country(demo_engine):
         assert per_province[code] > median, code
     assert df["prov_code_2025"].nunique() >= 30
     years = pd.to_datetime(df["period_start"]).dt.year
-    assert set(years) == {2021, 2022, 2023, 2024, 2025}
+    through = demo.through_month()
+    assert set(years) == set(range(2021, through.year + 1))
     # after 1 July 2025 the places are 2025 units; before, pre-2025 units
     post = df[df["period_start"] >= pd.Timestamp(S.ERA_CHANGE)]
     assert len(post) and (post["place_era"] == "2025").all()
@@ -116,7 +119,7 @@ def test_main_demo_is_idempotent_and_keeps_user_rows(demo_engine, reg, snapshot)
     cases = store.cases_frame(engine=demo_engine)
     assert list(cases.loc[~cases["is_demo"], "case_id"]) == ["U-1"]
     log = importer.list_imports(engine=demo_engine)
-    assert (log["origin"] == "demo").sum() == len(demo.FILES)
+    assert (log["origin"] == "demo").sum() == len(demo.demo_files())
     assert demo.main_demo(["--remove"]) == 0
     left = store.data_status(demo_engine)["tables"]
     assert left["cases"] == {"rows": 1, "demo_rows": 0, "real_rows": 1} and left["key_areas"]["rows"] == 0
@@ -151,3 +154,47 @@ def test_no_demo_case_where_no_civilian_population_lives(demo_engine):
     df = store.cases_frame(engine=demo_engine)
     assert not df["district_code5"].isin(unpeopled).any()
     assert _rate(3, 195) is None and _rate(3, 100_000) == 3.0
+
+
+def test_demo_reaches_the_current_month_and_earlier_months_never_change(demo_engine, reg):
+    """Every month from January 2021 up to the current one has demo cases (no default view is empty), and
+    generating one more month leaves the rows of the earlier months as they were."""
+    df = store.cases_frame(engine=demo_engine)
+    single = df[df["record_type"] == "case"]
+    months = set(pd.to_datetime(single["period_start"]).dt.to_period("M").astype(str))
+    through = demo.through_month()
+    for p in pd.period_range("2021-01", f"{through.year}-{through.month:02d}", freq="M"):
+        if str(p) == f"{through.year}-{through.month:02d}" and date.today().day < 5:
+            continue  # the first days of a month may not have drawn a case yet
+        assert str(p) in months, f"no demo case in {p}"
+    late = single[pd.to_datetime(single["period_start"]) >= pd.Timestamp(demo.FIRST_RECENT)]
+    assert len(late) and (late["place_era"] == "2025").all() and late["is_demo"].all()
+    assert pd.to_datetime(late["period_start"]).max().date() <= date.today()
+    shorter = demo.generate_recent(date(2026, 3, 1), reg=reg, today=date(2026, 11, 30))
+    longer = demo.generate_recent(date(2026, 6, 1), reg=reg, today=date(2026, 11, 30))
+    head = longer["cases"][longer["cases"]["case_id"] < "DEMO-202604"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(shorter["cases"], head)
+    assert set(longer["key_areas"]["year"]) == {2026} and (longer["key_areas"]["place_era"] == "2025").all()
+    # the key-area list and the targets of the current year exist (the Prevention page's default year)
+    ka = store.key_areas_frame(engine=demo_engine)
+    assert through.year in set(ka["year"].astype(int))
+    tg = store.targets_frame(engine=demo_engine)
+    assert through.year in set(tg["year"].astype(int))
+
+
+def test_recent_demo_files_are_labelled_and_git_ignored():
+    for _, path in demo.demo_files():
+        text = path.read_text(encoding="utf-8-sig")
+        assert text.splitlines()[0].startswith("# " + S.DEMO_LABEL), path
+    ignored = (config.PROJECT_ROOT / ".gitignore").read_text()
+    assert "data/demo/recent/" in ignored
+
+
+def test_if_stale_loads_only_when_a_new_month_began(demo_engine, monkeypatch):
+    assert not demo.demo_is_stale(engine=demo_engine)  # just loaded: up to date
+    monkeypatch.setenv("TDN_DEMO_THROUGH", "2027-02")  # a later month has begun
+    assert demo.demo_is_stale(engine=demo_engine)
+    monkeypatch.delenv("TDN_DEMO_THROUGH")
+    demo.write_recent(demo.generate_recent(), FOLDER)  # leave the files of today behind
+    demo.remove_demo(engine=demo_engine)
+    assert not demo.demo_is_stale(engine=demo_engine)  # removed by the office: stays removed

@@ -4,7 +4,7 @@
 the importer (generating them first when they are missing); ``--regenerate`` rebuilds the files from the
 generator. Re-running replaces the previous demo rows and never touches rows a user imported.
 
-What the generator makes (2021–2025, the whole country, denser in Nghệ An, Lào Cai/Yên Bái,
+What the generator makes (2021 up to the current month, the whole country, denser in Nghệ An, Lào Cai/Yên Bái,
 Hải Phòng/Hải Dương and in border districts):
 
 - ``demo_cases.csv``: single cases placed in districts and communes (pre-2025 units until 30 June 2025,
@@ -16,7 +16,13 @@ Hải Phòng/Hải Dương and in border districts):
 
 Where a published total exists (:func:`geo.data.facts.published_totals`: Nghệ An H1 2023, Yên Bái H1 2024,
 Vietnam H1 2023 and H1 2024), the demo rows of that province (or the whole country) and period add up
-exactly to it. Everything else is random. Every row says ``Dữ liệu minh họa = 1`` and every file starts
+exactly to it. Everything else is random.
+
+The files of 2021–2025 are committed (``data/demo/*.csv``, fixed). The months from January 2026 up to the
+current month (``TDN_DEMO_THROUGH=YYYY-MM`` pins another month) are generated at each load into the
+git-ignored ``data/demo/recent/``: cases in 2025 units, each month from its own seed (a month's rows never
+change when later months are added), and the key-area lists and targets of those years (each province keeps
+its 2025 list, in the communes it was merged into). So no view from 2021 to today is empty. Every row says ``Dữ liệu minh họa = 1`` and every file starts
 with the line ``# DỮ LIỆU MINH HỌA / DEMO DATA``. Published figures are never written into these files:
 they stay in the facts folder with their source.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,7 +40,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, or_, select
 
-from geo import config
+from geo import config, periods
 
 from geo.data import facts
 from geo.data import schema as S
@@ -47,6 +54,14 @@ FILES = {
     "targets": "demo_targets.csv",
 }
 YEARS = range(2021, 2026)
+#: The committed files end on 31 December 2025; from this month on, demo months are generated at load.
+FIRST_RECENT = date(2026, 1, 1)
+RECENT_FILES = {
+    "cases": "demo_cases_recent.csv",
+    "key_areas": "demo_key_areas_recent.csv",
+    "targets": "demo_targets_recent.csv",
+}
+RECENT_SUBDIR = "recent"
 
 #: Relative weight of each pre-2025 province when placing demo cases.
 FOCUS_WEIGHTS = {"40": 10.0, "10": 7.0, "15": 5.0, "31": 5.0, "30": 4.0}
@@ -558,6 +573,138 @@ def _targets_frame(rng, geo: _Geo) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------------
+# Months after the committed files: January 2026 up to the current month
+# --------------------------------------------------------------------------------------------------
+def through_month(today: date | None = None) -> date:
+    """First day of the last demo month: ``TDN_DEMO_THROUGH`` (``YYYY-MM``) or the current month."""
+    text = os.environ.get("TDN_DEMO_THROUGH", "").strip()
+    if text:
+        y, m = text.split("-")[:2]
+        return date(int(y), int(m), 1)
+    today = today or date.today()
+    return date(today.year, today.month, 1)
+
+
+def recent_months(through: date) -> list[tuple[int, int]]:
+    """(year, month) from :data:`FIRST_RECENT` to ``through`` inclusive (empty before 2026)."""
+    out = []
+    y, m = FIRST_RECENT.year, FIRST_RECENT.month
+    while (y, m) <= (through.year, through.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _recent_cases(seed: int, geo: _Geo, through: date, today: date) -> pd.DataFrame:
+    codes = sorted(geo.provinces)
+    weights = np.array([geo.province_weight(c) for c in codes])
+    frames = []
+    for year, month in recent_months(through):
+        rng = np.random.default_rng([seed, year, month])  # one stream per month: earlier months never change
+        start, end = periods.bucket_bounds(year, "month", month)
+        if start > today:
+            continue
+        end = min(end, today)
+        n = int(rng.integers(7, 12))  # about the pace of the committed years (48–68 cases a half-year)
+        drawn = rng.choice(len(codes), size=n, p=weights / weights.sum())
+        month_cases = []
+        for i in drawn:
+            prov, dist, com = _place(rng, geo, codes[int(i)])
+            c = _Case((year, 1 if month <= 6 else 2), prov, dist, com, _random_day(rng, start, end))
+            _fill_case(rng, c, geo)
+            month_cases.append(c)
+        month_cases.sort(key=lambda c: (c.day, c.prov.code))
+        df = _cases_frame(month_cases, geo)
+        df["case_id"] = [f"DEMO-{year}{month:02d}-{k:03d}" for k in range(1, len(df) + 1)]
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _recent_key_areas(geo: _Geo, years: list[int], fixed: pd.DataFrame) -> pd.DataFrame:
+    """Each province keeps its last committed list (2025), in the 2025 communes the communes were merged into."""
+    reg = geo.reg
+    last = fixed[fixed["year"].astype(int) == YEARS[-1]]
+    rows = []
+    for year in years:
+        seen = set()
+        for _, r in last.iterrows():
+            succ = reg.communes_2025_of(str(r["commune_code"]).zfill(5))
+            if not succ:
+                continue
+            com = succ[0]
+            prov = reg.province_2025_of(geo.provinces[str(r["province_code"]).zfill(2)])
+            if (prov.code, com.code) in seen:
+                continue
+            seen.add((prov.code, com.code))
+            rows.append({"year": year, "place_era": "2025", "province": prov.full_name_vi,
+                         "province_code": prov.code, "district": "", "commune": com.full_name_vi,
+                         "commune_code": com.code, "basis": f"Kế hoạch minh họa {year} (DEMO)", "is_demo": 1})
+    return pd.DataFrame(rows)
+
+
+def _recent_targets(geo: _Geo, years: list[int]) -> pd.DataFrame:
+    published = facts.published_targets()
+    have = {(str(r["province_code"]), int(r["year"])) for _, r in published.iterrows()
+            if r["indicator"] == "key_area_model_coverage"}
+    label = S.INDICATORS.get("key_area_model_coverage").vi
+    provinces = sorted({geo.reg.province_2025_of(geo.provinces[p]).code: geo.reg.province_2025_of(geo.provinces[p])
+                        for p in KEY_AREA_PROVINCES}.items())
+    rows = []
+    for year in years:
+        for code, unit in provinces:
+            if (code, year) in have:
+                continue
+            value = min(70, 25 + 5 * (year - YEARS[0]))
+            rows.append({"target_id": f"DEMO-CT-2025-{code}-{year}", "year": year, "province": unit.full_name_vi,
+                         "province_code": code, "indicator": label, "comparator": "Ít nhất (≥)", "value": value,
+                         "unit": "%", "source": f"{S.DEMO_LABEL} (không phải chỉ tiêu thật)", "is_demo": 1})
+    return pd.DataFrame(rows)
+
+
+def generate_recent(through: date | None = None, seed: int = SEED, reg=None, folder: Path = DEMO_DIR,
+                    today: date | None = None) -> dict[str, pd.DataFrame]:
+    """The demo tables of the months after the committed files, up to ``through`` (empty dict before 2026).
+
+    Reproducible: the rows of a month depend only on the seed and the month (and, for the current month,
+    on the days already gone).
+    """
+    through = through or through_month(today)
+    today = today or date.today()
+    if through < FIRST_RECENT:
+        return {}
+    if reg is None:
+        from geo.admin.registry import load_registry
+
+        reg = load_registry()
+    geo = _Geo(reg)
+    years = sorted({y for y, _ in recent_months(through)})
+    fixed_ka = pd.read_csv(Path(folder) / FILES["key_areas"], comment="#", dtype=str, encoding="utf-8-sig")
+    fixed_ka = fixed_ka.rename(columns={c.vi: c.key for c in S.IMPORT_KINDS["key_areas"].columns})
+    return {
+        "cases": _recent_cases(seed, geo, through, min(today, periods.bucket_bounds(through.year, "month", through.month)[1])),
+        "key_areas": _recent_key_areas(geo, years, fixed_ka),
+        "targets": _recent_targets(geo, years),
+    }
+
+
+def write_recent(frames: dict[str, pd.DataFrame], folder: Path = DEMO_DIR, seed: int = SEED) -> list[Path]:
+    """Write the recent months' files into ``folder/recent`` (atomically: several loads may run at once)."""
+    out = Path(folder) / RECENT_SUBDIR
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, name in RECENT_FILES.items():
+        path = out / name
+        if kind not in frames or frames[kind].empty:
+            path.unlink(missing_ok=True)
+            continue
+        tmp = out / f".{name}.{os.getpid()}.tmp"
+        tmp.write_bytes(to_csv_bytes(kind, frames[kind], seed))
+        os.replace(tmp, path)
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------------------------------
 # Generate, write, load
 # --------------------------------------------------------------------------------------------------
 def generate(seed: int = SEED, reg=None) -> dict[str, pd.DataFrame]:
@@ -622,17 +769,31 @@ def remove_demo(engine: Engine | None = None, conn=None, checksums: set[str] = f
         return run(c)
 
 
-def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None) -> dict[str, int]:
+def demo_files(folder: Path = DEMO_DIR, through: date | None = None) -> list[tuple[str, Path]]:
+    """(kind, path) of every demo file a load reads: the committed ones, then the recent months' ones."""
+    folder = Path(folder)
+    out = [(kind, folder / name) for kind, name in FILES.items()]
+    if (through or through_month()) >= FIRST_RECENT:
+        out += [(kind, folder / RECENT_SUBDIR / name) for kind, name in RECENT_FILES.items()
+                if (folder / RECENT_SUBDIR / name).exists()]
+    return out
+
+
+def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None, through: date | None = None,
+              seed: int = SEED) -> dict[str, int]:
     """Replace the demo rows in the store with the files of ``folder``, in one transaction.
 
-    Every file is validated first; if any has an error nothing changes and :class:`DemoError` is raised.
-    Returns the number of rows loaded per table.
+    The recent months' files (January 2026 up to ``through``, by default the current month) are generated
+    first into ``folder/recent``. Every file is validated first; if any has an error nothing changes and
+    :class:`DemoError` is raised. Returns the number of rows loaded per table (both files of a kind summed).
     """
     from geo.data import importer
     engine = engine or store.get_engine()
+    through = through or through_month()
+    if through >= FIRST_RECENT:
+        write_recent(generate_recent(through, seed=seed, reg=reg, folder=folder), folder, seed)
     reports = []
-    for kind, name in FILES.items():
-        path = Path(folder) / name
+    for kind, path in demo_files(folder, through):
         report = importer.validate_file(path, kind=kind, engine=engine, reg=reg, demo=True, check_store=False)
         if report.errors:
             raise DemoError(report.to_text("en", max_lines=20))
@@ -646,12 +807,31 @@ def load_demo(engine: Engine | None = None, folder: Path = DEMO_DIR, reg=None) -
                 written = importer.write_file(conn, path, kind, user="geo demo", origin="demo", demo=True, reg=reg)
             except ValueError as exc:
                 raise DemoError(str(exc)) from None
-            counts[kind] = written.n_written
+            counts[kind] = counts.get(kind, 0) + written.n_written
     return counts
 
 
+def demo_is_stale(engine: Engine | None = None, folder: Path = DEMO_DIR, seed: int = SEED) -> bool:
+    """True when the store holds demo imports but not those of today's demo files (e.g. a new month began).
+
+    A store whose demo data was removed is left without it.
+    """
+    from geo.data import importer
+    engine = engine or store.get_engine()
+    i = S.imports.c
+    with engine.connect() as c:
+        loaded = {r[0] for r in c.execute(select(i.checksum).where(i.origin == "demo", i.undone_at.is_(None))).all()}
+    if not loaded:
+        return False
+    through = through_month()
+    if through >= FIRST_RECENT:
+        write_recent(generate_recent(through, seed=seed, folder=folder), folder, seed)
+    wanted = {importer._checksum(path.read_bytes()) for _, path in demo_files(folder, through)}
+    return not wanted <= loaded
+
+
 def main_demo(argv: list[str] | None = None) -> int:
-    """``python -m geo demo [--regenerate] [--seed N] [--remove] [--no-load]``."""
+    """``python -m geo demo [--regenerate] [--seed N] [--remove] [--no-load] [--if-stale]``."""
     parser = argparse.ArgumentParser(prog="python -m geo demo",
                                      description=f"{S.DEMO_LABEL}: load (or rebuild) the demonstration data.")
     parser.add_argument("--regenerate", action="store_true", help="rebuild data/demo/*.csv from the generator first")
@@ -659,6 +839,8 @@ def main_demo(argv: list[str] | None = None) -> int:
     parser.add_argument("--remove", action="store_true", help="remove all demo rows from the store and stop")
     parser.add_argument("--no-load", action="store_true", help="only write the files")
     parser.add_argument("--folder", default=str(DEMO_DIR))
+    parser.add_argument("--if-stale", action="store_true",
+                        help="only when the store holds demo data older than the current month (run at start)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -675,8 +857,11 @@ def main_demo(argv: list[str] | None = None) -> int:
         print(f"{S.DEMO_LABEL}: files written to {folder} (seed {args.seed}).")
     if args.no_load:
         return 0
+    if args.if_stale and not demo_is_stale(folder=folder, seed=args.seed):
+        print(f"{S.DEMO_LABEL}: up to date (or removed from the store); nothing loaded.")
+        return 0
     try:
-        counts = load_demo(folder=folder)
+        counts = load_demo(folder=folder, seed=args.seed)
     except DemoError as exc:
         print(f"{S.DEMO_LABEL}: the demo files did not validate; the store was not changed.\n{exc}")
         return 1
