@@ -91,7 +91,10 @@ def client_address() -> str:
         forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
         if forwarded:
             return forwarded[:100]
-    return (getattr(st.context, "ip_address", None) or st.session_state.get("_tdn_session_address") or "")[:100]
+    ip = getattr(st.context, "ip_address", None)
+    if not isinstance(ip, str):  # e.g. no browser behind the run (AppTest)
+        ip = None
+    return (ip or st.session_state.get("_tdn_session_address") or "")[:100]
 
 
 def user():

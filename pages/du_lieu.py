@@ -12,6 +12,7 @@ from geo.admin import attribution
 from geo.data import counting, facts, htcds, importer, store
 from geo.data import schema as S
 from geo.i18n import t
+from geo.i18n import data_tables as D
 from geo.i18n.data import COUNTING_RULE, DECISION_LABELS, STATUS_LABELS, overlap_kind_label, overlap_text, td
 
 ERRORS_SHOWN = importer.MAX_LISTED  # every listed message (the first 1,000); the rest are counted
@@ -98,10 +99,9 @@ with tab_import:
                     st.dataframe(report.errors_frame(lg, include_warnings=True)[["row", "column", "value", "reason"]]
                                  .tail(len(report.warnings)), hide_index=True, width="stretch")
             preview = report.records_frame()
-            if not preview.empty:
-                shown = [c for c in preview.columns if not c.startswith("k_") and c not in
-                         ("id_key", "id_skel", "count_status", "dup_of", "sources", "row_key")]
-                st.dataframe(preview[shown].head(50), hide_index=True, width="stretch")
+            if not preview.empty:  # the first rows as they would be stored, under the template's column names
+                st.caption(td("preview_title", lg, n=f"{min(len(preview), 50):,}"))
+                st.dataframe(D.preview_display(preview, report.kind, lg), hide_index=True, width="stretch")
             if mode == "update" and report.n_changed and changed == "ask":
                 st.info(td("changed_pick", lg))
             elif st.button(t("data_do_import", lg), type="primary", key="data_do_import"):
@@ -187,7 +187,14 @@ with tab_templates:
                                 file_name=importer.template_filename(key, lg, "xlsx"),
                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key=f"tpl_xlsx_{key}")
-    st.markdown(t("data_schema_doc", lg))
+    st.subheader(td("reference_title", lg))  # the column reference, here: users cannot open data/SCHEMA.md
+    st.caption(td("reference_help", lg))
+    for key, spec in S.IMPORT_KINDS.items():
+        with st.expander(spec.en if lg == "en" else spec.vi):
+            description = spec.description_en if lg == "en" else spec.description_vi
+            if description:
+                st.caption(esc(description))
+            st.dataframe(D.column_reference(key, lg), hide_index=True, width="stretch")
     if may_import:  # case rows leave the store only for those who import them, within their scope
         st.subheader(td("htcds_title", lg))
         st.caption(td("htcds_help", lg))
@@ -199,23 +206,37 @@ with tab_templates:
                            args=(f"HTCDS export: {len(frame)} case rows", me.username, ui.client_address()))
 
 with tab_history:
+    done = st.session_state.pop("_undo_result", None)
+    if done is not None:
+        (st.success if done[0] else st.error)(esc(done[1]))
     history = importer.list_imports().sort_values("id", ascending=False)  # newest first
     if history.empty:
         st.info(t("data_no_imports", lg))
     else:
-        columns = ["id", "imported_at", "kind", "file_name", "n_rows", "rows_now", "user", "origin", "status",
-                   "undone_at", "undone_by", "is_demo"]
-        shown = history[[c for c in columns if c in history.columns]].copy()
-        shown.columns = [t(f"hist_{c}", lg) for c in shown.columns]
-        st.dataframe(shown, hide_index=True, width="stretch")  # who imported and who undid, by name
-        active = history[history["status"] == "active"]
+        st.dataframe(D.history_display(history, lg), hide_index=True, width="stretch")  # who imported and who undid
+        active = history[history["status"] == "active"].set_index("id")
         if not active.empty and may_import:
-            choice = st.selectbox(t("data_undo_which", lg), active["id"].tolist(),
-                                  key=f"data_undo_id_{active['id'].max()}",  # newest import preselected
-                                  format_func=lambda i: f"#{i} — {active.set_index('id').loc[i, 'file_name']}")
+            choice = st.selectbox(t("data_undo_which", lg), active.index.tolist(),
+                                  key=f"data_undo_id_{active.index.max()}",  # newest import preselected
+                                  format_func=lambda n: f"#{n} — {active.loc[n, 'file_name']}")
+            pending = st.session_state.get("_undo_pending")
             if st.button(t("data_undo", lg), key="data_undo"):
-                result = importer.undo_import(int(choice), user=me.username, scope=scope, address=ui.client_address())
-                (st.success if result.ok else st.error)(esc(result.message(lg)))
+                pending = st.session_state["_undo_pending"] = int(choice)  # asks first; nothing is removed yet
+            if pending is not None and pending in active.index and pending == int(choice):
+                row = active.loc[pending]
+                st.warning(esc(td("undo_confirm", lg, n=f"#{pending}", file=str(row["file_name"]),
+                                  kind=D.kind_label(row["kind"], lg), rows=D.cell(int(row["rows_now"]), lg),
+                                  who=str(row["user"] or ""), when=D.cell(pd.Timestamp(row["imported_at"]).to_pydatetime(), lg)))
+                           + (" " + td("undo_confirm_demo", lg) if bool(row["is_demo"]) else ""))
+                yes, no, _ = st.columns([1, 1, 3])
+                if yes.button(td("undo_yes", lg), type="primary", key="data_undo_yes"):
+                    st.session_state.pop("_undo_pending", None)
+                    result = importer.undo_import(pending, user=me.username, scope=scope, address=ui.client_address())
+                    st.session_state["_undo_result"] = (result.ok, result.message(lg))
+                    st.rerun()  # the history above shows the undo at once
+                if no.button(td("undo_no", lg), key="data_undo_no"):
+                    st.session_state.pop("_undo_pending", None)
+                    st.rerun()
 
 with tab_sources:
     st.subheader(t("sources_boundaries", lg))
@@ -224,9 +245,7 @@ with tab_sources:
         st.markdown(f"- {credit.text(lg)} — {credit.licence}" + (f" — *{caveat}*" if caveat else ""))
     st.subheader(t("sources_facts", lg))
     st.caption(facts.CAVEATS["figures"][1 if lg == "en" else 0])
-    figures = facts.figures()
-    columns = [c for c in ("figure_id", "geography", "period_label", "metric", "value", "unit", "reporting_body",
-                           "reliability", "source") if c in figures]
-    st.dataframe(figures[columns], hide_index=True, width="stretch")
-    src = facts.sources()
-    st.dataframe(src, hide_index=True, width="stretch")
+    from geo.views.pages import published_frame
+
+    st.dataframe(published_frame(facts.figures(), lg), hide_index=True, width="stretch")
+    st.dataframe(D.sources_display(facts.sources(), lg), hide_index=True, width="stretch")

@@ -173,7 +173,12 @@ def test_data_page_rejects_bad_file_and_imports_good_one(browser, app_url, store
     page.get_by_role("tab", name="Lịch sử nhập").click()
     expect(page.get_by_role("combobox", name="Hoàn tác lần nhập")).to_have_value(re.compile("bao_cao_thang_4.csv"))
     page.get_by_role("button", name="Hoàn tác (xóa mọi dòng của lần nhập này)").click()
-    expect(page.get_by_text("Đã hoàn tác")).to_be_visible(timeout=30_000)
+    # one click removes nothing: the page says what will go and asks
+    expect(page.get_by_text(re.compile(r"Hoàn tác lần nhập #\d+ \(Vụ việc"))).to_be_visible(timeout=30_000)
+    assert _case_count(store_url) == before + 2
+    page.screenshot(path=str(ARTIFACTS / "data-undo-confirm.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận hoàn tác").click()
+    expect(page.get_by_text("Đã hoàn tác").first).to_be_visible(timeout=30_000)
     assert _case_count(store_url) == before
     assert watch.failed == [] and watch.errors == []
     page.close()

@@ -71,3 +71,83 @@ def test_the_selected_district_is_outlined_on_the_prevention_map_and_export():
     assert model.map.highlight == {"40417"} and model.map.highlight_label == "Huyện Kỳ Sơn"
     html = admin_map(MapView(province="40", highlight="40417")).fmap.get_root().render()
     assert "40417" in html and "#111111" in html  # the chosen district's bold outline layer
+
+
+# --- the Data page (item 10 and the Data-page part of item 4) ----------------------------------------------
+
+@pytest.fixture()
+def data_store(tmp_path):
+    from tests.apptest_support import demo_store_at
+
+    with demo_store_at(tmp_path) as engine:
+        yield engine
+
+
+INTERNAL = {"id", "kind", "checksum", "user", "origin", "status", "is_demo", "place_era", "period_start",
+            "row_key", "n_rows", "file_name", "imported_at", "undone_at", "undone_by"}
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_data_page_history_and_column_reference_in_the_reader_s_language(data_store, lang):
+    at = run_page("pages/du_lieu.py", {"lang": lang} if lang == "en" else {}, user=make_user("admin"))
+    frames = _frames(at)
+    first = "Lần nhập" if lang == "vi" else "Import"
+    history = next(f for f in frames if first in f.columns)
+    assert not INTERNAL & set(history.columns)
+    cells = set(history.astype(str).to_numpy().ravel())
+    assert not cells & {"None", "nan", "NaT", "True", "False", "demo", "active", "cases"}
+    assert ("Bộ sinh dữ liệu minh họa" if lang == "vi" else "Demo generator") in cells
+    assert ("Vụ việc và số liệu tổng hợp" if lang == "vi" else "Cases and aggregate figures") in cells
+    # the column reference is in the app, not a path users cannot open
+    column = "Cột" if lang == "vi" else "Column"
+    reference = [f for f in frames if column in f.columns]
+    assert len(reference) == 7
+    names = set(reference[0][column])
+    assert ("Mã vụ việc" if lang == "vi" else "Case ID") in names
+    assert "data/SCHEMA.md" not in " ".join(str(m.value) for m in at.markdown)
+    # the sourced figures of the Sources tab: headers in the language, qualifier part of the figure
+    figures = next(f for f in frames if ("Giá trị" if lang == "vi" else "Value") in f.columns)
+    assert not {"geography", "period_label", "metric", "reporting_body"} & set(figures.columns)
+    assert ("hơn 1.700" if lang == "vi" else "more than 1,700") in set(figures.iloc[:, 3])
+
+
+def test_undo_asks_first_and_says_what_will_go(data_store):
+    from geo.data import importer, store
+
+    csv = "Mã vụ việc,Ngày,Tỉnh/Thành phố,Quận/Huyện,Số nạn nhân\nU-9,14/05/2023,Nghệ An,Kỳ Sơn,2\n"
+    done = importer.import_file(csv.encode(), "bao_cao_thang_5.csv", engine=data_store, user="nguoi-nhap")
+    assert done.ok
+    n = len(store.cases_frame(engine=data_store))
+    at = run_page("pages/du_lieu.py", {}, user=make_user("admin"))
+    at.button(key="data_undo").click().run()
+    assert len(store.cases_frame(engine=data_store)) == n  # one click removed nothing
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes of the data's text
+    assert f"Hoàn tác lần nhập #{done.import_id}" in warning and "bao_cao_thang_5.csv" in warning
+    assert "nguoi-nhap" in warning and "1 dòng đang lưu" in warning
+    at.button(key="data_undo_no").click().run()
+    assert len(store.cases_frame(engine=data_store)) == n
+    assert not any("Hoàn tác lần nhập" in w.value for w in at.warning)
+    at.button(key="data_undo").click().run()
+    at.button(key="data_undo_yes").click().run()
+    assert len(store.cases_frame(engine=data_store)) == n - 1
+    assert any("Đã hoàn tác" in s.value for s in at.success), [e.value for e in list(at.error) + list(at.success) + list(at.info)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_upload_preview_uses_the_template_s_column_names_and_the_language_s_numbers(lang):
+    from geo.data import importer
+    from geo.i18n import data_tables as D
+
+    csv = ("Năm,Tỉnh/Thành phố,Chỉ tiêu,Giá trị,Đơn vị,Nguồn\n"
+           "2026,Nghệ An,Tỷ lệ xã trọng điểm có mô hình chuyên biệt,32.5,%,Kế hoạch thử\n")
+    report = importer.validate_file(csv.encode(), filename="chi_tieu.csv", kind="targets", check_store=False)
+    assert report.ok, report.summary("en")
+    shown = D.preview_display(report.records_frame(), "targets", lang)
+    assert not INTERNAL & set(shown.columns) and not {"province_code", "value", "year"} & set(shown.columns)
+    value = "Giá trị" if lang == "vi" else "Value"
+    assert shown[value].iloc[0] == ("32,5" if lang == "vi" else "32.5")
+    assert "None" not in set(shown.astype(str).to_numpy().ravel())

@@ -325,6 +325,20 @@ DATA_PAGE: dict = {
                    "The case table in the field names of the Human Trafficking Case Data Standard (HTCDS 2.0, "
                    "UNMigration/HTCDS); fields HTCDS lacks are in x_tdn_… columns; aggregate rows are not exported. "
                    "HTCDS files can be imported on the Import tab. Mapping: data/HTCDS_MAPPING.md."),
+    "preview_title": ("{n} dòng đầu, như sẽ được lưu:", "The first {n} rows, as they would be stored:"),
+    "reference_title": ("Các cột của từng bảng", "The columns of each table"),
+    "reference_help": ("Tên cột có thể viết có hoặc không dấu, tiếng Việt hoặc tiếng Anh; cột không bắt buộc có thể "
+                       "bỏ trống hoặc không có trong tệp.",
+                       "Column names may be written with or without diacritics, in Vietnamese or English; optional "
+                       "columns may be empty or left out of the file."),
+    "undo_confirm": ("Hoàn tác lần nhập {n} ({kind}, tệp “{file}”, {rows} dòng đang lưu, do {who} nhập lúc {when} UTC)? "
+                     "Các dòng này sẽ bị xóa khỏi mọi trang, bản đồ và tệp xuất; lần hoàn tác được ghi vào nhật ký.",
+                     "Undo import {n} ({kind}, file “{file}”, {rows} rows stored now, imported by {who} at {when} UTC)? "
+                     "These rows will leave every page, map and export; the undo is recorded in the audit trail."),
+    "undo_confirm_demo": ("Đây là dữ liệu minh họa; có thể tải lại bằng lệnh python -m geo demo.",
+                          "This is demonstration data; it can be loaded again with python -m geo demo."),
+    "undo_yes": ("Xác nhận hoàn tác", "Yes, undo it"),
+    "undo_no": ("Không, giữ lại", "No, keep it"),
     "htcds_download": ("Xuất vụ việc (HTCDS, CSV)", "Export cases (HTCDS, CSV)"),
     "htcds_left_out": ("{n} dòng vụ việc; {agg} dòng tổng hợp không xuất.", "{n} case rows; {agg} aggregate rows not exported."),
 }

@@ -208,7 +208,6 @@ def published_figures(model):
     view's language, never mixed with the store."""
     from geo.data import facts
     from geo.i18n import t
-    from geo.i18n import facts as fx
     from geo.views.mapspec import province_name, short_province
     from geo.views.model import Table
 
@@ -225,6 +224,19 @@ def published_figures(model):
         f_start = pd.to_datetime(figures["period_start"], errors="coerce").dt.date
         f_end = pd.to_datetime(figures["period_end"], errors="coerce").dt.date
         figures = figures[(f_start <= end) & (f_end >= start)]
+    frame = published_frame(figures, lang)
+    note = facts.CAVEATS["figures"][i]
+    if frame.empty:
+        note = t("no_published_for_view", lang) + " " + note
+    return Table("published", t("published_figures", lang), frame.reset_index(drop=True), note=note)
+
+
+def published_frame(figures: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Sourced figures (rows of :func:`geo.data.facts.figures`) as printed: headers and descriptive values in
+    ``lang``, numbers with the language's separators and their qualifier ("hơn 1.700"), source as published."""
+    from geo.i18n import facts as fx
+
+    i = 1 if lang == "en" else 0
     rows = []
     for _, r in figures.iterrows():
         v = pd.to_numeric(pd.Series([r["value"]]), errors="coerce").iloc[0]
@@ -246,10 +258,7 @@ def published_figures(model):
         })
     frame = pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS)).fillna("").astype(str)
     frame = frame.rename(columns={k: v[i] for k, v in PUBLISHED_COLUMNS.items()})
-    note = facts.CAVEATS["figures"][i]
-    if frame.empty:
-        note = t("no_published_for_view", lang) + " " + note
-    return Table("published", t("published_figures", lang), frame.reset_index(drop=True), note=note)
+    return frame.reset_index(drop=True)
 
 
 def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, threshold: int) -> list:
