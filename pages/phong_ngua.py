@@ -284,20 +284,18 @@ for index, (heading, table, name_column) in enumerate(progress):
         name_column: table["name"].astype(str),
         tr("key_communes"): table["key_communes"].astype(int),
         tr("covered"): table["covered_communes"].astype(int),
-        tr("coverage_short"): table["coverage_pct"].astype(float),
+        tr("coverage_short"): [prevention.pct_text(v, lg) for v in table["coverage_pct"]],  # "43,3%" / "43.3%"
         tr("target"): [target_words(v, c) for v, c in zip(table["target"], table["comparator"])],
         tr("meets"): [tr("meets_unknown") if m is None else (tr("meets_yes") if m else tr("meets_no"))
                       for m in table["meets"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        tr("coverage_short"): st.column_config.ProgressColumn(tr("coverage_short"), min_value=0, max_value=100,
-                                                              format="%.1f%%"),
-    })
+    st.dataframe(shown, hide_index=True, width="stretch")
     if index == 0:
         known = [m for m in table["meets"] if m is not None]
         meeting = tr("districts_meeting") if f.province and f.era == "pre2025" else tr("provinces_meeting")
         cards[3].metric(meeting, f"{sum(known)}/{len(known)}" if known else "—")
-        export = shown.assign(is_demo=table["is_demo"].astype(bool).to_numpy())
+        export = shown.assign(**{tr("coverage_short"): table["coverage_pct"].astype(float).to_numpy()},
+                              is_demo=table["is_demo"].astype(bool).to_numpy())  # the file keeps the number
         st.download_button(tr("download"),
                            store.export_csv_bytes(export, lg, title=f"{tr('coverage')} — {place}, {year}"),
                            file_name=f"phong-ngua_{f.province or 'toan-quoc'}_{year}_{date.today():%Y%m%d}.csv",

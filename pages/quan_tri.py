@@ -1,13 +1,14 @@
 """Administration (admins only): accounts, roles and province scopes; the audit trail (read-only)."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from geo.i18n.escape import md
 from geo.auth import ROLES, accounts, audit
 from geo.i18n import t
-from geo.i18n.auth import AUTH, ta
+from geo.i18n.auth import AUDIT_ACTIONS, AUDIT_OUTCOMES, AUTH, audit_label, ta
 
 ui.require_right("users")
 me = ui.user()
@@ -33,6 +34,12 @@ with tab_users:
                           for v in shown["provinces"]]
     shown["auth"] = [ta(f"auth_{a}", lg) if f"auth_{a}" in AUTH else a for a in shown["auth"]]
     shown["display_name"] = shown["display_name"].fillna("")
+    yes_no = {True: t("yes", lg), False: t("no", lg)}
+    for c in ("disabled", "must_change_password"):
+        shown[c] = [yes_no[bool(v)] for v in shown[c]]
+    shown["locked_until"] = [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M") if v is not None and not pd.isna(v) else ""
+                             for v in shown["locked_until"]]
+    shown["created_at"] = [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M") for v in shown["created_at"]]
     shown.columns = [ta(f"col_{c}", lg) for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch")
 
@@ -66,7 +73,7 @@ with tab_users:
             current = [p for p in (row["provinces"] or "").split(",") if p]
             new_provinces = c2.multiselect(ta("provinces", lg), list(PROVINCES), default=current, placeholder=t("choose", lg),
                                            format_func=PROVINCES.get)
-            action = st.radio("", ["keep", "disable", "enable", "reset"], horizontal=True, label_visibility="collapsed",
+            action = st.radio(ta("apply", lg), ["keep", "disable", "enable", "reset"], horizontal=True, label_visibility="collapsed",
                               format_func=lambda a: {"keep": ta("apply", lg), "disable": ta("disable", lg),
                                                      "enable": ta("enable", lg), "reset": ta("reset_password", lg)}[a])
             go = st.form_submit_button(ta("apply", lg))
@@ -89,8 +96,13 @@ with tab_users:
 with tab_audit:
     st.caption(ta("audit_note", lg))
     c1, c2 = st.columns(2)
-    action = c1.selectbox(ta("col_action", lg), [None, *audit.ACTIONS], format_func=lambda a: "—" if a is None else a)
+    action = c1.selectbox(ta("col_action", lg), [None, *audit.ACTIONS],
+                          format_func=lambda a: "—" if a is None else audit_label(AUDIT_ACTIONS, a, lg))
     who = c2.text_input(ta("username", lg), key="audit_who").strip().lower() or None
     trail = audit.entries(limit=1000, action=action, username=who)
+    trail["action"] = [audit_label(AUDIT_ACTIONS, a, lg) for a in trail["action"]]
+    trail["outcome"] = [audit_label(AUDIT_OUTCOMES, o, lg) for o in trail["outcome"]]
+    trail["at"] = [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M:%S") for v in trail["at"]]
+    trail = trail.astype(object).where(trail.notna(), "")
     trail.columns = [ta(f"col_{c}", lg) for c in trail.columns]
     st.dataframe(trail, hide_index=True, width="stretch")

@@ -151,3 +151,38 @@ def test_upload_preview_uses_the_template_s_column_names_and_the_language_s_numb
     value = "Giá trị" if lang == "vi" else "Value"
     assert shown[value].iloc[0] == ("32,5" if lang == "vi" else "32.5")
     assert "None" not in set(shown.astype(str).to_numpy().ravel())
+
+
+# --- numbers follow the UI language everywhere (item 10) ------------------------------------------------------
+
+SWEEP = [("pages/tong_quan.py", {"prov": "40", "period": "2024"}), ("pages/bien_gioi.py", {"border": "laos", "prov": "40"}),
+         ("pages/diem_nong.py", {}), ("pages/diem_nong.py", {"layer": "change", "period": "2024"}),
+         ("pages/huyen.py", {"dist": "40417"}), ("pages/phong_ngua.py", {}), ("pages/phong_ngua.py", {"prov": "40"}),
+         ("pages/ban_do.py", {"metric": "victims_per100k"}), ("pages/quan_tri.py", {})]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_tables_and_cards_print_numbers_in_the_ui_language(lang):
+    """No table cell or key-figure card shows a decimal in the other language's style ("33.3%" on a
+    Vietnamese screen, "33,3%" on an English one), no float column is left to the grid's own format, no cell
+    reads None/nan and no header is an internal name."""
+    import re
+
+    other = r"(?<![\d.,])\d+\.\d{1,2}(?![\d.])" if lang == "vi" else r"(?<![\d.,])\d+,\d{1,2}(?![\d,])"
+    problems = []
+    for page, query in SWEEP:
+        at = run_page(page, dict(query, **({"lang": "en"} if lang == "en" else {})), user=make_user("admin"), timeout=180)
+        texts = [str(m.value) for m in at.metric]
+        for d in at.dataframe:
+            frame = d.value
+            for c in frame.columns:
+                if str(frame[c].dtype).startswith("float"):
+                    problems.append(f"{page}: float column {c!r}")
+                if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", str(c)):
+                    problems.append(f"{page}: internal header {c!r}")
+                texts += [str(v) for v in frame[c].head(300)]
+        for v in texts:
+            if v in ("None", "nan", "NaN", "<NA>", "NaT"):
+                problems.append(f"{page}: cell {v}")
+            problems += [f"{page}: {m.group(0)!r} in {v[:60]!r}" for m in re.finditer(other, v)]
+    assert not problems, problems[:20]

@@ -109,6 +109,29 @@ AUTH: dict[str, tuple[str, str]] = {
 }
 
 
+#: audit-trail actions and outcomes as the Admin page prints them
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "sign_in": ("Đăng nhập", "Sign-in"), "sign_in_failed": ("Đăng nhập không thành công", "Failed sign-in"),
+    "sign_out": ("Đăng xuất", "Sign-out"), "password_change": ("Đổi mật khẩu", "Password change"),
+    "import": ("Nhập dữ liệu", "Import"), "import_rejected": ("Tệp bị từ chối", "File refused"),
+    "undo": ("Hoàn tác lần nhập", "Undo of an import"), "undo_refused": ("Hoàn tác bị từ chối", "Undo refused"),
+    "export": ("Xuất bản đồ/báo cáo", "Map or briefing export"), "download": ("Tải bảng", "Table download"),
+    "user_add": ("Thêm tài khoản", "Account added"), "user_change": ("Sửa tài khoản", "Account changed"),
+    "user_disable": ("Khóa tài khoản", "Account disabled"), "user_enable": ("Mở khóa tài khoản", "Account enabled"),
+    "password_reset": ("Đặt lại mật khẩu", "Password reset"), "access_denied": ("Bị từ chối truy cập", "Access denied"),
+    "overlap_decision": ("Quyết định về trùng lặp", "Overlap decision"),
+}
+AUDIT_OUTCOMES: dict[str, tuple[str, str]] = {"ok": ("Thành công", "Done"), "refused": ("Bị từ chối", "Refused")}
+
+
+def audit_label(table: dict[str, tuple[str, str]], code, lang: str = "vi") -> str:
+    """An audit code in words ('' for none; an unknown code as stored)."""
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    pair = table.get(str(code))
+    return pair[1 if lang == "en" else 0] if pair else str(code)
+
+
 def ta(key: str, lang: str = "vi", **fmt) -> str:
     text = AUTH[key][1 if lang == "en" else 0]
     return text.format(**fmt) if fmt else text

@@ -74,6 +74,12 @@ def _corridor_cells(spec, summary: pd.DataFrame, true_aggregate: pd.DataFrame) -
     return out
 
 
+def _dec2(x: float, lang: str) -> str:
+    """Two decimals with the language's separator (``1,31`` / ``1.31``)."""
+    text = f"{float(x):.2f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
 def _protected_rate(counts, rates, threshold: int, lang: str) -> list[str]:
     """A rate is printed only where its count is: next to a small count it would give the count away."""
     from geo.stats.classify import format_number
@@ -123,7 +129,7 @@ def hotspot_page_tables(model, engine=None) -> list:
             TEXT["cases_away"][i]: [sup.label_count(v, threshold, lang, masked) if not pd.isna(v)
                                     else sup.NO_DATA for v in summary["cases_away"]],
             TEXT["rate_away"][i]: _protected_rate(summary["cases_away"], summary["rate_away"], threshold, lang),
-            TEXT["rate_ratio"][i]: [sup.NO_DATA if (pd.isna(r) or (0 < n < threshold)) else f"{r:.2f}"
+            TEXT["rate_ratio"][i]: [sup.NO_DATA if (pd.isna(r) or (0 < n < threshold)) else _dec2(r, lang)
                                     for r, n in zip(summary["rate_ratio"], summary["cases_in"].fillna(0))],
         })
         status = pd.DataFrame({TEXT[c][i]: [sup.SMALL if (not pd.isna(v) and 0 < v < threshold) else sup.SHOWN
