@@ -190,11 +190,12 @@ def test_recent_demo_files_are_labelled_and_git_ignored():
     assert "data/demo/recent/" in ignored
 
 
-def test_if_stale_loads_only_when_a_new_month_began(demo_engine, monkeypatch):
-    assert not demo.demo_is_stale(engine=demo_engine)  # just loaded: up to date
+def test_if_stale_loads_only_when_a_new_month_began(demo_engine, monkeypatch, tmp_path):
+    for name in demo.FILES.values():  # a copy of the folder: other tests (other workers) read data/demo/recent
+        (tmp_path / name).write_bytes((FOLDER / name).read_bytes())
+    assert not demo.demo_is_stale(engine=demo_engine, folder=tmp_path)  # just loaded: up to date
     monkeypatch.setenv("TDN_DEMO_THROUGH", "2027-02")  # a later month has begun
-    assert demo.demo_is_stale(engine=demo_engine)
+    assert demo.demo_is_stale(engine=demo_engine, folder=tmp_path)
     monkeypatch.delenv("TDN_DEMO_THROUGH")
-    demo.write_recent(demo.generate_recent(), FOLDER)  # leave the files of today behind
     demo.remove_demo(engine=demo_engine)
-    assert not demo.demo_is_stale(engine=demo_engine)  # removed by the office: stays removed
+    assert not demo.demo_is_stale(engine=demo_engine, folder=tmp_path)  # removed by the office: stays removed

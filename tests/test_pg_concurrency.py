@@ -78,8 +78,8 @@ def test_three_demo_loads_at_once_load_the_demo_rows_once(url):
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     engine = store.get_engine(url)
     imports = importer.list_imports(engine=engine)
-    assert len(imports) == len(demo.FILES), imports[["id", "kind", "file_name", "origin"]]
-    assert sorted(imports["kind"]) == sorted(demo.FILES)
+    assert len(imports) == len(demo.demo_files()), imports[["id", "kind", "file_name", "origin"]]
+    assert sorted(imports["kind"]) == sorted(kind for kind, _ in demo.demo_files())
     assert set(imports["origin"]) == {"demo"} and imports["is_demo"].all()
     # every table holds exactly the rows of its one demo import, not twice or three times
     assert (imports["rows_now"] == imports["n_rows"]).all(), imports[["kind", "n_rows", "rows_now"]]
