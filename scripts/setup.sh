@@ -80,7 +80,11 @@ case "$MODE" in
     fi
     say "Tests (SQLite store)"
     status=0
-    env -u TDN_TEST_PG_URL "$VENV/bin/python" -m pytest "$@" || status=$?
+    # two workers (this machine kind has two cores); a test file stays on one worker, so its app server and
+    # module fixtures start once; TDN_TEST_WORKERS=0 runs in one process
+    workers=(-n "${TDN_TEST_WORKERS:-2}" --dist loadfile)
+    [ "${TDN_TEST_WORKERS:-2}" = 0 ] && workers=()
+    env -u TDN_TEST_PG_URL "$VENV/bin/python" -m pytest "${workers[@]}" "$@" || status=$?
     # The store, import and page tests again on PostgreSQL, in a throw-away cluster (Debian's binaries,
     # installed when missing) stopped and removed on any exit. Skipped with TDN_TEST_PG=0, and when
     # arguments choose the tests (unless TDN_TEST_PG=1); TDN_TEST_PG_FILES replaces the list of files.
@@ -101,7 +105,7 @@ case "$MODE" in
       say "PostgreSQL test cluster (scripts/pg_test_cluster.sh)"
       pg_url=$(bash scripts/pg_test_cluster.sh start)
       say "Tests on PostgreSQL: ${pg_files[*]}"
-      TDN_TEST_PG_URL="$pg_url" "$VENV/bin/python" -m pytest -m "not browser" "${pg_files[@]}" || status=$?
+      TDN_TEST_PG_URL="$pg_url" "$VENV/bin/python" -m pytest "${workers[@]}" -m "not browser" "${pg_files[@]}" || status=$?
     fi
     exit "$status"
     ;;
