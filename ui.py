@@ -320,6 +320,18 @@ def _on_change(name: str) -> None:
     if name == "province":
         changes["district"] = ""
     set_filters(**changes)
+    if name == "period" and st.session_state.get("_era_on_page"):
+        _era_for_period()
+
+
+def _era_for_period() -> None:
+    """A period wholly after 1 July 2025 has no pre-2025 map (its rows are in 2025 units): on pages with the
+    era choice, the 2025 units are drawn, and the page says so once."""
+    f = current_filters()
+    moved = f.for_period()
+    if moved != f:
+        st.session_state["filters"] = moved
+        st.session_state["_era_moved"] = True
 
 
 def _sync_url(f) -> None:
@@ -349,8 +361,16 @@ def filter_panel(show: tuple[str, ...] = ("era", "province", "district", "period
         st.session_state[key] = value if value in options else options[0]
         render(t(f"filter_{name}", lg), options, key=key, format_func=fmt, on_change=_on_change, args=(name,))
 
+    st.session_state["_era_on_page"] = "era" in show
+    if "era" in show and not st.session_state.get("_era_checked"):  # a link's period after the reform, no era
+        st.session_state["_era_checked"] = True
+        if "era" not in st.query_params:
+            _era_for_period()
+            f = current_filters()
     if "era" in show:
         widget("era", sb.radio, ["pre2025", "2025"], lambda e: t("era_pre2025" if e == "pre2025" else "era_2025", lg))
+        if st.session_state.pop("_era_moved", False):
+            sb.caption(t("era_moved", lg))
     if "border" in show:
         from geo.admin.borders import BORDERS
 

@@ -204,6 +204,10 @@ with tab_templates:
         st.download_button(td("htcds_download", lg), htcds.export_csv_bytes(frame, lg), file_name="vu_viec_htcds.csv",
                            mime="text/csv", key="htcds_export", on_click=ui.record_download,
                            args=(f"HTCDS export: {len(frame)} case rows", me.username, ui.client_address()))
+        with st.expander(td("htcds_mapping", lg)):  # the repository's mapping document, bilingual, shown here
+            from geo import config
+
+            st.markdown((config.PROJECT_ROOT / "data" / "HTCDS_MAPPING.md").read_text(encoding="utf-8"))
 
 with tab_history:
     done = st.session_state.pop("_undo_result", None)

@@ -108,7 +108,10 @@ def test_data_page_history_and_column_reference_in_the_reader_s_language(data_st
     assert len(reference) == 7
     names = set(reference[0][column])
     assert ("Mã vụ việc" if lang == "vi" else "Case ID") in names
-    assert "data/SCHEMA.md" not in " ".join(str(m.value) for m in at.markdown)
+    shown = " ".join(str(m.value) for m in list(at.markdown) + list(at.caption))
+    assert "Mô tả đầy đủ các cột: `data/SCHEMA.md`" not in shown and "Full column reference" not in shown
+    assert "Mapping: data/HTCDS_MAPPING.md" not in shown
+    assert "Bảng đối chiếu: data/HTCDS_MAPPING.md" not in shown and "cas_CaseNumber" in shown  # the mapping is shown
     # the sourced figures of the Sources tab: headers in the language, qualifier part of the figure
     figures = next(f for f in frames if ("Giá trị" if lang == "vi" else "Value") in f.columns)
     assert not {"geography", "period_label", "metric", "reporting_body"} & set(figures.columns)
@@ -186,3 +189,20 @@ def test_tables_and_cards_print_numbers_in_the_ui_language(lang):
                 problems.append(f"{page}: cell {v}")
             problems += [f"{page}: {m.group(0)!r} in {v[:60]!r}" for m in re.finditer(other, v)]
     assert not problems, problems[:20]
+
+
+def test_a_period_after_the_reform_is_drawn_in_the_2025_units():
+    """Rows from 1 July 2025 are in the 34 provinces and new communes: a pre-2025 map of such a period would be
+    empty (grey) while the cards count its cases. Pages with the era choice draw the 2025 units and say so."""
+    at = run_page("pages/tong_quan.py", {"period": "2026", "prov": "10"}, user=make_user("admin"))
+    f = at.session_state["filters"]
+    assert (f.era, f.province) == ("2025", "15")  # Lào Cai merged with Yên Bái (the 2025 code is 15)
+    assert any("sau 1/7/2025" in c.value for c in at.sidebar.caption)
+    kept = run_page("pages/tong_quan.py", {"period": "2026", "era": "pre2025"}, user=make_user("admin"))
+    assert kept.session_state["filters"].era == "pre2025"  # a link that names its era keeps it
+    district = run_page("pages/huyen.py", {"period": "2026", "dist": "40417"}, user=make_user("admin"))
+    assert district.session_state["filters"].district == "40417"  # the District page has no era choice
+    at = run_page("pages/tong_quan.py", {"period": "2024"}, user=make_user("admin"))
+    assert at.session_state["filters"].era == "pre2025"
+    at.selectbox(key="_w_period").set_value("2026-Q1").run()
+    assert at.session_state["filters"].era == "2025"

@@ -14,6 +14,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "era": ("Thời kỳ đơn vị hành chính", "Administrative units"),
     "era_pre2025": ("Trước 2025 (63 tỉnh, huyện)", "Before 2025 (63 provinces, districts)"),
     "era_2025": ("Từ 1/7/2025 (34 tỉnh, xã)", "Since 1 July 2025 (34 provinces, communes)"),
+    "era_moved": ("Kỳ đã chọn bắt đầu sau 1/7/2025: số liệu ghi theo 34 tỉnh và xã mới, nên bản đồ dùng đơn vị "
+                  "hành chính mới.",
+                  "The chosen period starts after 1 July 2025: its figures are recorded in the 34 new provinces and "
+                  "communes, so the map uses the new units."),
     "province": ("Tỉnh/thành phố", "Province"),
     "whole_country": ("Toàn quốc", "Whole country"),
     "borders": ("Biên giới đất liền", "Land borders"),

@@ -321,10 +321,11 @@ DATA_PAGE: dict = {
     "htcds_title": ("Trao đổi theo chuẩn HTCDS của Liên Hợp Quốc", "Exchange with the UN HTCDS standard"),
     "htcds_help": ("Bảng vụ việc theo tên trường của Chuẩn dữ liệu vụ việc mua bán người (HTCDS 2.0, UNMigration/HTCDS); "
                    "trường không có trong HTCDS nằm ở cột x_tdn_…; số liệu tổng hợp không xuất. Tệp HTCDS nhập lại được "
-                   "ở thẻ Nhập dữ liệu. Bảng đối chiếu: data/HTCDS_MAPPING.md.",
+                   "ở thẻ Nhập dữ liệu. Bảng đối chiếu ở mục bên dưới.",
                    "The case table in the field names of the Human Trafficking Case Data Standard (HTCDS 2.0, "
                    "UNMigration/HTCDS); fields HTCDS lacks are in x_tdn_… columns; aggregate rows are not exported. "
-                   "HTCDS files can be imported on the Import tab. Mapping: data/HTCDS_MAPPING.md."),
+                   "HTCDS files can be imported on the Import tab. The mapping is below."),
+    "htcds_mapping": ("Bảng đối chiếu HTCDS ↔ các cột của kho dữ liệu", "HTCDS ↔ store columns: the mapping"),
     "preview_title": ("{n} dòng đầu, như sẽ được lưu:", "The first {n} rows, as they would be stored:"),
     "reference_title": ("Các cột của từng bảng", "The columns of each table"),
     "reference_help": ("Tên cột có thể viết có hoặc không dấu, tiếng Việt hoặc tiếng Anh; cột không bắt buộc có thể "

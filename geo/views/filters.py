@@ -102,6 +102,32 @@ class Filters:
             f = replace(f, district="")
         return f
 
+    def after_reform(self) -> bool:
+        """The period starts on or after 1 July 2025: its rows are in 2025 units, which have no pre-2025 map."""
+        from geo.data.schema import ERA_CHANGE
+
+        try:
+            bounds = parse_period(self.period)
+        except ValueError:
+            return False
+        return bounds is not None and bounds[0] >= ERA_CHANGE
+
+    def for_period(self) -> "Filters":
+        """These filters with the 2025 era when the period is wholly after the reform (the province carried
+        over to the 2025 province it merged into, the district dropped); unchanged otherwise."""
+        if self.era != "pre2025" or not self.after_reform():
+            return self
+        province = ""
+        if self.province:
+            try:
+                from geo.admin.registry import load_registry
+
+                reg = load_registry()
+                province = reg.province_2025_of(reg.get(self.province, "province", "pre2025")).code
+            except Exception:  # an unknown code: the national view
+                province = ""
+        return replace(self, era="2025", province=province, district="")
+
     def dates(self) -> tuple[date, date] | None:
         return parse_period(self.period)
 
