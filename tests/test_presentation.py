@@ -200,8 +200,8 @@ def test_a_period_after_the_reform_is_drawn_in_the_2025_units():
     assert any("sau 1/7/2025" in c.value for c in at.sidebar.caption)
     kept = run_page("pages/tong_quan.py", {"period": "2026", "era": "pre2025"}, user=make_user("admin"))
     assert kept.session_state["filters"].era == "pre2025"  # a link that names its era keeps it
-    district = run_page("pages/huyen.py", {"period": "2026", "dist": "40417"}, user=make_user("admin"))
-    assert district.session_state["filters"].district == "40417"  # the District page has no era choice
+    district = run_page("pages/huyen.py", {"period": "2026", "prov": "40", "dist": "40417"}, user=make_user("admin"))
+    assert district.session_state["filters"].district == "40417"  # a chosen district (pre-2025 unit) stays
     at = run_page("pages/tong_quan.py", {"period": "2024"}, user=make_user("admin"))
     assert at.session_state["filters"].era == "pre2025"
     at.selectbox(key="_w_period").set_value("2026-Q1").run()

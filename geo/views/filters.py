@@ -114,8 +114,9 @@ class Filters:
 
     def for_period(self) -> "Filters":
         """These filters with the 2025 era when the period is wholly after the reform (the province carried
-        over to the 2025 province it merged into, the district dropped); unchanged otherwise."""
-        if self.era != "pre2025" or not self.after_reform():
+        over to the 2025 province it merged into); unchanged otherwise, and when a district is chosen (a
+        district is a pre-2025 unit: its page counts the rows that name it)."""
+        if self.era != "pre2025" or self.district or not self.after_reform():
             return self
         province = ""
         if self.province:
