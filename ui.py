@@ -666,11 +666,14 @@ def kpi_cards(model) -> None:
     where = " · ".join(x for x in (place_text(model.map), model.map.period_label) if x)
     compared = ""
     if model.kpi_changes and model.view.period.start is not None and model.view.period.end is not None:
-        from geo.periods import previous_period
+        from geo.periods import comparison_window
         from geo.views.spec import parse_period
 
-        start, end = previous_period(model.view.period.start, model.view.period.end)
+        until, start, end = comparison_window(model.view.period.start, model.view.period.end, model.made_on)
         words = parse_period(f"{start.isoformat()}/{end.isoformat()}").words(lg)
+        if until < model.view.period.end:  # a running period: up to today, against the same part of the last one
+            so_far = parse_period(f"{model.view.period.start.isoformat()}/{until.isoformat()}").words(lg)
+            where = f"{where} ({t('kpi_so_far', lg)} {so_far[:1].lower() + so_far[1:]})"
         compared = f" · {t('kpi_change_vs', lg)} {words[:1].lower() + words[1:]}"
     st.caption(md(f"{t('kpi_cover', lg)}: {where}{compared}"))
     for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):

@@ -105,6 +105,27 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - length - timedelta(days=1), start - timedelta(days=1)
 
 
+def comparison_window(start: date, end: date, today: date | None = None) -> tuple[date, date, date]:
+    """(current end, previous start, previous end) of a change "against the previous period".
+
+    A period still running on ``today`` (e.g. the current year) is compared up to today with the same part
+    of the previous period (1 January–30 November 2026 against 1 January–30 November 2025), not with the
+    whole previous period, whose later months the current one has not had yet."""
+    p_start, p_end = previous_period(start, end)
+    today = today or date.today()
+    if start <= today < end:
+        elapsed = today - start
+        p_end = min(p_end, p_start + elapsed)
+        # whole previous periods by month keep calendar days (same day of the month a year before)
+        if start.day == 1 and p_start.day == 1 and (end.year - start.year) * 12 + end.month - start.month >= 11:
+            try:
+                p_end = today.replace(year=today.year - (start.year - p_start.year))
+            except ValueError:  # 29 February
+                p_end = today.replace(year=today.year - (start.year - p_start.year), day=28)
+        return today, p_start, p_end
+    return end, p_start, p_end
+
+
 # --------------------------------------------------------------------------------------------------
 # Text -> dates
 # --------------------------------------------------------------------------------------------------

@@ -150,6 +150,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "kpi_cover": ("Số liệu của", "Figures for"),
     "choose": ("Chọn…", "Choose…"),
+    "kpi_so_far": ("số liệu", "figures"),
     "kpi_change_vs": ("mũi tên: thay đổi so với", "arrows: change against"),
     "published_figures": ("Số liệu đã công bố (có nguồn)", "Published figures (with source)"),
     "no_published_for_view": ("Không có số liệu công bố nào cho nơi và kỳ đã chọn.",

@@ -159,7 +159,7 @@ def kpi_changes(model, engine=None) -> dict[str, str]:
     counts not protected in this view and at least the small-count threshold in both periods (a change
     computed on small numbers would tell them)."""
     from geo.data import store
-    from geo.periods import previous_period
+    from geo.periods import comparison_window
     from geo.views.spec import KPI_METRICS, _kpi_label
     from geo.views.units import _case_filter
 
@@ -168,7 +168,7 @@ def kpi_changes(model, engine=None) -> dict[str, str]:
         return {}
     if spec.period.start is None or spec.period.end is None or spec.page == "border":
         return {}
-    start, end = previous_period(spec.period.start, spec.period.end)
+    _, start, end = comparison_window(spec.period.start, spec.period.end, model.made_on)  # a running period: same part
     filters = _case_filter(spec)
     filters.update(start=start, end=end)
     if spec.district:
