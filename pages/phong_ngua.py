@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from geo.periods import format_date
 from geo.stats import prevention
 from geo.data import store
 from geo.i18n import t, translator
@@ -75,7 +76,8 @@ if key.empty:
     ui.credits(f.era)
     st.stop()
 
-st.caption(tr("year_words", year=year) + ("" if dates else " " + tr("year_latest")))
+st.caption((tr("year_words_now", year=year, day=format_date(date.today(), lg)) if year == date.today().year
+            else tr("year_words", year=year)) + ("" if dates else " " + tr("year_latest")))
 
 # --- targets and the headline ------------------------------------------------------------------------
 coverage = store.coverage_frame(year)

@@ -17,6 +17,7 @@ PREVENTION: dict = {
     "target_demo": ("chỉ tiêu minh họa, không phải chỉ tiêu thật", "demo target, not a real one"),
     "target_imported": ("chỉ tiêu đã nhập", "imported target"),
     "year_words": ("Năm {year} — tình trạng tại 31/12/{year}", "{year} — situation on 31 Dec {year}"),
+    "year_words_now": ("Năm {year} — tình trạng đến {day}", "{year} — situation on {day}"),
     "era_pre": ("**Mẫu số:** {n} xã trọng điểm trong danh sách năm {year}, tính theo **xã/phường trước sắp xếp "
                 "1/7/2025** (đơn vị cũ, danh sách lập theo địa giới cũ).",
                 "**Denominator:** {n} key-area communes on the {year} list, counted as **communes before the "

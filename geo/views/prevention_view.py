@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo.periods import format_date
 from geo.data import schema as S
 from geo.stats.classify import format_number
 from geo.i18n import t
@@ -192,7 +193,7 @@ def _prevention_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
                    metric="coverage", metric_label=f"{tr('coverage')} (%)", values=values,
                    value_labels={c: map_labels.get(c, "") for c in codes}, classification=cls,
                    no_data_label=tr("not_key_area"), label_low_first=True, points=points, point_legend=point_legend,
-                   period_label=tr("year_words", year=year), filters_text=filters, demo=demo_used,
+                   period_label=(tr("year_words_now", year=year, day=format_date(made_on, req.lang)) if year == made_on.year else tr("year_words", year=year)), filters_text=filters, demo=demo_used,
                    kpis=kpis, table=table, table_title=table_title, notes=notes, data_source=source,
                    made_on=made_on, suppress=req.suppress, threshold=req.threshold)
     return ViewModel(view=req, map=spec, table=table, table_status=None, kpis=kpis, made_on=made_on,
