@@ -147,3 +147,19 @@ def test_cache_is_reused_and_rebuilt_on_source_change(monkeypatch):
     changed = dict(real, **{"province_63_to_34.csv": "0" * 64})
     monkeypatch.setattr(cache, "source_checksums", lambda: changed)
     assert not cache.cache_is_current()
+
+
+def test_countries_a_national_view_can_show_are_land_not_sea():
+    """At the widest national zoom the map shows Taiwan, the Philippines, Malaysia and Brunei: they are drawn
+    as countries (Natural Earth 1:110m packaged with pyogrio), named in Vietnamese, never over Vietnamese
+    islands."""
+    from geo.admin.cache import distant_source
+
+    if distant_source() is None:
+        pytest.skip("pyogrio's packaged Natural Earth copy is missing")
+    neighbours = load_layer("neighbours")
+    names = dict(zip(neighbours["iso3"], neighbours["name_vi"]))
+    assert names["PHL"] == "Phi-líp-pin" and names["MYS"] == "Ma-lai-xi-a" and names["TWN"] == "Đài Loan (Trung Quốc)"
+    land = shapely.union_all(neighbours.geometry.to_numpy())
+    for lon, lat in [(121.0, 14.6), (117.2, 5.6), (121.0, 23.8), (114.9, 4.6), (118.8, 9.8)]:  # Luzon, Sabah,
+        assert land.contains(shapely.Point(lon, lat)), (lon, lat)  # Taiwan, Brunei, Palawan

@@ -37,12 +37,13 @@ from geo.admin.boundaries import (
     GEOGRAPHIC_CRS,
     METRIC_CRS,
     check_sources,
+    file_checksum,
     read_layer,
     source_checksums,
 )
 from geo.admin.borders import BORDERS, border_metrics
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 LEVELS: dict[str, tuple[float, int]] = {
     "national": (0.007, 4),
     "province": (0.0012, 4),
@@ -66,6 +67,28 @@ NEIGHBOUR_NAMES = {
     "THA": ("Thái Lan", "Thailand"),
     "MMR": ("Mi-an-ma", "Myanmar"),
 }
+#: Countries beyond the shared Natural Earth extract that a national view can show (Natural Earth 1:110m, the
+#: public-domain copy packaged with pyogrio): without them Taiwan, the Philippines, Malaysia, Brunei and
+#: Indonesia would be drawn as sea at the widest national zoom.
+DISTANT_NAMES = {
+    "TWN": ("Đài Loan (Trung Quốc)", "Taiwan (China)"),
+    "PHL": ("Phi-líp-pin", "Philippines"),
+    "MYS": ("Ma-lai-xi-a", "Malaysia"),
+    "BRN": ("Bru-nây", "Brunei"),
+    "IDN": ("In-đô-nê-xi-a", "Indonesia"),
+    "IND": ("Ấn Độ", "India"),
+    "BGD": ("Băng-la-đét", "Bangladesh"),
+    "BTN": ("Bu-tan", "Bhutan"),
+    "NPL": ("Nê-pan", "Nepal"),
+    "KOR": ("Hàn Quốc", "Republic of Korea"),
+    "PRK": ("Triều Tiên", "DPR Korea"),
+    "JPN": ("Nhật Bản", "Japan"),
+    "MNG": ("Mông Cổ", "Mongolia"),
+    "LKA": ("Xri Lan-ca", "Sri Lanka"),
+    "KGZ": ("Cư-rơ-gư-xtan", "Kyrgyzstan"),
+}
+#: the box of every extent a national map can show (geo.render: NATIONAL_CLIP), lon/lat degrees
+DISTANT_BOX = (78.0, -8.0, 138.0, 42.0)
 ARCHIPELAGO_DISTRICTS = ("Hoàng Sa", "Trường Sa")
 ARCHIPELAGO_MARGIN_M = 50_000
 
@@ -93,7 +116,8 @@ def _code_checksum() -> str:
 def _wanted_manifest() -> dict:
     return {"version": CACHE_VERSION, "code": _code_checksum(), "levels": LEVELS,
             "overrides": {f"{k[0]}@{k[1]}": v for k, v in TOLERANCE_OVERRIDES.items()},
-            "sources": source_checksums()}
+            "sources": source_checksums(),
+            "distant": file_checksum(distant_source()) if distant_source() else None}
 
 
 def cache_is_current() -> bool:
@@ -164,6 +188,30 @@ def _prepare_provinces(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat([provinces, metrics], axis=1), geometry="geometry", crs=GEOGRAPHIC_CRS)
 
 
+def distant_source() -> Path | None:
+    """Natural Earth 1:110m countries as packaged with pyogrio (pinned in requirements.txt), if present."""
+    try:
+        import pyogrio
+    except ImportError:
+        return None
+    path = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"
+    return path if path.exists() else None
+
+
+def _distant_countries(have: set[str]) -> gpd.GeoDataFrame:
+    """The countries of :data:`DISTANT_NAMES` not in the shared extract, clipped to :data:`DISTANT_BOX`
+    (an empty frame when the packaged copy is missing: the map then shows sea there, as before)."""
+    path = distant_source()
+    if path is None:
+        return gpd.GeoDataFrame({"iso3": [], "geometry": []}, geometry="geometry", crs=GEOGRAPHIC_CRS)
+    world = gpd.read_file(path, engine="pyogrio").to_crs(GEOGRAPHIC_CRS)
+    world = world[world["iso_a3"].isin([c for c in DISTANT_NAMES if c not in have])]
+    world = world.clip(shapely.box(*DISTANT_BOX))
+    world = world[~world.geometry.is_empty]
+    return gpd.GeoDataFrame({"iso3": world["iso_a3"].to_numpy(), "geometry": world.geometry.to_numpy()},
+                            geometry="geometry", crs=GEOGRAPHIC_CRS)
+
+
 def _prepare_neighbours(districts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Neighbouring countries minus everything Viet Nam's units cover, plus label points.
 
@@ -174,6 +222,10 @@ def _prepare_neighbours(districts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, 
     """
     neighbours = read_layer("neighbours")
     neighbours = neighbours[neighbours["iso3"] != "VNM"].copy()
+    distant = _distant_countries(set(neighbours["iso3"]))
+    if len(distant):
+        neighbours = gpd.GeoDataFrame(pd.concat([neighbours[["iso3", "geometry"]], distant], ignore_index=True),
+                                      geometry="geometry", crs=neighbours.crs)
     vn_union = shapely.union_all(districts.geometry.to_numpy())
     islands = districts[districts["name_vi"].isin(ARCHIPELAGO_DISTRICTS)].to_crs(METRIC_CRS)
     zones = [g.convex_hull.buffer(ARCHIPELAGO_MARGIN_M) for g in islands.geometry]
@@ -182,8 +234,9 @@ def _prepare_neighbours(districts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, 
     neighbours["geometry"] = neighbours.geometry.difference(cut)
     neighbours["geometry"] = neighbours.geometry.make_valid()
     neighbours = neighbours[~neighbours.geometry.is_empty]
-    neighbours["name_vi"] = neighbours["iso3"].map(lambda c: NEIGHBOUR_NAMES[c][0])
-    neighbours["name_en"] = neighbours["iso3"].map(lambda c: NEIGHBOUR_NAMES[c][1])
+    names = {**DISTANT_NAMES, **NEIGHBOUR_NAMES}
+    neighbours["name_vi"] = neighbours["iso3"].map(lambda c: names[c][0])
+    neighbours["name_en"] = neighbours["iso3"].map(lambda c: names[c][1])
     neighbours = neighbours[["iso3", "name_vi", "name_en", "geometry"]].reset_index(drop=True)
 
     # a label point inside each neighbour: the pole of inaccessibility of its largest part within
