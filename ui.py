@@ -663,7 +663,10 @@ def kpi_cards(model) -> None:
 
     lg = lang()
     # what the cards cover, in words: a pasted screenshot of the cards alone still says where and when
-    where = " · ".join(x for x in (place_text(model.map), model.map.period_label) if x)
+    place = place_text(model.map)
+    if model.view.district:  # the cards of a chosen district are the district's, drawn on its province's map
+        place = _district_names("").get(model.view.district, model.view.district)
+    where = " · ".join(x for x in (place, model.map.period_label) if x)
     compared = ""
     if model.kpi_changes and model.view.period.start is not None and model.view.period.end is not None:
         from geo.periods import comparison_window

@@ -206,3 +206,9 @@ def test_a_period_after_the_reform_is_drawn_in_the_2025_units():
     assert at.session_state["filters"].era == "pre2025"
     at.selectbox(key="_w_period").set_value("2026-Q1").run()
     assert at.session_state["filters"].era == "2025"
+
+
+def test_the_cards_of_a_chosen_district_say_the_district():
+    at = run_page("pages/huyen.py", {"prov": "40", "dist": "40417"}, user=make_user("admin"))
+    cover = [c.value for c in at.caption if c.value.startswith("Số liệu của")]
+    assert cover and "Kỳ Sơn" in cover[0], cover
