@@ -45,9 +45,9 @@ CREDITS: dict[str, Credit] = {
             "Licence of the upstream source is unclear: obtain clearance before public release.",
         ),
         Credit("naturalearth", "Nước láng giềng: Made with Natural Earth (phạm vi công cộng; các nước xa hơn theo "
-               "bản 1:110m kèm gói pyogrio)",
+               "bản 110m kèm gói pyogrio)",
                "Neighbouring countries: Made with Natural Earth (public domain; more distant countries from the "
-               "1:110m copy packaged with pyogrio)", "public domain"),
+               "110m copy packaged with pyogrio)", "public domain"),
         Credit("vietnamadminunits", "Mã và tên đơn vị hành chính: vietnamadminunits 1.0.4 (MIT)",
                "Administrative codes and names: vietnamadminunits 1.0.4 (MIT)", "MIT"),
     ]
