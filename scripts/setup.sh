@@ -89,12 +89,12 @@ case "$MODE" in
     # installed when missing) stopped and removed on any exit. Skipped with TDN_TEST_PG=0, and when
     # arguments choose the tests (unless TDN_TEST_PG=1); TDN_TEST_PG_FILES replaces the list of files.
     # Left out to keep CI under 15 minutes: test_bad_input.py (1,100 rejected files, one shared store)
-    # and test_cellkey.py (statistics, minutes of CPU), whose store use the files below cover.
+    # and test_cellkey.py (statistics, minutes of CPU), whose store use the files below cover, and
+    # test_pages_apptest.py (Streamlit glue; the pages' figures on PostgreSQL are test_views.py's page runs).
     if [ "${TDN_TEST_PG:-}" = 1 ] || { [ "${TDN_TEST_PG:-}" != 0 ] && [ $# -eq 0 ]; }; then
       pg_files=()
       for f in ${TDN_TEST_PG_FILES:-tests/test_schema_store.py tests/test_import.py tests/test_import_counting.py \
-               tests/test_auth.py tests/test_pg_concurrency.py tests/test_demo.py tests/test_views.py \
-               tests/test_pages_apptest.py}; do
+               tests/test_auth.py tests/test_pg_concurrency.py tests/test_demo.py tests/test_views.py}; do
         [ -f "$f" ] && pg_files+=("$f")
       done
       [ ${#pg_files[@]} -gt 0 ] || { echo "no PostgreSQL test files found" >&2; exit 1; }
