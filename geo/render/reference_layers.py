@@ -149,9 +149,11 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                               interactive=False).add_to(fmap)
                 if clipped is not None and clipped.leaves:
                     where = destination or str(row.get("route_name") or "").split("–")[-1].strip()
-                    spot = (where, round(coords[-1][0] * 4) / 4, round(coords[-1][1] * 4) / 4)
-                    if where and spot not in placed:
-                        placed.add(spot)
+                    lat, lon = coords[-1][0], coords[-1][1]
+                    # one label per destination where its routes leave the frame close together (within ~1.5°)
+                    near = any(w == where and abs(lat - a) < 1.5 and abs(lon - b) < 1.5 for w, a, b in placed)
+                    if where and not near:
+                        placed.add((where, lat, lon))
                         label = (f'<div class="tdn-label flow" style="color:{colour};padding:12px;transform:'
                                  f'translate({_edge_shift(angle)})">{html_text(where)}</div>')
                         folium.Marker(coords[-1], icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
