@@ -8,6 +8,7 @@ import ui
 from geo.i18n.escape import md
 from geo.auth import ROLES, accounts, audit
 from geo.i18n import t
+from geo.i18n import data_tables as D
 from geo.i18n.auth import AUDIT_ACTIONS, AUDIT_OUTCOMES, AUTH, audit_label, ta
 
 ui.require_right("users")
@@ -37,9 +38,9 @@ with tab_users:
     yes_no = {True: t("yes", lg), False: t("no", lg)}
     for c in ("disabled", "must_change_password"):
         shown[c] = [yes_no[bool(v)] for v in shown[c]]
-    shown["locked_until"] = [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M") if v is not None and not pd.isna(v) else ""
-                             for v in shown["locked_until"]]
-    shown["created_at"] = [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M") for v in shown["created_at"]]
+    for c in ("locked_until", "created_at"):  # dd/mm/yyyy hh:mm, '' for none (the Data page's cell format)
+        shown[c] = [D.cell(pd.Timestamp(v).to_pydatetime() if v is not None and not pd.isna(v) else None, lg)
+                    for v in shown[c]]
     shown.columns = [ta(f"col_{c}", lg) for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch")
 
