@@ -27,6 +27,7 @@ import argparse
 import getpass
 import hashlib
 import json
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -88,6 +89,10 @@ BATCH = 5000
 PREVIEW_ROWS = 200
 #: valid rows held before an import starts writing (a smaller file with an error writes nothing at all)
 WRITE_AFTER = 10_000
+#: A big import on SQLite builds the table's secondary indexes once at the end while the table holds at most
+#: this many rows before it (:meth:`_Writer._bulk_start`)
+BULK_TABLE_ROWS = 1_000_000
+_CHECKED_COLUMNS = {"id_key", "id_skel", "row_key", "import_id"}
 MODES = ("new", "update")
 CHANGED = ("ask", "replace", "keep")
 #: place cells: a failed one stops the place look-up (its error is already reported)
@@ -102,6 +107,11 @@ _ID_COLUMN = {"gates": "gate_id", "hotspots": "hotspot_id", "routes": "route_id"
 
 _CASE_TEXT = ("form", "destination_country", "route", "border_gate", "agency", "source", "note")
 _K_OF = tuple((k, f"k_{k}") for k in S.COUNTED)
+
+
+#: Distinct text values per column whose parse is remembered during one file (dates, places, vocabulary, counts
+#: repeat in a big file; case IDs and free text do not and are not remembered)
+_PARSE_MEMO = 50_000
 
 
 class _Rollback(Exception):
@@ -214,9 +224,10 @@ class _Validator:
         failed: set = set()
         n = len(values)
         parsers = self.__dict__.get("_parsers")
-        if parsers is None:
-            parsers = self._parsers = [(key, i, spec, self._parser(spec)) for key, i, spec in self.cols]
-        for key, i, spec, parse in parsers:
+        if parsers is None:  # with a memo of text cells already parsed, for columns whose values repeat
+            parsers = self._parsers = [(key, i, spec, self._parser(spec), {} if spec.kind not in ("id", "text") else None)
+                                       for key, i, spec in self.cols]
+        for key, i, spec, parse, memo in parsers:
             raw = values[i] if i < n else None
             if raw == "" or raw is None:  # an empty cell (most of a sheet's optional columns)
                 out[key] = None if spec.kind != "bool" else False
@@ -226,9 +237,25 @@ class _Validator:
                     failed.add(key)
                     self.err(row, key, None, "required_value")
                 continue
-            try:
-                out[key] = parse(raw)
-            except _CellError as exc:
+            if memo is not None and raw.__class__ is str:  # (text only: True == 1 in a dict)
+                hit = memo.get(raw)
+                if hit is None:
+                    try:
+                        hit = (parse(raw), None)
+                    except _CellError as exc:
+                        hit = (None, exc)
+                    if len(memo) < _PARSE_MEMO:
+                        memo[raw] = hit
+                value, problem = hit
+            else:
+                try:
+                    value, problem = parse(raw), None
+                except _CellError as exc:
+                    value, problem = None, exc
+            if problem is None:
+                out[key] = value
+            else:
+                exc = problem
                 failed.add(key)
                 fmt = dict(exc.fmt)
                 if exc.code == "bad_choice":
@@ -1082,6 +1109,7 @@ class _Writer:
         self.demo = demo
         self.user, self.origin = user, origin
         self.import_id: int | None = None
+        self.dropped: list | None = None  # indexes dropped for a bulk load (SQLite), built again at finish
         self.held: list = []  # (records, replace) not written yet
         self.n_held = 0
         self.names = [c.name for c in self.table.columns if c.name != "id"]
@@ -1099,9 +1127,36 @@ class _Writer:
             self.held.append((records, replace))
             self.n_held += len(records) + len(replace)
             if self.n_held >= WRITE_AFTER:
+                self._bulk_start()
                 self.flush()
             return
         self._write(records, replace)
+
+    def _bulk_start(self) -> None:
+        """A big file on SQLite: the secondary indexes of the table are dropped inside the import's transaction
+        and built again at :meth:`finish` (one sorted build is several times faster than keeping them up to
+        date row by row). Only while the table is small next to the file (an index build reads the whole
+        table); a rollback brings them back with everything else. The unique key and the indexes the checks of
+        the next batches read (:data:`_CHECKED_COLUMNS`) stay."""
+        conn = self.conn
+        if conn.dialect.name != "sqlite" or self.dropped is not None:
+            return
+        self.dropped = []
+        dbapi = conn.connection.dbapi_connection
+        if not getattr(dbapi, "in_transaction", False):
+            return
+        if conn.execute(select(func.count()).select_from(self.table)).scalar() > BULK_TABLE_ROWS:
+            return
+        quote = conn.dialect.identifier_preparer.quote
+        for index in sorted(self.table.indexes, key=lambda i: i.name):
+            if not index.unique and not {c.name for c in index.columns} & _CHECKED_COLUMNS:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {quote(index.name)}")
+                self.dropped.append(index)
+
+    def _bulk_end(self) -> None:
+        for index in self.dropped or ():
+            index.create(self.conn, checkfirst=True)
+        self.dropped = []
 
     def flush(self) -> None:
         """Create the import record (once) and write every row held."""
@@ -1136,36 +1191,50 @@ class _Writer:
         if not recs:
             return
         names = self.names
+        demo = bool(self.demo)
         for rec in recs:
             rec["import_id"] = self.import_id
-            rec["is_demo"] = bool(self.demo or rec.get("is_demo"))
-            self.n_demo += rec["is_demo"]
-            if self.kind == "cases":
-                self.groups.add((rec["prov_code_2025"], rec["is_demo"]))
-                for c, column in self.frame_cols.items():
-                    column.append(rec.get(c))
-                if rec["record_type"] == "case":  # rebuilt from the ID and agency when counting (less to keep)
-                    self.frame_cols["row_key"][-1] = None
+            rec["is_demo"] = flag = demo or bool(rec.get("is_demo"))
+            self.n_demo += flag
         if self.table is S.cases:  # the record key of the cell-key method, set once here and kept (geo.stats.cellkey)
             for rec, key in zip(recs, store.record_keys(conn, [rec["row_key"] for rec in recs])):
                 rec["ckey"] = key
-        if conn.dialect.name == "sqlite":  # dates as the ISO text SQLite stores (no adapter call per value)
-            dates = [n for n in names if isinstance(self.table.c[n].type, S.Date)
-                     and not isinstance(self.table.c[n].type, S.DateTime)]
-            iso = self.__dict__.setdefault("_iso", {})
+        # column by column from here (C-level getters and transposes, not a dict look-up per cell)
+        for rec in recs:
+            if len(rec) < len(names) or not all(map(rec.__contains__, names)):
+                for n in names:
+                    rec.setdefault(n, None)
+        if self.kind == "cases":
+            self.groups.update(zip(map(operator.itemgetter("prov_code_2025"), recs),
+                                   map(operator.itemgetter("is_demo"), recs)))
+            frame_names = list(self.frame_cols)
             for rec in recs:
-                for n in dates:
-                    d = rec.get(n)
-                    if d is not None and not isinstance(d, str):
-                        text = iso.get(d)
-                        if text is None:
-                            text = iso[d] = d.isoformat()
-                        rec[n] = text
-        _insert(conn, self.table, names, [tuple(map(rec.get, names)) for rec in recs])
+                if not all(map(rec.__contains__, frame_names)):
+                    for n in frame_names:
+                        rec.setdefault(n, None)
+            columns = list(zip(*map(operator.itemgetter(*frame_names), recs)))
+            for name, values in zip(frame_names, columns):
+                if name == "row_key":  # a case's key is rebuilt from its ID and agency when counting (less to keep)
+                    values = [None if t == "case" else k for k, t in zip(values, map(operator.itemgetter("record_type"), recs))]
+                self.frame_cols[name].extend(values)
+        if conn.dialect.name == "sqlite":  # dates as the ISO text SQLite stores (no adapter call per value)
+            iso = self.__dict__.setdefault("_iso", {})
+            for n in names:
+                if isinstance(self.table.c[n].type, S.Date) and not isinstance(self.table.c[n].type, S.DateTime):
+                    for rec in recs:
+                        d = rec[n]
+                        if d is not None and d.__class__ is not str:
+                            text = iso.get(d)
+                            if text is None:
+                                text = iso[d] = d.isoformat()
+                            rec[n] = text
+        rows = list(map(operator.itemgetter(*names), recs))
+        _insert(conn, self.table, names, rows)
         self.n += len(recs)
 
     def finish(self) -> None:
         self.flush()
+        self._bulk_end()
         conn = self.conn
         r = self.report
         note = {"mode": r.mode, "new": r.n_new, "unchanged": r.n_unchanged, "changed": r.n_changed,

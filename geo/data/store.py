@@ -213,7 +213,7 @@ def record_keys(conn, row_keys: Sequence[str]) -> list[float]:
     from geo.stats import cellkey
 
     secret_bytes = _secret_in(conn, cellkey.SECRET_NAME)
-    return [cellkey.record_key(secret_bytes, k) for k in row_keys]
+    return cellkey.record_keys(secret_bytes, row_keys)
 
 
 def _m004_cell_keys(conn) -> None:

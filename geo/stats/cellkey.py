@@ -68,6 +68,19 @@ def record_key(secret: bytes, row_key: str) -> float:
     return int.from_bytes(digest[: KEY_BITS // 8], "big") / float(2 ** KEY_BITS)
 
 
+def record_keys(secret: bytes, row_keys) -> list[float]:
+    """:func:`record_key` of many rows (the same values; the HMAC's key set-up is done once)."""
+    base = hmac.new(secret, digestmod=hashlib.sha256)
+    scale = float(2 ** KEY_BITS)
+    n_bytes = KEY_BITS // 8
+    out = []
+    for row_key in row_keys:
+        h = base.copy()
+        h.update(str(row_key).encode("utf-8"))
+        out.append(int.from_bytes(h.digest()[:n_bytes], "big") / scale)
+    return out
+
+
 def cell_key(key_sum) -> float:
     """The cell key of a sum of record keys (``ck_<column>``): its fractional part."""
     s = float(key_sum or 0.0)
