@@ -180,6 +180,8 @@ def consistent(text: str, table: cellkey.PTable, top: int = 400) -> set[int]:
     text = str(text).strip()
     if text in ("–", ""):
         return {0}
+    if text == "x":  # hidden (beside a published total): any value
+        return set(range(0, top))
     if text.startswith("<"):
         limit = int(text[1:])
         shown_values = set(range(1, limit))
@@ -501,3 +503,80 @@ def test_a_url_cannot_set_the_scope_or_exact_access():
         parse_view("page=tong-quan&suppress=off")
     with pytest.raises(ViewError):
         parse_view("page=tong-quan", scope=["99"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Beside a published exact total: its parts are hidden from viewers
+# --------------------------------------------------------------------------------------------------
+#: the cell-key secret (sha256 of "seed23") with which, before parts beside published totals were hidden, the
+#: brute force above pinned a Thanh Chương suspect of June 2023 to exactly 1: Tương Dương's 5 of February
+#: were shown "8" (at most 3 too many), so with the published 6 of H1 2023 the district shown "<5" held one
+PINNING_SECRET = "f43e48437258cfca35d17613c4a618b69664d0d3992624f6f513526b96df22c3"
+
+
+def rekey(engine, secret_hex: str) -> None:
+    """Give the store another cell-key secret: every row's record key and the summary table follow."""
+    from sqlalchemy import bindparam, delete, select, update
+
+    from geo.data import schema as S
+
+    with engine.begin() as conn:
+        conn.execute(update(S.app_settings).where(S.app_settings.c.name == f"secret.{cellkey.SECRET_NAME}")
+                     .values(value=secret_hex))
+        rows = conn.execute(select(S.cases.c.id, S.cases.c.row_key)).all()
+        keys = store.record_keys(conn, [r[1] for r in rows])
+        conn.execute(update(S.cases).where(S.cases.c.id == bindparam("b_id")).values(ckey=bindparam("b_ckey")),
+                     [{"b_id": r[0], "b_ckey": k} for r, k in zip(rows, keys)])
+        conn.execute(delete(S.case_rollup))
+        conn.execute(store.rollup_insert())
+
+
+def test_the_secret_that_pinned_a_suspect_pins_nothing_now(tmp_path_factory):
+    with demo_store_at(tmp_path_factory.mktemp("pinning")) as engine:
+        rekey(engine, PINNING_SECRET)
+        metrics = ("victims", "suspects_arrested", "cases")
+        seen = displays("40", 2023, metrics, engine)
+        # what the published total used to pin: the districts' suspects of H1 2023 are hidden now
+        assert seen["shown"][("40428", "2023-06", "suspects_arrested")] == "x"
+        assert seen["shown"][("40418", "2023-02", "suspects_arrested")] == "x"
+        exact = {"suspects_arrested": {("total", "2023-H1"): 6}, "cases": {("total", "2023-H1"): 5}}
+        for metric in metrics:
+            pinned, _, _ = pinned_cells("40", 2023, metric, seen, engine, exact.get(metric))
+            assert not pinned, (metric, pinned)
+
+
+def test_parts_of_a_published_total_are_hidden_from_viewers_only(demo_store):
+    from geo.stats import suppression as sup
+
+    suspects, victims = _metric_header("suspects_arrested", "vi"), _metric_header("victims", "vi")
+    half = build_view(parse_view("page=tong-quan&prov=40&period=2023-H1&metric=suspects_arrested"), engine=demo_store)
+    lines = [k for k in half.table.index if k.startswith("u:")]
+    assert lines and all(half.table.at[k, suspects] == "x" for k in lines)
+    assert any(half.table.at[k, victims] != "x" for k in lines)  # no published victims total: shown
+    assert dict(half.kpis)["Đối tượng bị bắt"] != "x"  # the published period itself: the province's figure
+    note = half.map.mark_notes["x"]
+    assert "Tỉnh Nghệ An" in note and "Đối tượng bị bắt 6" in note and "Vụ việc 5" in note
+    assert all(v == "x" or v == "" for v in half.map.value_labels.values())
+    # a quarter of the published half: the province's own figure is hidden too
+    quarter = build_view(parse_view("page=tong-quan&prov=40&period=2023-Q2&metric=suspects_arrested"), engine=demo_store)
+    assert dict(quarter.kpis)["Đối tượng bị bắt"] == "x"
+    national = build_view(parse_view("page=tong-quan&period=2023-Q2&metric=suspects_arrested"), engine=demo_store)
+    assert national.table.at["p:40", suspects] == "x" and national.table.at["p:10", suspects] != "x"
+    # another year, and exact access: nothing hidden
+    other = build_view(parse_view("page=tong-quan&prov=40&period=2024&metric=suspects_arrested"), engine=demo_store)
+    assert not (other.table == "x").to_numpy().any() and "x" not in (other.map.mark_notes or {})
+    exact = build_view(parse_view("page=tong-quan&prov=40&period=2023-H1&suppress=off", allow_exact=True),
+                       engine=demo_store)
+    assert not (exact.table == "x").to_numpy().any()
+    # the District page: its table, its months of H1 2023 and its download
+    from geo.render import downloads
+    district = build_view(parse_view("page=huyen&dist=40428&period=2023&metric=suspects_arrested"), engine=demo_store)
+    trend = next(tab for tab in district.all_tables() if tab.key == "trend")
+    column = trend.frame.columns[1]
+    months = dict(zip(trend.frame.iloc[:, 0], trend.frame[column]))
+    assert all(months[f"2023-{m:02d}"] == "x" for m in range(1, 7))
+    assert (trend.status[column].iloc[:6] == sup.HIDDEN_STATUS).all()
+    assert all(months[f"2023-{m:02d}"] != "x" for m in range(7, 13))
+    text = downloads.table_csv(district, trend).decode("utf-8-sig")
+    assert text.count(",x") + text.count(";x") >= 6
+    assert "x" in district.map.mark_notes

@@ -65,6 +65,10 @@ NOTES = {
                "“x”: also hidden so that a small number cannot be worked out from a total"),
     "off": ("Số liệu chính xác, không ẩn số nhỏ: không dùng để phát hành",
             "Exact figures, small counts not hidden: not for release"),
+    "published": ("“x”: ẩn vì tổng của tỉnh trong kỳ có số liệu công bố chính thức ({figures}); từ tổng chính xác "
+                  "đó các phần nhỏ của nó có thể bị suy ra",
+                  "“x”: hidden because the province's total for the period is officially published ({figures}); "
+                  "from that exact total its small parts could be worked out"),
     "ckm": ("Số liệu đã được làm nhiễu nhẹ để bảo vệ nạn nhân: mỗi ô có thể lệch vài đơn vị, tổng có thể khác "
             "tổng các dòng và khác số liệu công bố chính thức; “0” có thể là không có hoặc rất ít",
             "Figures carry slight noise to protect victims: each cell may differ by a few, a total may differ from "
@@ -531,6 +535,24 @@ def _ckm_status(value, t: int) -> str:
     if v == 0:
         return ZERO
     return SMALL if v < t else SHOWN
+
+
+def hide_cells(table: Suppressed, cells: Iterable[tuple[Hashable, str]]) -> Suppressed:
+    """``table`` with the given (row, column) cells hidden ("x", status ``hidden``, no value for the map's
+    classes, rates or changes). Used for viewers where a published exact total would let the perturbed parts
+    of it be pinned down (:func:`geo.views.units.published_parts`). Cells without data or withheld stay so."""
+    cells = [(r, c) for r, c in cells if r in table.status.index and c in table.status.columns
+             and table.status.at[r, c] not in (MISSING, WITHHELD)]
+    if not cells:
+        return table
+    display, status, values = table.display.copy(), table.status.copy(), table.values.copy()
+    for r, c in cells:
+        display.at[r, c] = HIDDEN
+        status.at[r, c] = HIDDEN_STATUS
+        values[c] = values[c].astype(object)
+        values.at[r, c] = None
+    return Suppressed(display=display, status=status, values=values, threshold=table.threshold,
+                      enabled=table.enabled, count_columns=table.count_columns)
 
 
 def mask_label(value, threshold: int | None = None, lang: str = "vi") -> str:

@@ -217,6 +217,13 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
         counts = pd.DataFrame({c: pd.to_numeric(listed[c], errors="coerce").to_numpy() for c in count_cols},
                               index=keys)
         suppressed = protect(counts)
+        if req.protected and era == "pre2025":  # beside a published province total (geo.views.units.part_hidden)
+            from geo.views.units import part_hidden
+            bounds = {"previous": previous_period(req.period.start, req.period.end) if req.layer == "change"
+                      and req.period.start else (None, None)}
+            suppressed = sup.hide_cells(suppressed, [
+                (k_, c) for k_ in keys for c in count_cols
+                if part_hidden(req, k_[2:4], metric, *bounds.get(c, (req.period.start, req.period.end)))])
         header = [_atx("district", lang, **W)] + ([_tx("province", lang)] if with_province else []) + [class_header] + \
             list(count_cols.values())
         rows = []
@@ -285,6 +292,9 @@ def _analysis_briefing(req: ViewSpec, engine, made_on: date) -> ViewModel:
     if req.protected:
         mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold)}
         notes.append(sup.NOTES["ckm"][index])
+        if (out_table == sup.HIDDEN).to_numpy().any():
+            from geo.views.units import published_note
+            mark_notes[sup.HIDDEN] = published_note(req)
     elif req.suppress:
         mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
                       sup.HIDDEN: sup.NOTES["hidden"][index]}
@@ -368,6 +378,12 @@ def _cluster_rows(req: ViewSpec, clusters_df: pd.DataFrame, names: pd.DataFrame,
     keys = [f"c:{int(r['cluster'])}" for r in chosen]
     counts = pd.DataFrame({"observed": [float(r["observed"]) for r in chosen]}, index=keys)
     protected = protect(counts)
+    if req.protected:  # a cluster holding a part of a province with a published total (units.part_hidden)
+        from geo.views.units import part_hidden
+        metric = _analysis_metric(req)
+        protected = sup.hide_cells(protected, [
+            (k_, "observed") for k_, r in zip(keys, chosen)
+            if any(part_hidden(req, str(c)[:2], metric, req.period.start, req.period.end) for c in r["codes"])])
     status_rows = []
     for k_, r in zip(keys, chosen):
         members = [str(c) for c in r["codes"]]

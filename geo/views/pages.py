@@ -313,10 +313,15 @@ def route_profile(model, summary: pd.DataFrame, aggregate: pd.DataFrame, thresho
 DISTRICT_SUMS = ("cases", "victims", "victims_children", "victims_women", "victims_rescued", "suspects_arrested")
 
 
-def _count_cell(spec, true, key_sum) -> tuple[float | None, str, str]:
+def _count_cell(spec, true, key_sum, part: tuple | None = None) -> tuple[float | None, str, str]:
     """(shown value, display text, status) of one count cell: perturbed from its own records' keys and
-    masked for a protected view; exact (masked when ``suppress``) for exact access."""
-    from geo.views.units import perturbed_value
+    masked for a protected view; exact (masked when ``suppress``) for exact access. ``part``: (district code,
+    column, start, end) of a cell that is part of a province, hidden ("x") for a viewer beside a published
+    total of the province (:func:`geo.views.units.part_hidden`)."""
+    from geo.views.units import part_hidden, perturbed_value
+
+    if part is not None and part_hidden(spec, *part):
+        return None, sup.HIDDEN, sup.HIDDEN_STATUS
 
     value = perturbed_value(spec, true, key_sum)
     masked = spec.protected or spec.suppress
@@ -338,6 +343,8 @@ def _rate_cell(spec, value, status: str, population) -> tuple[float | None, str]
 
     if status == sup.SMALL:
         return None, f"<{spec.threshold}"
+    if status == sup.HIDDEN_STATUS:
+        return None, sup.HIDDEN
     if value is None or not population or pd.isna(population) or population <= 0:
         return None, sup.NO_DATA
     rate = float(value) / float(population) * 100_000
@@ -353,6 +360,13 @@ def _district_info() -> pd.DataFrame:
                          "label": (frame["full_name_vi"].astype(str) + " (" + prov + ")").to_numpy(),
                          "population": pd.to_numeric(frame["pop_2009_odm"], errors="coerce").to_numpy()},
                         index=frame["code"].astype(str).to_numpy())
+
+
+def _bucket_bounds(label: str) -> tuple:
+    """First and last day of a bucket label of :func:`_buckets` ("2024-05", "2024-Q2", "2024")."""
+    from geo.periods import parse_period
+
+    return parse_period(label).bounds or (None, None)
 
 
 def _buckets(start, end, grain: str) -> list[str]:
@@ -418,12 +432,12 @@ def district_page_tables(model, engine=None) -> list:
         periods, texts, statuses, chart = [], [], [], []
         for b in _buckets(span[0], span[1], grain):
             true, key = sums.get((spec.district, b), (0.0, 0.0))
-            value, text, status = _count_cell(spec, true, key)
+            value, text, status = _count_cell(spec, true, key, (spec.district, metric, *_bucket_bounds(b)))
             if spec.rate:
                 rate, text = _rate_cell(spec, value, status, population)
                 chart.append(rate if rate is not None else float("nan"))
             else:
-                chart.append(float("nan") if status == sup.SMALL else float(value or 0))
+                chart.append(float("nan") if status in (sup.SMALL, sup.HIDDEN_STATUS) else float(value or 0))
             periods.append(b)
             texts.append(text)
             statuses.append(status)
@@ -448,7 +462,8 @@ def district_page_tables(model, engine=None) -> list:
         grouped = work.groupby("label").sum()
         rows = []
         for name, r in grouped.iterrows():
-            cells = {c: _count_cell(spec, r[c], r[f"ck_{c}"]) for c in cols}
+            cells = {c: _count_cell(spec, r[c], r[f"ck_{c}"], (spec.district, c, spec.period.start, spec.period.end))
+                     for c in cols}
             rows.append((name, cells))
         rows.sort(key=lambda x: (-(x[1][metric][0] or 0), x[0]))
         frame = pd.DataFrame({TEXT["destination"][i]: [n for n, _ in rows]})
@@ -482,9 +497,10 @@ def district_page_tables(model, engine=None) -> list:
         status = pd.DataFrame(index=range(len(codes)))
 
         def cell(code, m):
+            part = (code, m, spec.period.start, spec.period.end)
             if code in by_code.index:
-                return _count_cell(spec, float(by_code.at[code, m]), float(by_code.at[code, f"ck_{m}"]))
-            return _count_cell(spec, 0.0, 0.0)
+                return _count_cell(spec, float(by_code.at[code, m]), float(by_code.at[code, f"ck_{m}"]), part)
+            return _count_cell(spec, 0.0, 0.0, part)
         for m in DISTRICT_SUMS:
             cells = [cell(c, m) for c in codes]
             frame[TEXT[m][i]] = [c[1] for c in cells]
@@ -512,17 +528,21 @@ def district_page_tables(model, engine=None) -> list:
                 col = []
                 for b in buckets:
                     true, key = sums.get((c, b), (0.0, 0.0))
-                    value, _, st = _count_cell(spec, true, key)
+                    value, _, st = _count_cell(spec, true, key, (c, metric, *_bucket_bounds(b)))
                     if spec.rate:
                         col.append(_rate_cell(spec, value, st, info["population"].get(c))[0])
                     else:
-                        col.append(None if st == sup.SMALL else value)
+                        col.append(None if st in (sup.SMALL, sup.HIDDEN_STATUS) else value)
                 wide[name] = [float("nan") if v is None else float(v) for v in col]
             model.charts["compare"] = pd.DataFrame(wide, index=buckets)
 
     # --- the case rows: exact access only (a viewer never gets case rows) ---
     if spec.access == "exact":
         tables.append(district_case_rows(spec, engine))
+    if spec.protected and model.map is not None and sup.HIDDEN not in (model.map.mark_notes or {}) and any(
+            tab.status is not None and (tab.status == sup.HIDDEN_STATUS).to_numpy().any() for tab in tables):
+        from geo.views.units import published_note
+        model.map.mark_notes = {**(model.map.mark_notes or {}), sup.HIDDEN: published_note(spec)}
     return tables
 
 

@@ -302,11 +302,14 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
         withheld = {k for k in values if not k.startswith(("u:", "f:"))}
     map_labels_shown = mapped and not (req.province is None and kind != "border")
     protective = req.protected or req.suppress  # small counts masked on the map's classes
+    published_used: list = []
     if req.protected:
         # cell-key method: each element perturbed from its own records' keys, then masked; everything
         # below (map classes, rates, labels, key figures) reads the perturbed counts only
         keys = whole[list(KEYS)].rename(columns=dict(zip(KEYS, SUMS)))
         suppressed = sup.protect_ckm(frame, list(SUMS), req.threshold, keys=keys, withheld_rows=withheld, lang=lang)
+        hidden_parts, published_used = published_parts(req, list(values), units, unit_layer, kind)
+        suppressed = sup.hide_cells(suppressed, hidden_parts)
         shown = {k: (None if pd.isna(v) else float(v)) for k, v in suppressed.values[req.metric].items()}
     else:
         shown = {k: values[k][req.metric] for k in values}
@@ -378,6 +381,8 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
         if req.protected:
             mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold)}
             notes.append(sup.NOTES["ckm"][index])
+            if (suppressed.status == sup.HIDDEN_STATUS).to_numpy().any() and published_used:
+                mark_notes[sup.HIDDEN] = sup.NOTES["published"][index].format(figures="; ".join(published_used))
         elif req.suppress:
             mark_notes = {f"<{req.threshold}": sup.NOTES["small"][index].format(t=req.threshold),
                           sup.HIDDEN: sup.NOTES["hidden"][index]}
@@ -408,6 +413,119 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
                    made_on=made_on, suppress=protective, threshold=req.threshold)
     return ViewModel(view=req, map=spec, table=table, table_status=table_status, kpis=kpis, made_on=made_on,
                     has_data=has_rows)
+
+
+def _province_totals() -> list[tuple[str, str, date, date, pd.Series]]:
+    """(pre-2025 province code, count column, start, end, row) of every published province total."""
+    from geo.data import facts
+
+    try:
+        published = facts.published_totals()
+    except (OSError, KeyError, ValueError):  # no facts folder: nothing published to guard against
+        return []
+    out = []
+    for _, r in published[published["scope"] == "province"].iterrows():
+        column = "cases" if r["metric"] == "n_cases" else r["metric"]
+        if column in SUMS:
+            out.append((str(r["province_code"]).zfill(2), column, r["period_start"].date(), r["period_end"].date(), r))
+    return out
+
+
+def _short_enough(start, end) -> bool:
+    return start is not None and end is not None and (end - start).days <= 366
+
+
+def part_hidden(req: ViewSpec, province_pre2025: str, column: str, start: date | None, end: date | None) -> bool:
+    """Whether a viewer's cell of ``column`` for a *part* of a pre-2025 province (a district, its forms, its
+    destinations) over ``start``–``end`` is hidden beside a published total of that province (rule of
+    :func:`published_parts`)."""
+    if not req.protected or not _short_enough(start, end):
+        return False
+    prov = str(province_pre2025 or "")[:2]
+    return any(p == prov and c == column and not (end < ps or start > pe) for p, c, ps, pe, _ in _province_totals())
+
+
+def published_note(req: ViewSpec) -> str:
+    """The "x" note of a viewer's table with cells hidden beside published totals: the totals of the period."""
+    from geo.periods import period_of
+
+    start, end = req.period.start, req.period.end
+    used: dict[str, list[str]] = {}
+    for prov, column, p_start, p_end, r in _province_totals():
+        if (end is not None and end < p_start) or (start is not None and start > p_end):
+            continue
+        where = f"{province_name('pre2025', prov, req.lang)}, {period_of(p_start, p_end).words(req.lang)}"
+        used.setdefault(where, []).append(f"{_metric_header(column, req.lang)} {format_number(int(r['value']), req.lang)}")
+    figures = "; ".join(f"{w}: {', '.join(f)}" for w, f in used.items())
+    return sup.NOTES["published"][1 if req.lang == "en" else 0].format(figures=figures)
+
+
+def published_parts(req: ViewSpec, keys: list[str], units: pd.DataFrame, unit_layer: str,
+                    kind: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Cells a viewer must not see beside a published exact total (:func:`geo.data.facts.published_totals`,
+    province scope), and the figures that caused it (texts for the note).
+
+    The cell-key noise is bounded (at most ``D`` either way), so a perturbed figure tells a lower bound of the
+    true one; when a province's exact total for a period is public, parts of it whose lower bounds add up to
+    that total are pinned exactly, small ones included (e.g. Nghệ An's 6 suspects of H1 2023: a district
+    shown "8" is at least 5, the other shown "<5" is then exactly 1). So, for a viewer, for every published
+    province total of a metric and a period P that the view's period V overlaps:
+
+    - every part of the province (its districts or communes, its "other" and "unplaced" lines, a district's
+      forms, its border districts' subtotal) is hidden ("x") in that metric's column;
+    - the province's own figure is hidden too when V lies inside P without being P (a month or a quarter of
+      the published half-year: the rest of P would be its exact complement).
+
+    Views longer than a year (all time) are left as they are: the parts of P there are mixed with years of
+    other perturbed figures. National totals are not handled here: they are hundreds, far above the noise.
+    Units: codes of the view's era (pre-2025 province codes map to their 2025 province in the 2025 era)."""
+    from geo.data import store
+    from geo.periods import period_of
+
+    bounds = req.period.bounds
+    if bounds is None or not _short_enough(*bounds):
+        return [], []
+    start, end = bounds
+    published = _province_totals()
+    if not published:
+        return [], []
+    codes = [str(c) for c in units["code"]]
+    prov_of = dict(zip(codes, (units["prov_code"] if "prov_code" in units else units["code"]).astype(str)))
+    national = req.province is None and req.page != "border"
+    old_to_new = store.province_old_to_new() if req.era != "pre2025" else {}
+    cells: list[tuple[str, str]] = []
+    used: dict[str, list[str]] = {}  # "province, period" -> "metric value" of the published totals used
+    for prov, column, p_start, p_end, r in published:
+        if end < p_start or start > p_end:
+            continue
+        prov = old_to_new.get(prov, prov) if req.era != "pre2025" else prov
+        inside = not (start <= p_start and end >= p_end)  # V does not hold all of P
+        parts, whole = [], []
+        for key in keys:
+            if key.startswith("u:"):
+                code = key[2:]
+                if unit_layer == "provinces_2025":
+                    if code == prov:
+                        whole.append(key)
+                elif prov_of.get(code) == prov:
+                    parts.append(key)
+            elif key.startswith("p:") and key[2:] == prov:
+                (whole if national else parts).append(key)
+            elif key.startswith("pu:") and key[3:] == prov:
+                parts.append(key)
+            elif req.province == prov and (key in ("others", "unplaced") or key.startswith("f:")):
+                parts.append(key)
+            elif key == "total" and req.province == prov:
+                (parts if kind == "border" else whole).append(key)
+        hide = parts + (whole if inside else [])
+        if hide:
+            cells += [(k, column) for k in hide]
+            where = (f"{province_name('pre2025', str(r['province_code']).zfill(2), req.lang)}, "
+                     f"{period_of(p_start, p_end).words(req.lang)}")
+            figure = f"{_metric_header(column, req.lang)} {format_number(int(r['value']), req.lang)}"
+            if figure not in used.setdefault(where, []):
+                used[where].append(figure)
+    return cells, [f"{where}: {', '.join(figures)}" for where, figures in used.items()]
 
 
 def _rate(count, population) -> float | None:
