@@ -42,6 +42,7 @@ _TEXT = {
                          "Only rows placed in a unit on the border are counted."),
     "no_data_rule": ("“Không có dữ liệu”: tỉnh không có bản ghi nào trong kỳ; “0”: tỉnh có báo cáo, đơn vị không có vụ việc.",
                      "“No data”: the province has no record in the period; “0”: the province reports, the unit has none."),
+    "no_data_or_hidden": ("Không có dữ liệu, hoặc ẩn (x)", "No data, or hidden (x)"),
     "by_form": ("Theo hình thức bóc lột — {name}", "By form of exploitation — {name}"),
     "form_col": ("Hình thức bóc lột", "Form of exploitation"),
     "form_unknown": ("Không rõ", "Not stated"),

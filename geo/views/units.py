@@ -362,9 +362,14 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
             if req.rate and protective and (status in (sup.SMALL, sup.HIDDEN_STATUS) or small):
                 protected.add(code)
                 text = text if status in (sup.SMALL, sup.HIDDEN_STATUS) else f"<{req.threshold}"
+            elif status == sup.HIDDEN_STATUS:  # beside a published total: no colour that would tell its class
+                protected.add(code)
             elif req.rate and rates.get(key) is not None and status != sup.MISSING:
                 text = format_number(rates[key], lang, integer=False)
             value_labels[code] = "" if (not map_labels_shown or text in ("0", "0,0", "0.0", sup.NO_DATA)) else text
+
+    hidden_on_map = bool(value_labels) and any(suppressed.status.at[f"u:{c}", req.metric] == sup.HIDDEN_STATUS
+                                               for c in value_labels)
 
     # the table
     if req.district:
@@ -410,7 +415,8 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
                    table_title=(_tx("by_form", lang, name=district_name) if req.district else
                                 _table_title(req, kind, level_word, by_province)),
                    notes=notes, mark_notes=mark_notes, data_source=_data_source(req, engine, in_scope_demo, real_rows > 0),
-                   made_on=made_on, suppress=protective, threshold=req.threshold)
+                   made_on=made_on, suppress=protective, threshold=req.threshold,
+                   no_data_label=_tx("no_data_or_hidden", lang) if (mapped and hidden_on_map) else None)
     return ViewModel(view=req, map=spec, table=table, table_status=table_status, kpis=kpis, made_on=made_on,
                     has_data=has_rows)
 
