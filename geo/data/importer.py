@@ -837,8 +837,11 @@ class _Validator:
         """The stored place columns of a resolved place (computed once per place; a fresh copy per row)."""
         cache = self.__dict__.setdefault("_columns_memo", {})
         cols = cache.get(id(place))
-        if cols is None:
-            cols = cache[id(place)] = (place, place.columns(self.places.reg))
+        if cols is None:  # every column of the table (None until set): the writer reads them all at once
+            blank = self.__dict__.get("_blank")
+            if blank is None:
+                blank = self._blank = {c.name: None for c in S.KIND_TABLES[self.kind.key].columns if c.name != "id"}
+            cols = cache[id(place)] = (place, {**blank, **place.columns(self.places.reg)})
         return dict(cols[1])
 
     def _row_cases(self, v: dict, row: int, failed: set) -> dict | None:
@@ -1200,19 +1203,11 @@ class _Writer:
             for rec, key in zip(recs, store.record_keys(conn, [rec["row_key"] for rec in recs])):
                 rec["ckey"] = key
         # column by column from here (C-level getters and transposes, not a dict look-up per cell)
-        for rec in recs:
-            if len(rec) < len(names) or not all(map(rec.__contains__, names)):
-                for n in names:
-                    rec.setdefault(n, None)
         if self.kind == "cases":
             self.groups.update(zip(map(operator.itemgetter("prov_code_2025"), recs),
                                    map(operator.itemgetter("is_demo"), recs)))
             frame_names = list(self.frame_cols)
-            for rec in recs:
-                if not all(map(rec.__contains__, frame_names)):
-                    for n in frame_names:
-                        rec.setdefault(n, None)
-            columns = list(zip(*map(operator.itemgetter(*frame_names), recs)))
+            columns = list(zip(*_pick(recs, frame_names)))
             for name, values in zip(frame_names, columns):
                 if name == "row_key":  # a case's key is rebuilt from its ID and agency when counting (less to keep)
                     values = [None if t == "case" else k for k, t in zip(values, map(operator.itemgetter("record_type"), recs))]
@@ -1222,14 +1217,13 @@ class _Writer:
             for n in names:
                 if isinstance(self.table.c[n].type, S.Date) and not isinstance(self.table.c[n].type, S.DateTime):
                     for rec in recs:
-                        d = rec[n]
+                        d = rec.get(n)
                         if d is not None and d.__class__ is not str:
                             text = iso.get(d)
                             if text is None:
                                 text = iso[d] = d.isoformat()
                             rec[n] = text
-        rows = list(map(operator.itemgetter(*names), recs))
-        _insert(conn, self.table, names, rows)
+        _insert(conn, self.table, names, _pick(recs, names))
         self.n += len(recs)
 
     def finish(self) -> None:
@@ -1266,6 +1260,18 @@ class _Writer:
             for status, n in conn.execute(select(c.count_status, func.count()).where(c.import_id == self.import_id)
                                           .group_by(c.count_status)).all():
                 r.count_status[status or "counted"] = int(n)
+
+
+def _pick(recs: list[dict], names: list[str]) -> list[tuple]:
+    """The values of ``names`` of every record as tuples (None where a record has no such key)."""
+    get = operator.itemgetter(*names)
+    try:
+        return list(map(get, recs))
+    except KeyError:  # some record lacks a column: give it None there
+        for rec in recs:
+            for n in names:
+                rec.setdefault(n, None)
+        return list(map(get, recs))
 
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
