@@ -214,10 +214,15 @@ def reference_filter() -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in chosen)
 
 
-#: phones and tablets: a smaller page title and top margin on phones (the map comes sooner), larger touch
+#: key-figure labels wrap; phones and tablets: a smaller page title and top margin on phones (the map comes sooner), larger touch
 #: targets in the filter panel. (The map fits the window and its panels collapse to buttons inside its frame:
 #: geo/render/webmap.py.)
 RESPONSIVE_CSS = """<style>
+/* a key figure's label wraps instead of ending in "…" when six cards share a narrow row; in such a row
+   every label takes two lines, so the figures stay on one line */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+.st-key-kpi_cards_6 [data-testid="stMetricLabel"] { min-height: 2.7em; display: flex; align-items: flex-end; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }
@@ -679,7 +684,8 @@ def kpi_cards(model) -> None:
             where = f"{where} ({t('kpi_so_far', lg)} {so_far[:1].lower() + so_far[1:]})"
         compared = f" · {t('kpi_change_vs', lg)} {words[:1].lower() + words[1:]}"
     st.caption(md(f"{t('kpi_cover', lg)}: {where}{compared}"))
-    for column, (label, text) in zip(st.columns(len(model.kpis)), model.kpis):
+    row = st.container(key=f"kpi_cards_{min(len(model.kpis), 6)}")
+    for column, (label, text) in zip(row.columns(len(model.kpis)), model.kpis):
         change = model.kpi_changes.get(label)
         zero = change is not None and change.strip("+-%") in ("0", "")
         delta = None if change is None else ("±0%" if zero else change)
