@@ -150,8 +150,10 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                 if clipped is not None and clipped.leaves:
                     where = destination or str(row.get("route_name") or "").split("–")[-1].strip()
                     lat, lon = coords[-1][0], coords[-1][1]
-                    # one label per destination where its routes leave the frame close together (within ~1.5°)
-                    near = any(w == where and abs(lat - a) < 1.5 and abs(lon - b) < 1.5 for w, a, b in placed)
+                    # one label per destination where its routes leave the frame close together: within a
+                    # tenth of the frame's size (degrees), so labels of routes far apart on the edge both stay
+                    span = 0.1 * max(cut[2] - cut[0], cut[3] - cut[1]) if cut is not None else 1.0
+                    near = any(w == where and abs(lat - a) < span and abs(lon - b) < span for w, a, b in placed)
                     if where and not near:
                         placed.add((where, lat, lon))
                         label = (f'<div class="tdn-label flow" style="color:{colour};padding:12px;transform:'
