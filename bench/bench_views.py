@@ -1,9 +1,9 @@
 """Page-view figures of the real app in Debian's chromium (prints them; no pass/fail, exit 0).
 
-Starts one ``streamlit run app.py`` server, drives it with Playwright in /usr/bin/chromium (no browser
-download) and prints, for each view, the time until the map is drawn in the streamlit-folium
-iframe, the bytes the browser received over Streamlit's websocket, and the server process's CPU
-seconds. Views:
+Starts one ``streamlit run server.py`` server (the app, ``app.py``, behind its sign-in gate), signs in
+once, drives it with Playwright in /usr/bin/chromium (no browser download) and prints, for each view,
+the time until the map is drawn in the streamlit-folium iframe, the bytes the browser received over
+Streamlit's websocket, and the server process's CPU seconds. Views:
 
     national        /tong-quan                    (default filters)
     province        /tong-quan?prov=40            (Nghệ An)
@@ -16,13 +16,27 @@ Each view is first visited once in a throw-away browser context (those "cold" fi
 too), then measured ``--repeat`` times, each time in a fresh browser context; the medians are printed.
 
     .venv/bin/python bench/bench_views.py [--root DIR] [--repeat N] [--period 2024] [--cached-browser]
+                                          [--role viewer|admin | --store-url URL --user NAME --password PW]
 
-``--root`` is the checkout whose ``app.py`` is served (default: the repo holding this script); the
+``--root`` is the checkout whose ``server.py`` is served (default: the repo holding this script); the
 server runs with this script's Python (``--python`` to change) and inherits the environment, so
-TDN_DATABASE_URL, TDN_CACHE_DIR, TDN_BOUNDARIES_DIR, TDN_FACTS_DIR... pass through. The checkout
-needs its static/ folder and boundary caches (``bash scripts/setup.sh setup`` or
-``python -m geo build-cache``). If /usr/bin/chromium is missing:
-``apt-get install -y --no-install-recommends chromium chromium-driver fonts-noto-core``.
+TDN_CACHE_DIR, TDN_BOUNDARIES_DIR, TDN_FACTS_DIR... pass through. The checkout needs its static/
+folder and boundary caches (``bash scripts/setup.sh setup`` or ``python -m geo build-cache``). If
+/usr/bin/chromium is missing: ``apt-get install -y --no-install-recommends chromium chromium-driver
+fonts-noto-core``.
+
+The store and the account:
+  * by default a throw-away store: a temporary SQLite file with the demo data (``python -m geo demo``
+    of the served checkout) and one test account of ``--role`` (``admin``, the default, sees exact
+    figures; ``viewer`` sees figures protected by the cell-key method), made like the tests' accounts
+    (``tests/browser_support.py``: ``add_test_users``, its ``PASSWORD``); the server's
+    TDN_DATABASE_URL points at it, and it is deleted at the end.
+  * ``--store-url URL --user NAME --password PW``: an existing store and account instead (the role
+    printed is that account's).
+  The sign-in goes through the real sign-in form once per run (``signed_in_state``), in a context of
+  its own, before anything is measured, and the server is left to go idle after it; every browser
+  context (the cold throw-away ones and the measured ones) starts with that session cookie, so each
+  navigation is a signed-in fresh context and no figure includes the sign-in.
 
 How things are measured:
   * map drawn: the page (or, for the filter change, the rerun) is polled every ~20 ms; the count of
@@ -36,10 +50,12 @@ How things are measured:
     the option click) and the end of the view; KB = 1000 bytes.
   * server CPU: utime+stime (+ waited-for children) of the streamlit process and any descendants,
     from /proc, before navigation (or the click) and at the end of the view. For navigations it
-    includes serving the frontend's files to a fresh browser context ("CPU to ws-open" shows that part).
-  * Streamlit shows a "Page not found" dialog for the default page's own URL (/tong-quan) and runs
-    the main page (the same page); the table says so in a note, and the filter change closes the
-    dialog (it makes the sidebar inert) before using the sidebar.
+    includes serving the frontend's files to a fresh browser context ("CPU to ws-open" shows that part)
+    and the gate's session check of every request.
+  * ``server.py`` redirects the default page's own URL (/tong-quan) to / (query kept), where
+    ``st.navigation`` serves it; the redirect is part of the national views' figures. Should Streamlit
+    still show a "Page not found" dialog, the table says so in a note, and the filter change closes
+    the dialog (it makes the sidebar inert) before using the sidebar.
 """
 from __future__ import annotations
 
@@ -57,6 +73,11 @@ import zlib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # tests.browser_support: the test accounts and the sign-in, as the tests do them
+
+from tests.browser_support import PASSWORD, TEST_USERS, add_test_users, signed_in_state  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -144,8 +165,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, root: Path, python: str, port: int, timeout: float = 120.0):
-        self.root, self.python, self.timeout = root, python, timeout
+    """``streamlit run server.py`` of ``root`` on loopback, its TDN_DATABASE_URL set to ``store_url``."""
+
+    def __init__(self, root: Path, python: str, port: int, store_url: str, timeout: float = 120.0):
+        self.root, self.python, self.store_url, self.timeout = root, python, store_url, timeout
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w", prefix=f"bench-views-streamlit-{self.port}-", suffix=".log",
@@ -154,10 +177,11 @@ class Server:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [self.python, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [self.python, "-m", "streamlit", "run", "server.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
-            cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ),
+            cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT,
+            env={**os.environ, "TDN_DATABASE_URL": self.store_url},
         )
         deadline = time.time() + self.timeout
         while True:
@@ -174,6 +198,17 @@ class Server:
     def cpu(self) -> float:
         return cpu_seconds(self.proc.pid)
 
+    def wait_idle(self, quiet: float = 0.5, busy: float = 0.05, timeout: float = 60.0) -> float:
+        """Wait until the server used less than ``busy`` CPU seconds in ``quiet`` s (at most ``timeout``
+        s, e.g. after the sign-in, whose page may have started a script run); returns the seconds waited."""
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            cpu0 = self.cpu()
+            time.sleep(quiet)
+            if self.cpu() - cpu0 < busy:
+                break
+        return time.time() - t0
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -183,6 +218,44 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=15)
         self.log.close()
+
+
+# --- store and account ---------------------------------------------------------------------------------
+def make_store(folder: Path, root: Path, python: str, role: str) -> tuple[str, str]:
+    """A throw-away SQLite store in ``folder``: the demo data (``python -m geo demo`` of ``root``) and the
+    test account of ``role`` (``browser_support.TEST_USERS``, password ``PASSWORD``). Returns
+    (store URL, username)."""
+    url = f"sqlite:///{folder / 'bench-views.sqlite'}"
+    demo = subprocess.run([python, "-m", "geo", "demo"], capture_output=True, text=True, cwd=root,
+                          env={**os.environ, "TDN_DATABASE_URL": url})
+    if demo.returncode:
+        raise RuntimeError(f"python -m geo demo failed ({demo.returncode}): {(demo.stderr or demo.stdout)[-2000:]}")
+    username = f"{role}-test"
+    add_test_users(url, {username: TEST_USERS[username]})
+    return url, username
+
+
+def account_role(store_url: str, username: str) -> str:
+    """The role of ``username`` in the store (read only: the store is not migrated here), or an error
+    naming what is missing."""
+    from geo.auth import accounts
+    from geo.data import store
+
+    try:
+        user = accounts.get_user(username, engine=store.get_engine(store_url, migrate_now=False))
+    finally:
+        store.dispose_engines()
+    if user is None:
+        raise SystemExit(f"bench_views: no enabled account {username!r} in {store_url}")
+    return user.role
+
+
+def role_label(role: str) -> str:
+    """``admin (exact figures)`` / ``viewer (figures protected by the cell-key method)``."""
+    from geo.auth import role_rank
+
+    exact = role_rank(role) >= role_rank("analyst")  # geo.auth.User.screen_access
+    return f"{role} ({'exact figures' if exact else 'figures protected by the cell-key method'})"
 
 
 # --- browser side ------------------------------------------------------------------------------------
@@ -316,12 +389,13 @@ _SHARED_CONTEXT: list = []
 
 
 class _PageOnly:
-    """A returning user's browser (``--cached-browser``): one context kept, so its HTTP cache holds the
-    frontend files; closing it closes only the page."""
+    """A returning user's browser (``--cached-browser``): one signed-in context kept, so its HTTP cache
+    holds the frontend files; closing it closes only the page."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, state: dict):
         if not _SHARED_CONTEXT:
-            _SHARED_CONTEXT.append(browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN"))
+            _SHARED_CONTEXT.append(browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100},
+                                                       locale="vi-VN"))
         self.context = _SHARED_CONTEXT[0]
         self.pages = []
 
@@ -335,14 +409,16 @@ class _PageOnly:
             page.close()
 
 
-def _context(browser, args):
+def _context(browser, state: dict, args):
+    """A fresh browser context carrying the signed-in session ``state`` (a Playwright storage state)."""
     if getattr(args, "cached_browser", False):
-        return _PageOnly(browser)
-    return browser.new_context(viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+        return _PageOnly(browser, state)
+    return browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100}, locale="vi-VN")
 
 
-def measure_navigation(browser, server: Server, name: str, path: str, args, warm_root: bool = False) -> Result:
-    context = _context(browser, args)
+def measure_navigation(browser, state: dict, server: Server, name: str, path: str, args,
+                       warm_root: bool = False) -> Result:
+    context = _context(browser, state, args)
     try:
         page = context.new_page()
         meter = WsMeter(cpu=server.cpu)
@@ -399,8 +475,8 @@ def _period_box(page, label: str):
     return boxes.nth(2).locator(inner).first
 
 
-def measure_filter_change(browser, server: Server, args, label: str) -> Result:
-    context = _context(browser, args)
+def measure_filter_change(browser, state: dict, server: Server, args, label: str) -> Result:
+    context = _context(browser, state, args)
     try:
         page = context.new_page()
         meter = WsMeter()
@@ -497,10 +573,9 @@ Columns: nav→map = navigation (filter change: option click) -> Leaflet feature
 
 
 def main(argv: list[str] | None = None) -> int:
-    default_root = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--root", type=Path, default=default_root, help="checkout to serve (default: %(default)s)")
+    ap.add_argument("--root", type=Path, default=REPO, help="checkout to serve (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=3, help="measured runs per view (default 3)")
     ap.add_argument("--python", default=sys.executable, help="Python that runs streamlit (default: this one)")
     ap.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
@@ -511,11 +586,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cached-browser", action="store_true",
                     help="measure as a returning user: one browser context whose HTTP cache keeps the frontend "
                          "files (default: a fresh context per run, the frontend served every time)")
+    ap.add_argument("--role", choices=("viewer", "admin"),
+                    help="role of the throw-away store's test account: admin sees exact figures, viewer the "
+                         "cell-key protected ones (default admin; with --store-url the account's own role)")
+    ap.add_argument("--store-url", help="measure against this existing store (SQLAlchemy URL) instead of a "
+                                        "throw-away demo store; needs --user and --password")
+    ap.add_argument("--user", help="account to sign in with (with --store-url)")
+    ap.add_argument("--password", help="its password (with --store-url)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
     ROOT_FOR_CONFIG.append(root)
-    if not (root / "app.py").is_file():
-        ap.error(f"no app.py in {root}")
+    if not (root / "server.py").is_file():
+        ap.error(f"no server.py in {root}")
+    if args.store_url and not (args.user and args.password):
+        ap.error("--store-url needs --user and --password")
+    if (args.user or args.password) and not args.store_url:
+        ap.error("--user/--password go with --store-url (the throw-away store has its own account: --role)")
+    if args.role and args.store_url:
+        ap.error("--role is for the throw-away store; with --store-url the role is --user's own")
     if not Path(CHROMIUM).exists():
         ap.error(f"{CHROMIUM} missing: apt-get install -y --no-install-recommends chromium chromium-driver "
                  "fonts-noto-core")
@@ -527,8 +615,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     label = _period_label(root)
-    server = Server(root, args.python, args.port, timeout=max(args.timeout, 120.0))
     started = time.time()
+    store_dir = None if args.store_url else tempfile.TemporaryDirectory(prefix="bench-views-store-")
+    server = None
     try:
         commit = ""
         try:
@@ -541,33 +630,59 @@ def main(argv: list[str] | None = None) -> int:
         print(HEADER)
         print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
         sys.stdout.flush()
+        if store_dir is None:
+            store_url, username, password = args.store_url, args.user, args.password
+            where = f"store {store_url}"
+        else:
+            store_url, username = make_store(Path(store_dir.name), root, args.python, args.role or "admin")
+            password = PASSWORD
+            where = f"throw-away store {store_url} (demo data) made in {time.time() - started:.1f} s"
+        print(f"{where}; user {username}, role {role_label(account_role(store_url, username))}")
+        server = Server(root, args.python, args.port, store_url, timeout=max(args.timeout, 120.0))
+        t_start = time.time()
         server.start()
-        print(f"server {server.url} pid {server.proc.pid} up in {time.time() - started:.1f} s "
+        print(f"server {server.url} pid {server.proc.pid} up in {time.time() - t_start:.1f} s "
               f"(log {server.log.name})")
+        sys.stdout.flush()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                # cold pass (throw-away contexts): the root first, since a deep link opened before the
-                # first script run of a fresh server shows "Page not found" once (streamlit#9624)
+                t_sign = time.time()
+                try:
+                    state = signed_in_state(browser, server.url, username, password)
+                except Exception as exc:  # noqa: BLE001 -- nothing can be measured without a session
+                    raise SystemExit(f"bench_views: sign-in as {username!r} failed: {type(exc).__name__}: "
+                                     f"{str(exc).splitlines()[0][:200]}") from None
+                signed = time.time() - t_sign
+                idle = server.wait_idle(timeout=args.timeout)
+                print(f"signed in once in {signed:.1f} s, server idle {idle:.1f} s later (neither is measured)")
+                sys.stdout.flush()
+                # cold pass (throw-away contexts): the root first, so the very first view of the fresh
+                # server is the same in every run
                 first = VIEWS[0][0] + " (via /)"
-                cold = [guarded(first, measure_navigation, browser, server, first, "/", args, True)]
-                cold += [guarded(name, measure_navigation, browser, server, name, path, args) for name, path in VIEWS]
-                cold.append(guarded(FILTER_CHANGE, measure_filter_change, browser, server, args, label))
+                cold = [guarded(first, measure_navigation, browser, state, server, first, "/", args, True)]
+                cold += [guarded(name, measure_navigation, browser, state, server, name, path, args)
+                         for name, path in VIEWS]
+                cold.append(guarded(FILTER_CHANGE, measure_filter_change, browser, state, server, args, label))
                 print_table("COLD: first visit of each view after the server started (throw-away contexts; "
                             "the first row is the very first view)", [[r] for r in cold])
                 runs: dict[str, list[Result]] = {name: [] for name, _ in VIEWS}
                 runs[FILTER_CHANGE] = []
                 for _ in range(max(1, args.repeat)):
                     for name, path in VIEWS:
-                        runs[name].append(guarded(name, measure_navigation, browser, server, name, path, args))
-                    runs[FILTER_CHANGE].append(guarded(FILTER_CHANGE, measure_filter_change, browser, server, args,
-                                                       label))
-                print_table(f"WARM: median of {max(1, args.repeat)} runs, each in a fresh browser context",
+                        runs[name].append(guarded(name, measure_navigation, browser, state, server, name, path,
+                                                  args))
+                    runs[FILTER_CHANGE].append(guarded(FILTER_CHANGE, measure_filter_change, browser, state, server,
+                                                       args, label))
+                print_table(f"WARM: median of {max(1, args.repeat)} runs, each in a fresh signed-in browser context",
                             list(runs.values()))
             finally:
                 browser.close()
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+        if store_dir is not None:
+            store_dir.cleanup()
     print(f"\ntotal {time.time() - started:.0f} s; load average now "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
     return 0
