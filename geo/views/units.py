@@ -19,6 +19,7 @@ Data rules:
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -422,13 +423,22 @@ def build_units_view(req: ViewSpec, engine=None, made_on: date | None = None) ->
 
 
 def _province_totals() -> list[tuple[str, str, date, date, pd.Series]]:
-    """(pre-2025 province code, count column, start, end, row) of every published province total."""
+    """(pre-2025 province code, count column, start, end, row) of every published province total (read once
+    per version of the facts file: a view asks for every cell)."""
     from geo.data import facts
 
     try:
-        published = facts.published_totals()
+        path = facts.facts_path("figures.csv")
+        return _province_totals_of(str(path), path.stat().st_mtime)
     except (OSError, KeyError, ValueError):  # no facts folder: nothing published to guard against
         return []
+
+
+@functools.lru_cache(maxsize=4)
+def _province_totals_of(path: str, mtime: float) -> list[tuple[str, str, date, date, pd.Series]]:
+    from geo.data import facts
+
+    published = facts.published_totals()
     out = []
     for _, r in published[published["scope"] == "province"].iterrows():
         column = "cases" if r["metric"] == "n_cases" else r["metric"]
