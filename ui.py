@@ -4,6 +4,8 @@ Pages stay thin: they read filters from here, call ``geo``, and draw.
 """
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from geo.admin import attribution
@@ -265,11 +267,21 @@ def show_map(fmap, key: str, height: int = 700) -> dict:
                      returned_objects=["last_active_drawing"], render=False) or {}
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _has_demo(url: str, version: str) -> bool:
+    """Whether the store at ``url`` holds demo rows, at data ``version`` (counted once per version, not on
+    every rerun: a demo load or removal is an import or an undo, which changes the version)."""
+    from geo.data import store
+
+    return store.has_demo()
+
+
 def demo_notice() -> None:
     """A plain banner whenever the store holds demonstration data."""
-    from geo.data import schema, store
+    from geo import config
+    from geo.data import schema
     try:
-        if store.has_demo():
+        if _has_demo(config.database_url(), data_version()):
             st.warning(schema.DEMO_NOTICE[lang()], icon="⚠️")
     except Exception as exc:  # the store is optional for the map pages
         st.caption(md(exc))
@@ -539,7 +551,10 @@ def filter_words(f) -> str:
     return ", ".join(parts)
 
 
+@functools.lru_cache(maxsize=128)
 def _district_names(province: str) -> dict[str, str]:
+    """Pre-2025 district code -> name (with its province on the national list), read once per province
+    (the layer does not change while the server runs). Callers only read it."""
     from geo.admin.cache import load_layer
 
     frame = load_layer("districts_pre2025", "national")
