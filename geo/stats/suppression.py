@@ -546,10 +546,11 @@ def hide_cells(table: Suppressed, cells: Iterable[tuple[Hashable, str]]) -> Supp
     if not cells:
         return table
     display, status, values = table.display.copy(), table.status.copy(), table.values.copy()
+    for c in {c for _, c in cells}:  # (a hidden value is None: the column holds objects)
+        values[c] = values[c].astype(object)
     for r, c in cells:
         display.at[r, c] = HIDDEN
         status.at[r, c] = HIDDEN_STATUS
-        values[c] = values[c].astype(object)
         values.at[r, c] = None
     return Suppressed(display=display, status=status, values=values, threshold=table.threshold,
                       enabled=table.enabled, count_columns=table.count_columns)
