@@ -593,13 +593,46 @@ def data_version() -> str:
     import or an undo in any process shows on the next rerun, without a restart."""
     from geo.data import store
 
+    memo = st.session_state.get("_data_version")
+    run = _run_token()
+    if memo is not None and run is not None and memo[0] is run:
+        return memo[1]
     try:
-        return store.data_version()
+        version = store.data_version()
     except Exception:  # the map pages still work without a store
-        return "no-store"
+        version = "no-store"
+    st.session_state["_data_version"] = (run, version)
+    return version
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+def data_changed() -> None:
+    """After a write in this run (an import, an undo, a decision): the next figure reads the version again."""
+    st.session_state.pop("_data_version", None)
+
+
+def _run_token():
+    """An object that is new at every script run (fragment runs included): the store's version is read once
+    per run, not once for every figure that needs it. Compared by identity and kept with the version, so a
+    later run can never be mistaken for this one."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.cursors if ctx is not None else None
+
+
+def _spec_hash(spec) -> str:
+    """A view spec's cache key: its repr names every field (Streamlit's own hashing of the frozen dataclass
+    costs about 8 ms a call, several calls a run)."""
+    return repr(spec)
+
+
+def _spec_hashes() -> dict:
+    from geo.views.spec import ViewSpec
+
+    return {ViewSpec: _spec_hash}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=_spec_hashes())
 def _cached_model(spec, version: str):
     """The view model of ``spec`` at data ``version``, or the reason there is none (a string)."""
     from geo.views.model import build_view
@@ -747,7 +780,7 @@ def show_table(model, table, key: str, title: bool = True) -> None:
                           key=f"dl_xlsx_{key}")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=_spec_hashes())
 def _briefing_files(spec, version: str) -> tuple[bytes, bytes, str, str] | str:
     """PNG and PDF bytes of the view model with their file names, or the reason no export can be made."""
     from geo.render.briefing import render_briefing

@@ -270,6 +270,7 @@ class Result:
     cpu_s: float = 0.0
     features: int = 0
     cpu_to_ws_s: float | None = None  # server CPU from navigation until the websocket opened
+    fetched: int = 0  # bytes of map layers fetched over HTTP (static/geo/, see geo.render.fetched)
     note: str = ""
 
 
@@ -281,8 +282,20 @@ class WsMeter:
     cpu_at_open: list[float] = field(default_factory=list)
     cpu: object = None  # callable giving the server's CPU seconds, read when the websocket opens
 
+    fetched: list[tuple[float, int]] = field(default_factory=list)  # (arrival, bytes) of static/geo/ files
+
     def attach(self, page) -> None:
         page.on("websocket", self._on_ws)
+        page.on("response", self._on_response)
+
+    def _on_response(self, response) -> None:
+        # the context layers a map fetches once (geo.render.fetched): HTTP, not the websocket; their
+        # Content-Length (a browser that kept the file may still report it: an upper bound)
+        if "/app/static/geo/" in response.url and response.status == 200:
+            self.fetched.append((time.time(), int(response.headers.get("content-length") or 0)))
+
+    def fetched_since(self, t0: float, t1: float) -> int:
+        return sum(size for t, size in self.fetched if t0 <= t <= t1)
 
     def _on_ws(self, ws) -> None:
         self.opened.append(time.time())
@@ -430,7 +443,8 @@ def measure_navigation(browser, state: dict, server: Server, name: str, path: st
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
         note = "; ".join(x for x in (note, page_notes(page)) if x)
-        res = Result(name, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        res = Result(name, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note,
+                     fetched=meter.fetched_since(t0, t1))
         if meter.cpu_at_open:
             res.cpu_to_ws_s = meter.cpu_at_open[0] - cpu0
         if drawn_at is not None:
@@ -508,7 +522,8 @@ def measure_filter_change(browser, state: dict, server: Server, args, label: str
         t1 = time.time()
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
-        res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note)
+        res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note,
+                     fetched=meter.fetched_since(t0, t1))
         if drawn_at is not None:
             res.drawn_s = drawn_at - t0
         if f"period={args.period}" not in page.url:
@@ -529,8 +544,8 @@ def _median(values):
 
 
 def print_table(title: str, rows: list[list[Result]]) -> None:
-    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "wire KB", "ws frames", "server CPU s", "CPU to ws-open",
-            "features", "runs"]
+    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "wire KB", "fetched KB", "ws frames", "server CPU s",
+            "CPU to ws-open", "features", "runs"]
     lines = []
     for runs in rows:
         first = runs[0]
@@ -543,6 +558,7 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
             _fmt(_median([r.loaded_to_drawn_s for r in runs])),
             _fmt(kb, 1),
             _fmt(_median([r.ws_wire / 1000 for r in runs]), 1),
+            _fmt(_median([r.fetched / 1000 for r in runs]), 1),
             _fmt(_median([r.ws_frames for r in runs]), 0),
             _fmt(_median([r.cpu_s for r in runs])),
             _fmt(_median([r.cpu_to_ws_s for r in runs])),
@@ -553,10 +569,10 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
         ])
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) if i in (0, 9) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    print("  ".join(h.ljust(w) if i in (0, 10) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
     print("  ".join("-" * w for w in widths))
     for line in lines:
-        print("  ".join(c.ljust(w) if i in (0, 9) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
     sys.stdout.flush()
 
 
@@ -567,7 +583,9 @@ HEADER = """Targets set by the issue (figures below are printed, not checked):
   first view -> map drawn <= 1 s after the frontend has loaded (column ws-open→map)
 Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
   ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
-  during the view (KB = 1000 B); server CPU = streamlit process utime+stime during the view (navigations
+  during the view (KB = 1000 B); fetched KB = map layers the map fetched over HTTP during the view
+  (static/geo/: the context under the units, fetched once per browser and then kept; Content-Length, an
+  upper bound); server CPU = streamlit process utime+stime during the view (navigations
   include serving the frontend files to a fresh browser context; "CPU to ws-open" is the part spent
   before the page opened its websocket, i.e. mostly serving those files)."""
 

@@ -107,6 +107,7 @@ with tab_import:
             elif st.button(t("data_do_import", lg), type="primary", key="data_do_import"):
                 done = importer.import_file(data, filename=upload.name, kind=kind, origin="page", user=me.username,
                                             scope=scope, address=ui.client_address(), mode=mode, changed=changed)
+                ui.data_changed()
                 (st.success if done.ok else st.error)(esc(done.summary(lg)))
                 if done.overlap_counts:
                     st.caption(esc("; ".join(f"{overlap_kind_label(k, lg)}: {n}" for k, n in done.overlap_counts.items())))
@@ -165,6 +166,7 @@ def quality_list() -> None:
     if st.button(td("quality_save", lg), key="quality_save"):
         ok = counting.decide(row["kind"], row["key_a"], row["key_b"] if isinstance(row["key_b"], str) else None,
                              decision, me.username, note=note or None, address=ui.client_address(), scope=scope)
+        ui.data_changed()
         (st.success if ok else st.error)(td("quality_saved" if ok else "quality_refused", lg))
 
 
@@ -236,6 +238,7 @@ with tab_history:
                 if yes.button(td("undo_yes", lg), type="primary", key="data_undo_yes"):
                     st.session_state.pop("_undo_pending", None)
                     result = importer.undo_import(pending, user=me.username, scope=scope, address=ui.client_address())
+                    ui.data_changed()
                     st.session_state["_undo_result"] = (result.ok, result.message(lg))
                     st.rerun()  # the history above shows the undo at once
                 if no.button(td("undo_no", lg), key="data_undo_no"):

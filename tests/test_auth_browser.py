@@ -157,6 +157,28 @@ def test_anonymous_requests_get_the_sign_in_page_or_a_refusal(app_url):
     assert websocket_refused(app_url, cookie="forged.0123456789abcdef0123456789abcdef01234567")
 
 
+def test_fetched_map_layers_are_behind_the_sign_in_and_kept_privately(browser, app_url):
+    """The context layers a map fetches (geo.render.fetched): refused without a session; with one, served with
+    a header that lets that browser keep them (content-named files) and no shared cache store them."""
+    import json
+
+    from geo.render.fetched import FetchedLayer
+    from geo.render.maps import MapView, admin_map
+
+    fmap = admin_map(MapView(province="40")).fmap
+    url = json.loads(next(c for c in fmap._children.values() if isinstance(c, FetchedLayer)).url_json)
+    assert url.startswith("/app/static/geo/") and url.endswith(".json")
+    with httpx.Client(base_url=app_url, timeout=30) as client:
+        refused = client.get(url, headers={"Accept": "*/*"})
+        assert refused.status_code == 401 and refused.headers["cache-control"] == "no-store"
+    page = new_signed_in_page(browser, app_url, "viewer-test")
+    response = page.request.get(app_url + url)
+    assert response.status == 200
+    assert response.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert response.json()["type"] == "FeatureCollection"
+    page.context.close()
+
+
 def test_the_check_of_the_websocket_is_not_blind(browser, app_url):
     """A signed-in session's cookie opens the same websocket."""
     assert not websocket_refused(app_url, session_cookie(signed_in_state(browser, app_url, "viewer-test")))

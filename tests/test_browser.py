@@ -37,6 +37,27 @@ def features_sent(view: MapView) -> int:
     return total
 
 
+def fetched_features(view: MapView) -> int:
+    """Features of the layers the browser fetches from static/geo/ (the context under the units)."""
+    from geo.render.fetched import FetchedLayer
+
+    return sum(child.feature_count for child in admin_map(view).fmap._children.values()
+               if isinstance(child, FetchedLayer))
+
+
+def wait_for_context(page, expected: int, timeout: float = 30.0) -> int:
+    """Wait until the fetched context layers have drawn ``expected`` features; returns the count drawn."""
+    frame = page.frame_locator(MAP_FRAME)
+    deadline = time.time() + timeout
+    count = 0
+    while time.time() < deadline:
+        count = frame.locator(".leaflet-tdnContext-pane path").count()
+        if count >= expected:
+            return count
+        time.sleep(0.25)
+    return count
+
+
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
     """A temporary store with the demo data loaded, so the tests never touch data/tdn.sqlite."""
@@ -95,8 +116,11 @@ def open_page(browser, url: str):
 )
 def test_map_renders_offline(browser, app_url, query, view, shot):
     expected = features_sent(view)
+    context = fetched_features(view)
+    assert context > 0  # neighbouring countries at least, fetched once by the browser (geo.render.fetched)
     page, watch = open_page(browser, app_url + "/ban-do" + query)
     drawn = wait_for_features(page, expected)
+    assert wait_for_context(page, context) == context
     time.sleep(1.0)  # let late requests (fonts, images) fail if they are going to
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     assert drawn == expected

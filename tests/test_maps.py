@@ -188,3 +188,30 @@ def test_a_choropleth_can_name_its_grey_class():
                                                                    no_data_label="Không có xã trọng điểm")).fmap
     html = fmap.get_root().render()
     assert "Không có xã trọng điểm" in html and "Không có dữ liệu" not in html
+
+
+def test_the_context_under_a_province_is_fetched_once_not_sent_with_every_map(tmp_path):
+    """Neighbouring countries and the other provinces are the same for every filter of a view: their GeoJSON
+    is a content-named file in static/geo/ that the browser fetches (and keeps), not part of each map."""
+    import json
+
+    from geo.render.fetched import FetchedLayer, fetched_layer
+
+    fmap = admin_map(MapView(province="40")).fmap
+    fetched = [c for c in fmap._children.values() if isinstance(c, FetchedLayer)]
+    assert sorted(f.layer_name for f in fetched) == ["context", "neighbours"]
+    for layer in fetched:
+        url = json.loads(layer.url_json)
+        data = json.loads((STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+        assert data["type"] == "FeatureCollection" and len(data["features"]) == layer.feature_count > 0
+    html = _unescape_js(fmap.get_root().render())
+    assert len(html) < 400_000  # 1.07 MB with the context inside
+    assert "Thanh Hóa" in html and "Lào" in html  # the names of the context are still on the map
+    national = admin_map(MapView()).fmap
+    assert [c.layer_name for c in national._children.values() if isinstance(c, FetchedLayer)] == ["neighbours"]
+    # a folder that cannot be written: the layer is sent inside the map, as before
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    layer = PolygonLayer("neighbours", gpd.GeoDataFrame({"geometry": [shapely.box(100, 10, 101, 11)]}, crs=4326),
+                         {"n": Style()}, interactive=False, id_column=None)
+    assert fetched_layer(("test",), layer, "/app/static", blocked) is layer

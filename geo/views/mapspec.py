@@ -7,6 +7,7 @@ units and place. Built by the view models (:mod:`geo.views.model`); drawn by :mo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Collection, Mapping, Sequence
 
@@ -109,11 +110,17 @@ def short_province(name: str) -> str:
 def province_name(era: str, code: str | None, lang: str = "vi") -> str:
     if code is None:
         return t("whole_country", lang)
-    frame = load_layer(_province_layer_name(era), "national")
-    match = frame.loc[frame["code"] == code, "prov_name_vi"]
-    if match.empty:
+    name = _province_names(era).get(code)
+    if name is None:
         raise KeyError(f"no province {code!r} in era {era}")
-    return str(match.iloc[0])
+    return name
+
+
+@lru_cache(maxsize=4)
+def _province_names(era: str) -> dict[str, str]:
+    """Province code -> full Vietnamese name of an era (the layer does not change while a process runs)."""
+    frame = load_layer(_province_layer_name(era), "national")
+    return dict(zip(frame["code"].astype(str), frame["prov_name_vi"].astype(str)))
 
 
 

@@ -1,0 +1,100 @@
+"""Map layers the browser fetches once, instead of receiving them inside every map.
+
+The context under a map's units (neighbouring countries, the other provinces around a province) is the
+same for every period, metric and filter of a view, and it is most of the map's bytes: about 0.8 MB of
+the 1.1 MB a province view sent over Streamlit's websocket (geometry in EPSG:4326 degrees). Such a layer
+is written once as a GeoJSON file named by its content (``static/geo/<sha1>.json``, in the git-ignored
+``static/`` folder that Streamlit serves under ``/app/static/``), and the map's script fetches it from
+there: the browser keeps it (the sign-in gate marks these files private and immutable), every later view
+and filter change sends only the units.
+
+These layers are drawn in a pane of their own under Leaflet's overlay pane (``tdn-context``, z-index
+350), so they stay under the units whenever the file arrives. When the folder cannot be written, the
+layer is sent inside the map as before (:func:`fetched_layer` returns the inline layer).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.render.layers import PolygonLayer
+
+PANE = "tdnContext"
+PANE_Z_INDEX = 350  # Leaflet: tiles 200, overlays 400
+FOLDER = "geo"  # under static/ (served at <static_url>/geo/)
+
+
+class FetchedLayer(MacroElement):
+    """A non-interactive polygon layer whose GeoJSON the browser fetches from ``url``."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(map){"
+        "if(!map.getPane({{ this.pane_json }})){var p=map.createPane({{ this.pane_json }});"
+        "p.style.zIndex={{ this.z_index }};p.style.pointerEvents='none';}"
+        "var styles={{ this.styles_json }},column={{ this.column_json }},fallback={{ this.default_json }};"
+        "var layer=L.geoJSON(null,{pane:{{ this.pane_json }},interactive:false,smoothFactor:0.5,"
+        "style:function(f){var k=column?f.properties[column]:null;return styles[k]||styles[fallback];}}).addTo(map);"
+        "fetch({{ this.url_json }},{credentials:'same-origin'})"
+        ".then(function(r){if(!r.ok){throw new Error('HTTP '+r.status);}return r.json();})"
+        ".then(function(d){layer.addData(d);})"
+        ".catch(function(e){console.error('map layer {{ this.layer_name }} not loaded: '+e);});"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, layer: PolygonLayer, url: str):
+        super().__init__()
+        self._name = "FetchedLayer"
+        self.layer_name = "".join(c for c in layer.name if c.isalnum() or c == "_")
+        self.pane_json = json.dumps(PANE)
+        self.z_index = PANE_Z_INDEX
+        self.styles_json = json.dumps({k: v.leaflet() for k, v in layer.styles.items()})
+        self.column_json = json.dumps(layer.style_column)
+        self.default_json = json.dumps(next(iter(layer.styles)))
+        self.url_json = json.dumps(url)
+        self.feature_count = len(layer.feature_collection()["features"])
+
+
+def publish(data: dict, static_dir: Path) -> str | None:
+    """Write ``data`` as ``<static_dir>/geo/<sha1 of its text>.json`` (once; atomic, so several processes
+    may race) and return the file's name, or None when the folder cannot be written."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    name = hashlib.sha1(text).hexdigest()[:24] + ".json"
+    folder = static_dir / FOLDER
+    path = folder / name
+    if path.is_file():
+        return name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(fd, "wb") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return name
+
+
+_PUBLISHED: dict[tuple, str | None] = {}
+
+
+def fetched_layer(cache_key: tuple, layer: PolygonLayer, static_url: str, static_dir: Path):
+    """``layer`` as a :class:`FetchedLayer` (its file written once per ``cache_key`` and process), or the
+    layer itself, to be sent inside the map, when its file cannot be written."""
+    key = cache_key + (str(static_dir),)
+    if key not in _PUBLISHED or (_PUBLISHED[key] and not (static_dir / FOLDER / _PUBLISHED[key]).is_file()):
+        if len(_PUBLISHED) > 512:
+            _PUBLISHED.clear()
+        _PUBLISHED[key] = publish(layer.feature_collection(), static_dir)
+    name = _PUBLISHED[key]
+    if name is None:
+        return layer
+    return FetchedLayer(layer, f"{static_url.rstrip('/')}/{FOLDER}/{name}")
