@@ -237,22 +237,6 @@ def _forget_oidc_identity(response: Response, cookies: dict[str, str]) -> None:
 # --------------------------------------------------------------------------------------------------
 # The gate
 # --------------------------------------------------------------------------------------------------
-#: map layers the browser fetches (``geo.render.fetched``): named by their content, so a signed-in
-#: browser may keep them (never a shared cache: they are behind the sign-in)
-FETCHED_LAYERS_PATH = "/app/static/geo/"
-
-
-def _cache_for_a_year(send):
-    async def send_with_cache_header(message):
-        if message["type"] == "http.response.start" and message.get("status") == 200:
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-            headers.append((b"cache-control", b"private, max-age=31536000, immutable"))
-            message = {**message, "headers": headers}
-        await send(message)
-
-    return send_with_cache_header
-
-
 class SignInGate:
     """ASGI middleware: nothing but the sign-in page without a valid session."""
 
@@ -268,8 +252,6 @@ class SignInGate:
         cookies = _cookies(scope)
         found = await asyncio.to_thread(sessions.lookup, cookies.get(COOKIE_NAME)) if cookies.get(COOKIE_NAME) else None
         if found:
-            if path.startswith(FETCHED_LAYERS_PATH):
-                return await self.app(scope, receive, _cache_for_a_year(send))
             return await self.app(scope, receive, send)
         claims = _oidc_claims(cookies) if scope["type"] == "http" else None
         if claims:

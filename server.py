@@ -20,7 +20,7 @@ Two fixes for shared links (deep links must open cleanly, the first one after a 
 """
 import streamlit as st
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import gate
@@ -41,6 +41,18 @@ async def default_page(request: Request) -> RedirectResponse:
     return RedirectResponse("/" + ("?" + query if query else ""), status_code=307)
 
 
+async def map_layer(request: Request) -> Response:
+    """A map's context layer (``geo.render.fetched``), behind the gate like every page address; named by its
+    content, so the signed-in browser keeps it."""
+    from geo.render import fetched
+
+    path = fetched.layer_file(request.path_params["name"])
+    if path is None:
+        return Response("not found", status_code=404, headers={"Cache-Control": "no-store"})
+    return FileResponse(path, media_type="application/json", headers={"Cache-Control": fetched.CACHE_CONTROL})
+
+
 _navigation_only()
-app = st.App("app.py", routes=[*gate.routes(), Route(DEFAULT_PAGE_PATH, default_page, methods=["GET", "HEAD"])],
+app = st.App("app.py", routes=[*gate.routes(), Route(DEFAULT_PAGE_PATH, default_page, methods=["GET", "HEAD"]),
+                               Route("/map-layers/{name}", map_layer, methods=["GET", "HEAD"])],
              middleware=gate.middleware())

@@ -270,7 +270,7 @@ class Result:
     cpu_s: float = 0.0
     features: int = 0
     cpu_to_ws_s: float | None = None  # server CPU from navigation until the websocket opened
-    fetched: int = 0  # bytes of map layers fetched over HTTP (static/geo/, see geo.render.fetched)
+    fetched: int = 0  # bytes of map layers fetched over HTTP (/map-layers/, see geo.render.fetched)
     note: str = ""
 
 
@@ -282,16 +282,16 @@ class WsMeter:
     cpu_at_open: list[float] = field(default_factory=list)
     cpu: object = None  # callable giving the server's CPU seconds, read when the websocket opens
 
-    fetched: list[tuple[float, int]] = field(default_factory=list)  # (arrival, bytes) of static/geo/ files
+    fetched: list[tuple[float, int]] = field(default_factory=list)  # (arrival, bytes) of /map-layers/ files
 
     def attach(self, page) -> None:
         page.on("websocket", self._on_ws)
         page.on("response", self._on_response)
 
     def _on_response(self, response) -> None:
-        # the context layers a map fetches once (geo.render.fetched): HTTP, not the websocket; their
+        # the context layers a map fetches once (geo.render.fetched, /map-layers/): HTTP, not the websocket; their
         # Content-Length (a browser that kept the file may still report it: an upper bound)
-        if "/app/static/geo/" in response.url and response.status == 200:
+        if "/map-layers/" in response.url and response.status == 200:
             self.fetched.append((time.time(), int(response.headers.get("content-length") or 0)))
 
     def fetched_since(self, t0: float, t1: float) -> int:
@@ -584,7 +584,7 @@ HEADER = """Targets set by the issue (figures below are printed, not checked):
 Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
   ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
   during the view (KB = 1000 B); fetched KB = map layers the map fetched over HTTP during the view
-  (static/geo/: the context under the units, fetched once per browser and then kept; Content-Length, an
+  (/map-layers/: the context under the units, fetched once per browser and then kept; Content-Length, an
   upper bound); server CPU = streamlit process utime+stime during the view (navigations
   include serving the frontend files to a fresh browser context; "CPU to ws-open" is the part spent
   before the page opened its websocket, i.e. mostly serving those files)."""

@@ -167,7 +167,7 @@ def test_fetched_map_layers_are_behind_the_sign_in_and_kept_privately(browser, a
 
     fmap = admin_map(MapView(province="40")).fmap
     url = json.loads(next(c for c in fmap._children.values() if isinstance(c, FetchedLayer)).url_json)
-    assert url.startswith("/app/static/geo/") and url.endswith(".json")
+    assert url.startswith("/map-layers/") and url.endswith(".json")
     with httpx.Client(base_url=app_url, timeout=30) as client:
         refused = client.get(url, headers={"Accept": "*/*"})
         assert refused.status_code == 401 and refused.headers["cache-control"] == "no-store"
@@ -176,6 +176,7 @@ def test_fetched_map_layers_are_behind_the_sign_in_and_kept_privately(browser, a
     assert response.status == 200
     assert response.headers["cache-control"] == "private, max-age=31536000, immutable"
     assert response.json()["type"] == "FeatureCollection"
+    assert page.request.get(app_url + "/map-layers/..%2Fmanifest.json").status == 404  # layer files only
     page.context.close()
 
 

@@ -38,7 +38,7 @@ def features_sent(view: MapView) -> int:
 
 
 def fetched_features(view: MapView) -> int:
-    """Features of the layers the browser fetches from static/geo/ (the context under the units)."""
+    """Features of the layers the browser fetches from /map-layers/ (the context under the units)."""
     from geo.render.fetched import FetchedLayer
 
     return sum(child.feature_count for child in admin_map(view).fmap._children.values()

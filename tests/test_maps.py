@@ -192,17 +192,19 @@ def test_a_choropleth_can_name_its_grey_class():
 
 def test_the_context_under_a_province_is_fetched_once_not_sent_with_every_map(tmp_path):
     """Neighbouring countries and the other provinces are the same for every filter of a view: their GeoJSON
-    is a content-named file in static/geo/ that the browser fetches (and keeps), not part of each map."""
+    is a content-named file (data/cache/web/, served at /map-layers/) that the browser fetches and keeps, not
+    part of each map."""
     import json
 
-    from geo.render.fetched import FetchedLayer, fetched_layer
+    from geo.render.fetched import FetchedLayer, fetched_layer, layer_file
 
     fmap = admin_map(MapView(province="40")).fmap
     fetched = [c for c in fmap._children.values() if isinstance(c, FetchedLayer)]
     assert sorted(f.layer_name for f in fetched) == ["context", "neighbours"]
     for layer in fetched:
         url = json.loads(layer.url_json)
-        data = json.loads((STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+        assert url.startswith("/map-layers/")
+        data = json.loads(layer_file(url.removeprefix("/map-layers/")).read_text(encoding="utf-8"))
         assert data["type"] == "FeatureCollection" and len(data["features"]) == layer.feature_count > 0
     html = _unescape_js(fmap.get_root().render())
     assert len(html) < 400_000  # 1.07 MB with the context inside
@@ -214,4 +216,5 @@ def test_the_context_under_a_province_is_fetched_once_not_sent_with_every_map(tm
     blocked.write_text("not a folder")
     layer = PolygonLayer("neighbours", gpd.GeoDataFrame({"geometry": [shapely.box(100, 10, 101, 11)]}, crs=4326),
                          {"n": Style()}, interactive=False, id_column=None)
-    assert fetched_layer(("test",), layer, "/app/static", blocked) is layer
+    assert fetched_layer(("test",), layer, blocked) is layer
+    assert layer_file("../manifest.json") is None and layer_file("0" * 24 + ".json") is None

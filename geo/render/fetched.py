@@ -3,10 +3,11 @@
 The context under a map's units (neighbouring countries, the other provinces around a province) is the
 same for every period, metric and filter of a view, and it is most of the map's bytes: about 0.8 MB of
 the 1.1 MB a province view sent over Streamlit's websocket (geometry in EPSG:4326 degrees). Such a layer
-is written once as a GeoJSON file named by its content (``static/geo/<sha1>.json``, in the git-ignored
-``static/`` folder that Streamlit serves under ``/app/static/``), and the map's script fetches it from
-there: the browser keeps it (the sign-in gate marks these files private and immutable), every later view
-and filter change sends only the units.
+is written once as a GeoJSON file named by its content (``<cache>/web/<sha1>.json``, in the git-ignored
+cache folder, ``data/cache/`` by default, where the service may write), served by ``server.py`` at
+``/map-layers/<name>`` behind the sign-in gate, and the map's script fetches it from there: the browser
+keeps it (private, immutable: the name changes with the content), every later view and filter change
+sends only the units.
 
 These layers are drawn in a pane of their own under Leaflet's overlay pane (``tdn-context``, z-index
 350), so they stay under the units whenever the file arrives. When the folder cannot be written, the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,7 +29,24 @@ from geo.render.layers import PolygonLayer
 
 PANE = "tdnContext"
 PANE_Z_INDEX = 350  # Leaflet: tiles 200, overlays 400
-FOLDER = "geo"  # under static/ (served at <static_url>/geo/)
+URL_PATH = "/map-layers/"  # served by server.py (behind the sign-in gate)
+CACHE_CONTROL = "private, max-age=31536000, immutable"  # content-named: kept by the browser, never by a proxy
+_NAME = re.compile(r"^[0-9a-f]{24}\.json$")
+
+
+def folder() -> Path:
+    """Where the files are written: ``<cache>/web`` (``TDN_CACHE_DIR``, default ``data/cache``)."""
+    from geo import config
+
+    return config.cache_dir() / "web"
+
+
+def layer_file(name: str) -> Path | None:
+    """The file of a layer named ``name`` (as in its URL), or None for any other name or a missing file."""
+    if not _NAME.match(name or ""):
+        return None
+    path = folder() / name
+    return path if path.is_file() else None
 
 
 class FetchedLayer(MacroElement):
@@ -62,18 +81,17 @@ class FetchedLayer(MacroElement):
         self.feature_count = len(layer.feature_collection()["features"])
 
 
-def publish(data: dict, static_dir: Path) -> str | None:
-    """Write ``data`` as ``<static_dir>/geo/<sha1 of its text>.json`` (once; atomic, so several processes
-    may race) and return the file's name, or None when the folder cannot be written."""
+def publish(data: dict, where: Path) -> str | None:
+    """Write ``data`` as ``<where>/<sha1 of its text>.json`` (once; atomic, so several processes may race)
+    and return the file's name, or None when the folder cannot be written."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     name = hashlib.sha1(text).hexdigest()[:24] + ".json"
-    folder = static_dir / FOLDER
-    path = folder / name
+    path = where / name
     if path.is_file():
         return name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, suffix=".part")
         with os.fdopen(fd, "wb") as out:
             out.write(text)
         os.chmod(tmp, 0o644)
@@ -86,15 +104,17 @@ def publish(data: dict, static_dir: Path) -> str | None:
 _PUBLISHED: dict[tuple, str | None] = {}
 
 
-def fetched_layer(cache_key: tuple, layer: PolygonLayer, static_url: str, static_dir: Path):
-    """``layer`` as a :class:`FetchedLayer` (its file written once per ``cache_key`` and process), or the
-    layer itself, to be sent inside the map, when its file cannot be written."""
-    key = cache_key + (str(static_dir),)
-    if key not in _PUBLISHED or (_PUBLISHED[key] and not (static_dir / FOLDER / _PUBLISHED[key]).is_file()):
+def fetched_layer(cache_key: tuple, layer: PolygonLayer, where: Path | None = None):
+    """``layer`` as a :class:`FetchedLayer` (its file written once per ``cache_key`` and process, into
+    :func:`folder` unless ``where`` is given), or the layer itself, to be sent inside the map, when its file
+    cannot be written."""
+    where = folder() if where is None else where
+    key = cache_key + (str(where),)
+    if key not in _PUBLISHED or (_PUBLISHED[key] and not (where / _PUBLISHED[key]).is_file()):
         if len(_PUBLISHED) > 512:
             _PUBLISHED.clear()
-        _PUBLISHED[key] = publish(layer.feature_collection(), static_dir)
+        _PUBLISHED[key] = publish(layer.feature_collection(), where)
     name = _PUBLISHED[key]
     if name is None:
         return layer
-    return FetchedLayer(layer, f"{static_url.rstrip('/')}/{FOLDER}/{name}")
+    return FetchedLayer(layer, URL_PATH + name)

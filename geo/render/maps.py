@@ -33,7 +33,7 @@ from geo.render.layers import (
     legend_html,
 )
 from geo.render.fetched import fetched_layer
-from geo.render.webmap import DEFAULT_STATIC_URL, STATIC_DIR, MapPanel, add_to_dock, finish_map, lock_to_bounds, new_map
+from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, add_to_dock, finish_map, lock_to_bounds, new_map
 
 ERAS = ("pre2025", "2025")
 
@@ -203,11 +203,11 @@ def _layer(cache_key: tuple, layer: PolygonLayer) -> PolygonLayer:
     return layer
 
 
-def _context_layer(cache_key: tuple, layer: PolygonLayer, static_url: str):
+def _context_layer(cache_key: tuple, layer: PolygonLayer):
     """A layer under the units that is the same for every filter of the view (neighbouring countries, other
     provinces): fetched by the browser once (:mod:`geo.render.fetched`), 3 decimals (~100 m, under a pixel
     of a province view)."""
-    return fetched_layer(cache_key, _layer(cache_key, layer), static_url, STATIC_DIR)
+    return fetched_layer(cache_key, _layer(cache_key, layer))
 
 
 # --- composition ------------------------------------------------------------------------------
@@ -366,12 +366,12 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
     neighbours = clip_to_bounds(load_layer("neighbours", level), clip)
     lock_to_bounds(fmap, clip)
     _context_layer(("neighbours",) + key, PolygonLayer("neighbours", neighbours, {"n": NEIGHBOUR}, interactive=False,
-                                                       id_column=None, decimals=3), static_url).add_to(fmap)
+                                                       id_column=None, decimals=3)).add_to(fmap)
 
     if focused:
         context = province_frame[province_frame["code"] != view.province]
         _context_layer(("context",) + key, PolygonLayer("context", context, {"c": CONTEXT_UNIT}, interactive=False,
-                                                        id_column=None, decimals=3), static_url).add_to(fmap)
+                                                        id_column=None, decimals=3)).add_to(fmap)
 
     styles = {"unit": UNIT if (focused or era == "pre2025") else PROVINCE_UNIT, **BORDER_UNIT}
     units_key = ("units",) + key
