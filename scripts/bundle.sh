@@ -91,7 +91,7 @@ for font in $FONTS; do cp "$NOTO/$font" "$B/app/fonts/"; done
 cp /usr/share/doc/fonts-noto-core/copyright "$B/app/fonts/LICENSE-fonts-noto-core.txt"
 cp -rL "$BOUNDARIES" "$B/app/data/boundaries"
 cp -rL "$FACTS" "$B/app/data/facts"
-tar -C "$CACHE" --exclude='*.lock' --exclude='*.part' --exclude='*.tmp' -cf - . | tar -xf - -C "$B/app/data/cache"
+tar -C "$CACHE" --exclude='./web' --exclude='*.lock' --exclude='*.part' --exclude='*.tmp' -cf - . | tar -xf - -C "$B/app/data/cache"
 cp scripts/offline/install.sh scripts/offline/README.txt "$B/"
 
 say "Python wheels for $TARGET_TEXT (from .wheels/, no download)"
