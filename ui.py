@@ -467,7 +467,8 @@ def _prepared_map(map_key: str, _build) -> dict:
     (What ``streamlit_folium.st_folium`` does on every call, done once; streamlit-folium is pinned.)"""
     import streamlit_folium as sf
 
-    fmap = _build()
+    result = _build()
+    fmap = result.fmap
     fmap.get_root().render()
     fmap.render()
     html, header = sf._get_html(fmap), sf._get_header(fmap)
@@ -478,7 +479,9 @@ def _prepared_map(map_key: str, _build) -> dict:
         js += [src for _, src in getattr(elem, "default_js", [])]
     return {"script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fmap),
             "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
-            "default": {"last_active_drawing": None}, "zoom": fmap.options.get("zoom")}
+            "default": {"last_active_drawing": None}, "zoom": fmap.options.get("zoom"),
+            "restyle": result.restyle.script() if result.restyle else None,
+            "identity": result.restyle.identity if result.restyle else None}
 
 
 def _walk(element):
@@ -491,16 +494,25 @@ def _walk(element):
 
 
 def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
-    """Draw a folium map built by ``build()`` (cached on ``map_key``); returns what pages use (clicks)."""
+    """Draw a folium map built by ``build()`` (a :class:`geo.render.maps.MapResult`, cached on ``map_key``);
+    returns what pages use (clicks).
+
+    The component's key names the map's frame. A choropleth's frame is named by its geometry and fixed parts
+    (:class:`geo.render.restyle.Restyle`), so a filter change that keeps them keeps the frame, with the
+    user's zoom and pan: streamlit-folium evaluates the changed ``feature_group`` argument in it, the call
+    that recolours the units and rewrites the title and legend. Any other map is named by its script, and a
+    new script is a new frame."""
     import streamlit_folium as sf
 
     args = _prepared_map(map_key, build)
     hashes = args.setdefault("hash_keys", {})  # hashing 1 MB of script on every rerun costs more than drawing
-    hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(args["script"], key, False))
+    named_by = args["identity"] or args["script"]
+    hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(named_by, key, False))
     return sf._component_func(
         script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
         height=height, width=None, returned_objects=["last_active_drawing"], default=args["default"],
-        zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        zoom=None, center=None, feature_group=args["restyle"], return_on_hover=False,
+        layer_control="" if args["restyle"] else None, pixelated=False,
         css_links=args["css_links"], js_links=args["js_links"], on_change=None, wrap_longitude=False) or {}
 
 
@@ -519,7 +531,7 @@ def draw_model_map(model, view, key: str, height: int = 700, title: str | None =
     map_key = f"{key}|{model.view}|{model.data_version}|{view}"
     try:
         state = show_prepared_map(map_key, lambda: admin_map(view, choropleth=model_choropleth(model), title=title,
-                                                             subtitle=subtitle).fmap, key=f"{key}_map", height=height)
+                                                             subtitle=subtitle), key=f"{key}_map", height=height)
     except Exception as exc:  # a layer that fails must not take the page down
         st.error(f"{t('layer_error', lg)}: {md(exc)}")
         return

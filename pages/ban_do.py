@@ -26,7 +26,7 @@ st.caption(t("map_hint", lg))
 @st.fragment
 def draw_map(view: MapView) -> None:
     try:
-        ui.show_prepared_map(f"admin|{view}", lambda: admin_map(view).fmap, key="admin_map")
+        ui.show_prepared_map(f"admin|{view}", lambda: admin_map(view), key="admin_map")
     except Exception as exc:  # a layer that fails to load must not take the page down
         st.error(f"{t('layer_error', view.lang)}: {md(exc)}")
 

@@ -122,7 +122,7 @@ if not f.district:
         try:
             state = ui.show_prepared_map(
                 f"huyen_pick|{view}", lambda: maps.admin_map(view, title=f"{tr('pick')} — {ui.place_words(f)}",
-                                                             subtitle=tr("layer_map_hint")).fmap,
+                                                             subtitle=tr("layer_map_hint")),
                 key="huyen_pick_map", height=560)
         except Exception as exc:  # a layer that fails must not take the page down
             st.error(f"{t('layer_error', lg)}: {md(exc)}")

@@ -138,6 +138,51 @@ def test_national_page_text_and_border_table(browser, app_url):
     page.close()
 
 
+UNIT_STYLES = """(sel) => { const f = document.querySelector(sel);
+  if (!f || !f.contentWindow || !f.contentWindow.tdnUnits) return null;
+  const out = {}; f.contentWindow.tdnUnits.eachLayer(l => {
+    out[l.feature.properties.code] = [l.options.fillColor, l.options.color, l.feature.properties.value_text]; });
+  const title = f.contentDocument.querySelector('.tdn-title'), legend = f.contentDocument.querySelector('.tdn-legend-main');
+  return {units: out, title: title && title.textContent, legend: legend && legend.textContent, kept: f.contentWindow.__kept || null}; }"""
+
+
+def unit_styles(page, until=lambda state: True, timeout: float = 90.0) -> dict | None:
+    """Fill, outline and tooltip figure of every unit of the page's choropleth, its title and legend."""
+    deadline = time.time() + timeout
+    state = None
+    while time.time() < deadline:
+        state = page.evaluate(UNIT_STYLES, MAP_FRAME)
+        if state and len(state["units"]) > 50 and until(state):
+            return state
+        time.sleep(0.2)
+    return state
+
+
+def test_a_period_change_recolours_the_same_map_in_place(browser, app_url):
+    """Another period of the same map keeps its frame (and the user's zoom): the units are recoloured, their
+    tooltips, the title and the legend rewritten (geo.render.restyle), exactly as a fresh map of that period."""
+    page, watch = open_page(browser, app_url + "/?period=2023")
+    before = unit_styles(page)
+    assert before and "2023" in before["title"]
+    page.evaluate("(sel) => { document.querySelector(sel).contentWindow.__kept = 'same frame'; }", MAP_FRAME)
+    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Kỳ", exact=True)
+    box.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("2024")
+    page.locator("[role='option']").filter(has_text=re.compile(r"Năm 2024$")).first.click()
+    after = unit_styles(page, until=lambda state: "2024" in (state["title"] or ""))
+    assert "2024" in after["title"] and after["kept"] == "same frame"
+    page.wait_for_function("() => window.location.search.includes('period=2024')")
+    fresh_page, fresh_watch = open_page(browser, app_url + "/?period=2024")
+    fresh = unit_styles(fresh_page)
+    after = unit_styles(page, until=lambda state: state["units"] == fresh["units"], timeout=15)
+    assert after["units"] == fresh["units"] and after["units"] != before["units"]
+    assert after["title"] == fresh["title"] and after["legend"] == fresh["legend"]
+    assert watch.failed == [] and watch.errors == [] and fresh_watch.errors == []
+    page.close()
+    fresh_page.close()
+
+
 def test_province_selector_zooms_to_a_province(browser, app_url):
     page, watch = open_page(browser, app_url + "/ban-do")
     wait_for_features(page, features_sent(MapView()))

@@ -29,10 +29,12 @@ from geo.render.layers import (
     Style,
     bounds_of,
     clip_to_bounds,
+    escape_text,
     label_point,
     legend_html,
 )
 from geo.render.fetched import fetched_layer
+from geo.render.restyle import RegisterUnits, Restyle
 from geo.render.webmap import DEFAULT_STATIC_URL, MapPanel, add_to_dock, finish_map, lock_to_bounds, new_map
 
 ERAS = ("pre2025", "2025")
@@ -92,6 +94,7 @@ class MapResult:
     feature_count: int  # interactive unit polygons sent to the browser
     title: str
     units: pd.DataFrame  # the units shown (no geometry), with border metrics when known
+    restyle: Restyle | None = None  # with a choropleth: how a map of the same geometry takes these colours
 
 
 # --- data for a view ---------------------------------------------------------------------------
@@ -379,8 +382,10 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         units, styles = _apply_choropleth(units, choropleth, lang)
         unit_tooltip = unit_tooltip[:2] + [("value_text", choropleth.label)] + unit_tooltip[2:]
         units_key += ("choropleth", choropleth.key or str(hash(tuple(sorted(map(str, choropleth.values.items()))))))
-    _layer(units_key, PolygonLayer("units", units, styles, style_column="style_key", tooltip=unit_tooltip,
-                                   id_column="code", highlight=HIGHLIGHT)).add_to(fmap)
+    units_layer = _layer(units_key, PolygonLayer("units", units, styles, style_column="style_key", tooltip=unit_tooltip,
+                                                 id_column="code", highlight=HIGHLIGHT)).add_to(fmap)
+    if choropleth is not None:
+        fmap.add_child(RegisterUnits(units_layer.get_name()))
     if era == "pre2025":
         edges = province_frame if view.province is None else province_frame[province_frame["code"] == view.province]
         _layer(("edges",) + key, PolygonLayer("province_edges", edges, {"p": PROVINCE_EDGE}, interactive=False,
@@ -420,7 +425,8 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         _labels(lang, clip, neighbours=neighbours, units=label_units, context=context_names).add_to(fmap)
     title = title or f"{t('page_map', lang)} — {province_name}"
     era_text = subtitle or t("era_pre2025" if era == "pre2025" else "era_2025", lang)
-    fmap.add_child(MapPanel(_title_html(title, era_text), "topleft"))
+    title_html = _title_html(title, era_text)
+    fmap.add_child(MapPanel(title_html, "topleft"))
     legend = _legend(era, lang, units, focused, compact=choropleth is not None,
                      chosen=str(chosen["unit_name"].iloc[0]) if len(chosen) and "unit_name" in chosen else None)
     if choropleth is not None:
@@ -431,7 +437,8 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
                                                         choropleth.no_data_label) else entry.label,
                            Style(colour="#8c8c8c", weight=1, fill=entry.colour, fill_opacity=1.0))
                 for entry in entries]
-        legend = legend_html(choropleth.label, rows) + "<hr style='margin:4px 0'>" + legend
+        main_legend = legend_html(choropleth.label, rows)
+        legend = f"<div class='tdn-legend-main'>{main_legend}</div><hr style='margin:4px 0'>" + legend
     # top right, one under the other, so the legend shows as soon as the map's top does; on phones and
     # narrow frames each is a button (geo/render/webmap.py)
     add_to_dock(fmap, legend, t("legend", lang))
@@ -440,7 +447,16 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         add_to_dock(fmap, legend_html(reference, extra_legend), reference.split(" (")[0], small=True)
     finish_map(fmap, static_url)
     table = pd.DataFrame(units.drop(columns="geometry"))
-    return MapResult(fmap=fmap, feature_count=len(units), title=title, units=table)
+    restyle = None
+    if choropleth is not None:
+        fallback = str(units["style_key"].iloc[0]) if len(units) else ""
+        restyle = Restyle(
+            identity=repr((view, choropleth.label, tuple(unit_tooltip))),
+            units={str(c): [str(k), escape_text(str(v))] for c, k, v in
+                   zip(units["code"], units["style_key"], units["value_text"])},
+            styles={k: v.leaflet() for k, v in styles.items()}, fallback=fallback,
+            title_html=title_html, legend_html=main_legend)
+    return MapResult(fmap=fmap, feature_count=len(units), title=title, units=table, restyle=restyle)
 
 
 def border_units_table(view: MapView, border: str | None = None) -> pd.DataFrame:
