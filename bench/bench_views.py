@@ -282,20 +282,21 @@ class WsMeter:
     cpu_at_open: list[float] = field(default_factory=list)
     cpu: object = None  # callable giving the server's CPU seconds, read when the websocket opens
 
-    fetched: list[tuple[float, int]] = field(default_factory=list)  # (arrival, bytes) of /map-layers/ files
+    fetched: list[tuple[float, str]] = field(default_factory=list)  # (arrival, URL) of /map-layers/ files
 
     def attach(self, page) -> None:
         page.on("websocket", self._on_ws)
         page.on("response", self._on_response)
 
     def _on_response(self, response) -> None:
-        # the context layers a map fetches once (geo.render.fetched, /map-layers/): HTTP, not the websocket; their
-        # Content-Length (a browser that kept the file may still report it: an upper bound)
-        if "/map-layers/" in response.url and response.status == 200:
-            self.fetched.append((time.time(), int(response.headers.get("content-length") or 0)))
+        # the context layers a map fetches once (geo.render.fetched, /map-layers/): HTTP, not the websocket
+        if "/map-layers/" in response.url and response.status == 200 and not response.request.redirected_from:
+            self.fetched.append((time.time(), response.url))
 
-    def fetched_since(self, t0: float, t1: float) -> int:
-        return sum(size for t, size in self.fetched if t0 <= t <= t1)
+    def fetched_since(self, page, t0: float, t1: float) -> int:
+        """Uncompressed bytes of the layer files the page fetched in [t0, t1] (read again once the view is
+        measured: the response may be compressed on the way, and a kept file may be reported too)."""
+        return sum(len(page.request.get(url).body()) for t, url in self.fetched if t0 <= t <= t1)
 
     def _on_ws(self, ws) -> None:
         self.opened.append(time.time())
@@ -444,7 +445,7 @@ def measure_navigation(browser, state: dict, server: Server, name: str, path: st
         ws_bytes, ws_frames = meter.since(t0, t1)
         note = "; ".join(x for x in (note, page_notes(page)) if x)
         res = Result(name, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note,
-                     fetched=meter.fetched_since(t0, t1))
+                     fetched=meter.fetched_since(page, t0, t1))
         if meter.cpu_at_open:
             res.cpu_to_ws_s = meter.cpu_at_open[0] - cpu0
         if drawn_at is not None:
@@ -523,7 +524,7 @@ def measure_filter_change(browser, state: dict, server: Server, args, label: str
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
         res = Result(FILTER_CHANGE, ws_bytes=ws_bytes, ws_wire=meter.wire_since(t0, t1), ws_frames=ws_frames, cpu_s=cpu1 - cpu0, features=n, note=note,
-                     fetched=meter.fetched_since(t0, t1))
+                     fetched=meter.fetched_since(page, t0, t1))
         if drawn_at is not None:
             res.drawn_s = drawn_at - t0
         if f"period={args.period}" not in page.url:
@@ -584,8 +585,8 @@ HEADER = """Targets set by the issue (figures below are printed, not checked):
 Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
   ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
   during the view (KB = 1000 B); fetched KB = map layers the map fetched over HTTP during the view
-  (/map-layers/: the context under the units, fetched once per browser and then kept; Content-Length, an
-  upper bound); server CPU = streamlit process utime+stime during the view (navigations
+  (/map-layers/: the context under the units, fetched once per browser and then kept; uncompressed
+  bytes; a browser that kept the file may report it too: an upper bound); server CPU = streamlit process utime+stime during the view (navigations
   include serving the frontend files to a fresh browser context; "CPU to ws-open" is the part spent
   before the page opened its websocket, i.e. mostly serving those files)."""
 
