@@ -18,6 +18,9 @@ from typing import Any
 
 from geo.data.cells import _CellError
 
+#: as geo.data.importer._PARSE_MEMO (distinct raw values per column whose parse is remembered)
+_PARSE_MEMO = 50_000
+
 _MISS = object()
 #: distinct raw values per column kept in the table of clean parses (as the importer's memo)
 _CLEAN_MEMO = 50_000
@@ -40,8 +43,8 @@ def parse_chunk(validator, rows: list[list]) -> list[tuple[dict, set] | None]:
         else:
             raw_col = [r[i] if i < len(r) else None for r in rows]
         empty = None if spec.kind != "bool" else False
-        if spec.required:  # an empty cell is a problem (or needs the code column: parse_row decides)
-            for j, raw in enumerate(raw_col):
+        if spec.required and ("" in raw_col or None in raw_col):  # an empty cell is a problem (or needs the
+            for j, raw in enumerate(raw_col):  # code column: parse_row decides)
                 if raw == "" or raw is None:
                     dirty[j] = 1
         if memo is not None:
@@ -49,11 +52,12 @@ def parse_chunk(validator, rows: list[list]) -> list[tuple[dict, set] | None]:
             if clean is None:
                 clean = clean_tables[key] = {} if spec.required else {"": empty, None: empty}
             values = list(map(clean.get, raw_col, repeat(_MISS)))
-            for j, value in enumerate(values):
-                if value is _MISS:
-                    values[j] = _cell(raw_col[j], spec, parse, memo, clean, empty)
-                    if values[j] is _MISS:
-                        dirty[j] = 1
+            if _MISS in values:  # (a C-level scan: most chunks of a big file find every value known)
+                for j, value in enumerate(values):
+                    if value is _MISS:
+                        values[j] = _cell(raw_col[j], spec, parse, memo, clean, empty)
+                        if values[j] is _MISS:
+                            dirty[j] = 1
         else:
             try:
                 values = [empty if raw == "" or raw is None else parse(raw) for raw in raw_col]
@@ -68,7 +72,7 @@ def parse_chunk(validator, rows: list[list]) -> list[tuple[dict, set] | None]:
                     except _CellError:
                         values.append(None)
                         dirty[j] = 1
-            if spec.required:
+            if spec.required and (None in values or "" in values):
                 for j, value in enumerate(values):
                     if value is None or value == "":
                         dirty[j] = 1
@@ -92,7 +96,7 @@ def _cell(raw: Any, spec, parse, memo: dict, clean: dict, empty) -> Any:
                 hit = (parse(raw), None)
             except _CellError as exc:
                 hit = (None, exc)
-            if len(memo) < _memo_limit():
+            if len(memo) < _PARSE_MEMO:
                 memo[raw] = hit
         value, problem = hit
     else:
@@ -105,9 +109,3 @@ def _cell(raw: Any, spec, parse, memo: dict, clean: dict, empty) -> Any:
     if raw.__class__ is str and len(clean) < _CLEAN_MEMO:
         clean[raw] = value
     return value
-
-
-def _memo_limit() -> int:
-    from geo.data.importer import _PARSE_MEMO
-
-    return _PARSE_MEMO

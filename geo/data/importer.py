@@ -115,7 +115,7 @@ _PARSE_CHUNK = 1000
 
 #: Distinct text values per column whose parse is remembered during one file (dates, places, vocabulary, counts
 #: repeat in a big file; case IDs and free text do not and are not remembered)
-_PARSE_MEMO = 50_000
+_PARSE_MEMO = 50_000  # (the same limit in geo.data.columnwise)
 
 
 class _Rollback(Exception):
@@ -729,7 +729,7 @@ class _Validator:
         table = S.KIND_TABLES[self.kind.key]
         conn = self.conn
         matches: dict[int, Any] = {}  # position in batch -> the stored row it matches
-        case_pos = [i for i, r in enumerate(batch) if self.kind.key == "cases" and r["record_type"] == "case"]
+        case_pos = [i for i, r in enumerate(batch) if r["record_type"] == "case"] if self.kind.key == "cases" else []
         is_case = set(case_pos)
         other_pos = [i for i in range(len(batch)) if i not in is_case]
         stored_cols = list(table.columns)  # the whole row (kept as it was when an update replaces it)
@@ -1255,16 +1255,11 @@ class _Writer:
                               [None if t == "case" else k  # agency when counting (less to keep)
                                for k, t in zip(cols[at["row_key"]], cols[at["record_type"]])])
         if conn.dialect.name == "sqlite":  # dates as the ISO text SQLite stores (no adapter call per value)
-            iso = self.__dict__.setdefault("_iso", {})
+            iso = self.__dict__.get("_iso")
+            if iso is None:
+                iso = self._iso = _IsoText()
             for name in self.date_names:
-                values = list(cols[at[name]])
-                for k, d in enumerate(values):
-                    if d is not None and d.__class__ is not str:
-                        text = iso.get(d)
-                        if text is None:
-                            text = iso[d] = d.isoformat()
-                        values[k] = text
-                cols[at[name]] = values
+                cols[at[name]] = list(map(iso.__getitem__, cols[at[name]]))
         _insert(conn, self.table, names, list(zip(*cols)))
         self.n += n
 
@@ -1302,6 +1297,16 @@ class _Writer:
             for status, n in conn.execute(select(c.count_status, func.count()).where(c.import_id == self.import_id)
                                           .group_by(c.count_status)).all():
                 r.count_status[status or "counted"] = int(n)
+
+
+class _IsoText(dict):
+    """A date -> its ISO text, remembered (``None`` and text stay as they are): ``iso[value]``."""
+
+    def __missing__(self, value):
+        text = value if value is None or value.__class__ is str else value.isoformat()
+        if len(self) < 100_000:
+            self[value] = text
+        return text
 
 
 def _pick(recs: list[dict], names: list[str]) -> list[tuple]:
