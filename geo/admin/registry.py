@@ -1373,7 +1373,22 @@ class AdminRegistry:
     # -- scopes ----------------------------------------------------------------------------------------
 
     def _province_scope(self, province: "str | Unit", era: str) -> set[str] | Resolution:
-        """Province filter -> set of province codes of ``era`` (a province of the other era is mapped)."""
+        """Province filter -> set of province codes of ``era`` (a province of the other era is mapped). The
+        answer for a text filter is remembered (a big file names the same few provinces on every row); a
+        filter that finds nothing is not (its answer is a fresh :class:`Resolution` each time)."""
+        if isinstance(province, str):
+            memo = self.__dict__.setdefault("_scope_memo", {})
+            hit = memo.get((province, era))
+            if hit is None:
+                hit = self._province_scope_of(province, era)
+                if isinstance(hit, Resolution):
+                    return hit
+                if len(memo) < 10_000:
+                    memo[(province, era)] = frozenset(hit)
+            return set(hit)
+        return self._province_scope_of(province, era)
+
+    def _province_scope_of(self, province: "str | Unit", era: str) -> set[str] | Resolution:
         if isinstance(province, Unit):
             if province.level != "province":
                 province = province.province_code if province.era == era else self.province_2025_of(province).code

@@ -24,10 +24,13 @@ prints the report, which names a value only where it is wrong).
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import hashlib
 import json
 import operator
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -107,11 +110,42 @@ _ID_COLUMN = {"gates": "gate_id", "hotspots": "hotspot_id", "routes": "route_id"
 
 _CASE_TEXT = ("form", "destination_country", "route", "border_gate", "agency", "source", "note")
 _K_OF = tuple((k, f"k_{k}") for k in S.COUNTED)
+_K_NAMES = tuple(kk for _, kk in _K_OF)
 
+
+#: rows whose cells are parsed column by column at a time (geo.data.columnwise)
+_PARSE_CHUNK = 1000
 
 #: Distinct text values per column whose parse is remembered during one file (dates, places, vocabulary, counts
 #: repeat in a big file; case IDs and free text do not and are not remembered)
-_PARSE_MEMO = 50_000
+_PARSE_MEMO = 50_000  # (the same limit in geo.data.columnwise)
+
+
+@contextmanager
+def _gc_paused():
+    """Python's cyclic garbage collector paused while a file is checked or imported (the process's collector,
+    as it was before the first of any overlapping checks, again after the last). A big file makes hundreds of
+    thousands of short-lived records, which set off full collections that walk every object of the process
+    (the place registry alone holds millions): about a third of an import's time. The records themselves
+    hold no cycles and are freed as soon as they are written; memory still grows with a batch."""
+    global _GC_USERS, _GC_WAS_ON
+    with _GC_LOCK:
+        if _GC_USERS == 0:
+            _GC_WAS_ON = gc.isenabled()
+            gc.disable()
+        _GC_USERS += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_USERS -= 1
+            if _GC_USERS == 0 and _GC_WAS_ON:
+                gc.enable()
+
+
+_GC_LOCK = threading.Lock()
+_GC_USERS = 0  # checks and imports under way
+_GC_WAS_ON = True
 
 
 class _Rollback(Exception):
@@ -162,7 +196,7 @@ class _Validator:
     def _place(self, v: dict, row: int, failed: set, when, year, required_level) -> _Place | None:
         """The row's place (errors reported), or None. A place resolved once is not looked up again: a big
         file repeats the same few thousand places (only successes are kept: an error names the row's time)."""
-        if set(_PLACE_KEYS) & failed:
+        if failed and not failed.isdisjoint(_PLACE_KEYS):
             return None
         get = v.get
         if when is not None and self.kind.key == "cases":  # the era rule only asks which side of 1 July 2025
@@ -171,7 +205,9 @@ class _Validator:
             era_class = tuple(map(tuple, _era_rule(self.kind.key, when, year)[:2]))
         key = (get("province"), get("district"), get("commune"), get("province_code"), get("district_code"),
                get("commune_code"), get("place_era"), era_class, required_level)
-        memo = self.__dict__.setdefault("_place_memo", {})
+        memo = self.__dict__.get("_place_memo")
+        if memo is None:
+            memo = self._place_memo = {}
         hit = memo.get(key)
         if hit is not None:
             return hit
@@ -223,10 +259,7 @@ class _Validator:
         out: dict[str, Any] = {}
         failed: set = set()
         n = len(values)
-        parsers = self.__dict__.get("_parsers")
-        if parsers is None:  # with a memo of text cells already parsed, for columns whose values repeat
-            parsers = self._parsers = [(key, i, spec, self._parser(spec), {} if spec.kind not in ("id", "text") else None)
-                                       for key, i, spec in self.cols]
+        parsers = self.__dict__.get("_parsers") or self._parser_list()
         for key, i, spec, parse, memo in parsers:
             raw = values[i] if i < n else None
             if raw == "" or raw is None:  # an empty cell (most of a sheet's optional columns)
@@ -268,6 +301,15 @@ class _Validator:
                 failed.add(key)
                 self.err(row, key, None, "required_value")
         return out, failed
+
+    def _parser_list(self) -> list[tuple]:
+        """(key, column index, spec, parser, memo) of every column, made once; with a memo of text cells
+        already parsed, for columns whose values repeat."""
+        parsers = self.__dict__.get("_parsers")
+        if parsers is None:
+            parsers = self._parsers = [(key, i, spec, self._parser(spec), {} if spec.kind not in ("id", "text") else None)
+                                       for key, i, spec in self.cols]
+        return parsers
 
     def _parser(self, spec: S.ColumnSpec):
         """The parser of one column (chosen once, not per cell)."""
@@ -507,25 +549,48 @@ class _Validator:
     def run(self, sink) -> None:
         """Check every row; valid rows go to ``sink.add(records, replace)`` a batch at a time while the file
         has no error. A problem while reading (a malformed line, too many rows) is reported and ends it."""
+        from geo.data.columnwise import parse_chunk
+
         batch: list[dict] = []
-        try:
-            for row, values in self.table:
+        rows = iter(self.table)
+        problem = None
+        while problem is None:
+            # the cells of a chunk of rows are parsed column by column first (clean rows only; a row with any
+            # problem is parsed again by parse_row, which reports it); the rows are then checked in order
+            chunk: list = []
+            try:
+                for item in rows:
+                    chunk.append(item)
+                    if len(chunk) >= _PARSE_CHUNK:
+                        break
+            except _FileProblem as exc:
+                problem = exc
+            if not chunk:
+                break
+            parsed = parse_chunk(self, [values for _, values in chunk])
+            for (row, values), pre in zip(chunk, parsed):
                 self.report.n_rows += 1
-                rec = self.check_row(values, row)
+                rec = self.check_row(values, row, pre)
                 if rec is not None:
                     batch.append(rec)
                 if len(batch) >= BATCH:
                     self._flush(batch, sink)
                     batch = []
-        except _FileProblem as problem:
+            if len(chunk) < _PARSE_CHUNK:
+                break
+        if problem is not None:
             self.report.add(problem.issue)
         self._flush(batch, sink)
 
-    def check_row(self, values: list, row: int) -> dict | None:
-        """Every check of one row; the record to store, or None when the row has any error."""
+    def check_row(self, values: list, row: int, parsed: tuple[dict, set] | None = None) -> dict | None:
+        """Every check of one row; the record to store, or None when the row has any error. ``parsed``: the
+        row's cells already parsed cleanly (:mod:`geo.data.columnwise`)."""
         before = self.report.n_errors_total
-        v, failed = self.parse_row(values, row)
-        rec = getattr(self, f"_row_{self.kind.key}")(v, row, failed)
+        v, failed = parsed if parsed is not None else self.parse_row(values, row)
+        row_of = self.__dict__.get("_row_of")  # (the function, not a bound method: no reference cycle)
+        if row_of is None:
+            row_of = self._row_of = getattr(type(self), f"_row_{self.kind.key}")
+        rec = row_of(self, v, row, failed)
         self._check_identity(v, rec, row, failed)
         if rec is not None and self.scope:
             inside = row_in_scope(rec.get("prov_code_pre2025"), rec.get("prov_code_2025"), self.scope, self.scope_new)
@@ -694,7 +759,7 @@ class _Validator:
         table = S.KIND_TABLES[self.kind.key]
         conn = self.conn
         matches: dict[int, Any] = {}  # position in batch -> the stored row it matches
-        case_pos = [i for i, r in enumerate(batch) if self.kind.key == "cases" and r["record_type"] == "case"]
+        case_pos = [i for i, r in enumerate(batch) if r["record_type"] == "case"] if self.kind.key == "cases" else []
         is_case = set(case_pos)
         other_pos = [i for i in range(len(batch)) if i not in is_case]
         stored_cols = list(table.columns)  # the whole row (kept as it was when an update replaces it)
@@ -704,7 +769,7 @@ class _Validator:
         # case rows: by normalised ID (the same agency, or an agency unknown on either side)
         if case_pos:
             by_key: dict[str, list] = {}
-            keys = sorted({batch[i]["id_key"] for i in case_pos})
+            keys = _present(conn, table, "id_key", sorted({batch[i]["id_key"] for i in case_pos}), current)
             for j in range(0, len(keys), 2000):
                 stmt = (select(*joined).join(S.imports, S.imports.c.id == table.c.import_id)
                         .where(table.c.id_key.in_(keys[j:j + 2000])))
@@ -719,7 +784,8 @@ class _Validator:
                         matches[i] = r
                         break
             # look-alike IDs already stored (a warning: counted separately until an officer decides)
-            skels = sorted({batch[i]["id_skel"] for i in case_pos if batch[i]["id_skel"]})
+            skels = _present(conn, table, "id_skel", sorted({batch[i]["id_skel"] for i in case_pos if batch[i]["id_skel"]}),
+                             current)
             near: dict[str, Any] = {}
             for j in range(0, len(skels), 2000):
                 stmt = (select(table.c.id_skel, table.c.id_key, table.c.case_id, table.c.import_id)
@@ -811,7 +877,7 @@ class _Validator:
 
     # -- kinds ------------------------------------------------------------------------------------
     def _when_of(self, v: dict, row: int, failed: set) -> tuple[date, date] | None:
-        if {"date", "period"} & failed:
+        if failed and not failed.isdisjoint(("date", "period")):
             return None
         d, p = v.get("date"), v.get("period")
         if p is not None and d is not None and not (p[0] <= d <= p[1]):
@@ -898,10 +964,10 @@ class _Validator:
         rec["period_label"] = period[1]
         rec["period_start"] = start
         rec["period_end"] = end
-        for k in _CASE_TEXT:
-            rec[k] = v.get(k)
-        for k, kk in _K_OF:  # counted values until the province is counted again (geo.data.counting)
-            rec[k] = rec[kk] = v.get(k)
+        rec.update(zip(_CASE_TEXT, map(v.get, _CASE_TEXT)))
+        counts = tuple(map(v.get, S.COUNTED))  # counted values until the province is counted again (geo.data.counting)
+        rec.update(zip(S.COUNTED, counts))
+        rec.update(zip(_K_NAMES, counts))
         if rtype == "case":
             rec["n_cases"] = rec["k_n_cases"] = 1
         rec["count_status"], rec["dup_of"], rec["sources"] = "counted", None, agency
@@ -1089,7 +1155,10 @@ class _Collector:
             if len(self.report._records) < PREVIEW_ROWS:
                 self.report._records.append(rec)
             if self.kind == "cases":
-                self.frame_rows.append(tuple(-rec["row_number"] if c == "id" else rec.get(c) for c in _PREVIEW_COLUMNS))
+                try:  # (one C-level getter: every record has every column)
+                    self.frame_rows.append((-rec["row_number"], *_PREVIEW_REST(rec)))
+                except KeyError:
+                    self.frame_rows.append(tuple(-rec["row_number"] if c == "id" else rec.get(c) for c in _PREVIEW_COLUMNS))
         self.replaced_ids += [int(r["id"]) for _, r in replace]
 
 
@@ -1116,6 +1185,9 @@ class _Writer:
         self.held: list = []  # (records, replace) not written yet
         self.n_held = 0
         self.names = [c.name for c in self.table.columns if c.name != "id"]
+        self.positions = {name: k for k, name in enumerate(self.names)}
+        self.date_names = [c.name for c in self.table.columns if c.name != "id" and isinstance(c.type, S.Date)
+                           and not isinstance(c.type, S.DateTime)]
         self.n = 0
         self.n_demo = 0
         self.groups: set = set()
@@ -1194,37 +1266,32 @@ class _Writer:
         if not recs:
             return
         names = self.names
+        n = len(recs)
+        # column by column from here: one C-level getter per record and transposes, not a dict look-up or a
+        # store per cell (the records themselves are not changed)
+        cols = list(zip(*_pick(recs, names)))
+        at = self.positions
         demo = bool(self.demo)
-        for rec in recs:
-            rec["import_id"] = self.import_id
-            rec["is_demo"] = flag = demo or bool(rec.get("is_demo"))
-            self.n_demo += flag
+        cols[at["import_id"]] = (self.import_id,) * n
+        flags = (True,) * n if demo else tuple(map(bool, cols[at["is_demo"]]))
+        cols[at["is_demo"]] = flags
+        self.n_demo += sum(flags)
         if self.table is S.cases:  # the record key of the cell-key method, set once here and kept (geo.stats.cellkey)
-            for rec, key in zip(recs, store.record_keys(conn, [rec["row_key"] for rec in recs])):
-                rec["ckey"] = key
-        # column by column from here (C-level getters and transposes, not a dict look-up per cell)
+            cols[at["ckey"]] = store.record_keys(conn, cols[at["row_key"]])
         if self.kind == "cases":
-            self.groups.update(zip(map(operator.itemgetter("prov_code_2025"), recs),
-                                   map(operator.itemgetter("is_demo"), recs)))
-            frame_names = list(self.frame_cols)
-            columns = list(zip(*_pick(recs, frame_names)))
-            for name, values in zip(frame_names, columns):
-                if name == "row_key":  # a case's key is rebuilt from its ID and agency when counting (less to keep)
-                    values = [None if t == "case" else k for k, t in zip(values, map(operator.itemgetter("record_type"), recs))]
-                self.frame_cols[name].extend(values)
+            self.groups.update(zip(cols[at["prov_code_2025"]], flags))
+            for name, values in self.frame_cols.items():
+                values.extend(cols[at[name]] if name != "row_key" else  # a case's key is rebuilt from its ID and
+                              [None if t == "case" else k  # agency when counting (less to keep)
+                               for k, t in zip(cols[at["row_key"]], cols[at["record_type"]])])
         if conn.dialect.name == "sqlite":  # dates as the ISO text SQLite stores (no adapter call per value)
-            iso = self.__dict__.setdefault("_iso", {})
-            for n in names:
-                if isinstance(self.table.c[n].type, S.Date) and not isinstance(self.table.c[n].type, S.DateTime):
-                    for rec in recs:
-                        d = rec.get(n)
-                        if d is not None and d.__class__ is not str:
-                            text = iso.get(d)
-                            if text is None:
-                                text = iso[d] = d.isoformat()
-                            rec[n] = text
-        _insert(conn, self.table, names, _pick(recs, names))
-        self.n += len(recs)
+            iso = self.__dict__.get("_iso")
+            if iso is None:
+                iso = self._iso = _IsoText()
+            for name in self.date_names:
+                cols[at[name]] = list(map(iso.__getitem__, cols[at[name]]))
+        _insert(conn, self.table, names, list(zip(*cols)))
+        self.n += n
 
     def finish(self) -> None:
         self.flush()
@@ -1262,6 +1329,16 @@ class _Writer:
                 r.count_status[status or "counted"] = int(n)
 
 
+class _IsoText(dict):
+    """A date -> its ISO text, remembered (``None`` and text stay as they are): ``iso[value]``."""
+
+    def __missing__(self, value):
+        text = value if value is None or value.__class__ is str else value.isoformat()
+        if len(self) < 100_000:
+            self[value] = text
+        return text
+
+
 def _pick(recs: list[dict], names: list[str]) -> list[tuple]:
     """The values of ``names`` of every record as tuples (None where a record has no such key)."""
     get = operator.itemgetter(*names)
@@ -1290,6 +1367,28 @@ def _insert(conn, table, names: list[str], rows: list[tuple]) -> None:
            f"VALUES ({', '.join([mark] * len(names))})")
     for i in range(0, len(rows), 10_000):
         conn.exec_driver_sql(sql, rows[i:i + 10_000])
+
+
+def _present(conn, table, column: str, values: list, current: int | None) -> list:
+    """The ``values`` (sorted) that occur in ``table.column`` outside import ``current``: a probe of the
+    column's index straight through the driver, so the full look-up (the same query as before, with its
+    typed rows) runs only for the values found, usually none (building a 2,000-value IN list through the
+    SQL layer costs more than the look-up itself). Other drivers: every value."""
+    mark = _PLACEHOLDER.get(conn.dialect.paramstyle)
+    if mark is None or not values:
+        return values
+    quote = conn.dialect.identifier_preparer.quote
+    col = quote(column)
+    found: set = set()
+    for j in range(0, len(values), 2000):
+        chunk = values[j:j + 2000]
+        sql = f"SELECT DISTINCT {col} FROM {quote(table.name)} WHERE {col} IN ({', '.join([mark] * len(chunk))})"
+        params = list(chunk)
+        if current is not None:
+            sql += f" AND {quote('import_id')} != {mark}"
+            params.append(current)
+        found.update(v for (v,) in conn.exec_driver_sql(sql, tuple(params)).fetchall())
+    return [v for v in values if v in found]
 
 
 def counting_frame_columns() -> tuple[str, ...]:
@@ -1366,10 +1465,11 @@ def validate_file(path_or_bytes, filename: str | None = None, kind: str | None =
         return report
     if engine is None and check_store:
         engine = store.get_engine()
-    if not check_store:
-        return _check(data, name, kind, report, None, None, reg, today, demo, scope, mode)
-    with engine.connect() as conn:
-        return _check(data, name, kind, report, engine, conn, reg, today, demo, scope, mode)
+    with _gc_paused():
+        if not check_store:
+            return _check(data, name, kind, report, None, None, reg, today, demo, scope, mode)
+        with engine.connect() as conn:
+            return _check(data, name, kind, report, engine, conn, reg, today, demo, scope, mode)
 
 
 def _start(data: bytes, name: str, kind: str | None, report: ImportReport, engine, conn, reg, today, demo, scope,
@@ -1466,8 +1566,9 @@ def import_file(path_or_bytes, filename: str | None = None, kind: str | None = N
     if mode not in MODES or changed not in CHANGED:
         raise ValueError(f"mode must be one of {MODES} and changed one of {CHANGED}")
     engine = engine or store.get_engine()
-    report = _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope,
-                          mode, changed)
+    with _gc_paused():
+        report = _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope,
+                              mode, changed)
     if not dry_run and origin != "demo":
         audit_import(report, user, address, engine)
     return report
@@ -1895,6 +1996,8 @@ def _preview_columns() -> tuple[str, ...]:
 
 
 _PREVIEW_COLUMNS = _preview_columns()
+assert _PREVIEW_COLUMNS[0] == "id" and "id" not in _PREVIEW_COLUMNS[1:]
+_PREVIEW_REST = operator.itemgetter(*_PREVIEW_COLUMNS[1:])
 
 
 def _recount_columns() -> tuple[str, ...]:

@@ -69,15 +69,23 @@ def record_key(secret: bytes, row_key: str) -> float:
 
 
 def record_keys(secret: bytes, row_keys) -> list[float]:
-    """:func:`record_key` of many rows (the same values; the HMAC's key set-up is done once)."""
-    base = hmac.new(secret, digestmod=hashlib.sha256)
+    """:func:`record_key` of many rows, the same values: the HMAC (RFC 2104) computed from two SHA-256 states
+    keyed once (inner and outer pad), copied per row (no HMAC object per row)."""
+    block = hashlib.sha256().block_size
+    key = hashlib.sha256(secret).digest() if len(secret) > block else secret
+    key = key.ljust(block, b"\0")
+    inner0 = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer0 = hashlib.sha256(bytes(b ^ 0x5C for b in key))
     scale = float(2 ** KEY_BITS)
     n_bytes = KEY_BITS // 8
+    from_bytes = int.from_bytes
     out = []
     for row_key in row_keys:
-        h = base.copy()
-        h.update(str(row_key).encode("utf-8"))
-        out.append(int.from_bytes(h.digest()[:n_bytes], "big") / scale)
+        inner = inner0.copy()
+        inner.update((row_key if row_key.__class__ is str else str(row_key)).encode("utf-8"))
+        outer = outer0.copy()
+        outer.update(inner.digest())
+        out.append(from_bytes(outer.digest()[:n_bytes], "big") / scale)
     return out
 
 
