@@ -18,7 +18,7 @@ from typing import Any
 
 from geo.data.cells import _CellError
 
-#: as geo.data.importer._PARSE_MEMO (distinct raw values per column whose parse is remembered)
+#: distinct raw values per column whose parse is remembered (by this module and by ``parse_row``)
 _PARSE_MEMO = 50_000
 
 _MISS = object()
@@ -84,21 +84,27 @@ def parse_chunk(validator, rows: list[list]) -> list[tuple[dict, set] | None]:
     return out
 
 
+def remembered_parse(raw: str, parse, memo: dict) -> tuple:
+    """``(value, None)`` or ``(None, the _CellError)`` of a text cell, remembered in the column's ``memo``
+    (up to :data:`_PARSE_MEMO` distinct texts)."""
+    hit = memo.get(raw)
+    if hit is None:
+        try:
+            hit = (parse(raw), None)
+        except _CellError as exc:
+            hit = (None, exc)
+        if len(memo) < _PARSE_MEMO:
+            memo[raw] = hit
+    return hit
+
+
 def _cell(raw: Any, spec, parse, memo: dict, clean: dict, empty) -> Any:
     """One cell not in the table of clean parses: its value, or _MISS when it fails or is required and
     empty (remembered as :meth:`parse_row` remembers it)."""
     if raw == "" or raw is None:
         return _MISS if spec.required else empty
     if raw.__class__ is str:
-        hit = memo.get(raw)
-        if hit is None:
-            try:
-                hit = (parse(raw), None)
-            except _CellError as exc:
-                hit = (None, exc)
-            if len(memo) < _PARSE_MEMO:
-                memo[raw] = hit
-        value, problem = hit
+        value, problem = remembered_parse(raw, parse, memo)
     else:
         try:
             value, problem = parse(raw), None

@@ -61,6 +61,7 @@ from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
     _satisfied,
     detect_kind,
 )
+from geo.data.columnwise import remembered_parse  # noqa: E402
 from geo.data.cells import (  # noqa: F401,E402  (moved; re-exported)
     _CellError,
     _text,
@@ -116,9 +117,8 @@ _K_NAMES = tuple(kk for _, kk in _K_OF)
 #: rows whose cells are parsed column by column at a time (geo.data.columnwise)
 _PARSE_CHUNK = 1000
 
-#: Distinct text values per column whose parse is remembered during one file (dates, places, vocabulary, counts
-#: repeat in a big file; case IDs and free text do not and are not remembered)
-_PARSE_MEMO = 50_000  # (the same limit in geo.data.columnwise)
+#: Text values per column whose parse is remembered during one file (dates, places, vocabulary, counts repeat in
+#: a big file; case IDs and free text do not and are not remembered): geo.data.columnwise.remembered_parse
 
 
 @contextmanager
@@ -271,15 +271,7 @@ class _Validator:
                     self.err(row, key, None, "required_value")
                 continue
             if memo is not None and raw.__class__ is str:  # (text only: True == 1 in a dict)
-                hit = memo.get(raw)
-                if hit is None:
-                    try:
-                        hit = (parse(raw), None)
-                    except _CellError as exc:
-                        hit = (None, exc)
-                    if len(memo) < _PARSE_MEMO:
-                        memo[raw] = hit
-                value, problem = hit
+                value, problem = remembered_parse(raw, parse, memo)
             else:
                 try:
                     value, problem = parse(raw), None
