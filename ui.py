@@ -527,7 +527,10 @@ def draw_model_map(model, view, key: str, height: int = 700, title: str | None =
     if not model.has_data:
         st.info(t("no_data_for_filters", lg))
     subtitle = " · ".join(x for x in (mp.period_label, mp.filters_text) if x)
-    title = title or mp.title or f"{mp.metric_label} — {place_words(current_filters())}"
+    from geo.views.mapspec import place_text
+
+    # the place as the cards and the export say it (a border view is named by its border, not "whole country")
+    title = title or mp.title or f"{mp.metric_label} — {place_text(mp)}"
     map_key = f"{key}|{model.view}|{model.data_version}|{view}"
     try:
         state = show_prepared_map(map_key, lambda: admin_map(view, choropleth=model_choropleth(model), title=title,
