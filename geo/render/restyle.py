@@ -7,6 +7,10 @@ streamlit-folium evaluates its ``feature_group`` argument in the map's frame whe
 argument is a call of ``window.tdnRestyle`` with the new styles, texts and panels (built here from
 escaped text). The first drawing of a map applies the same call to the same values; a map whose geometry
 differs (province, era, metric, language, reference layers, the chosen district) is a new frame, as before.
+
+:attr:`Restyle.identity` (built in ``geo.render.maps.admin_map``) must name every part of the map that the
+call does not rewrite: a part added to ``admin_map`` that depends on the filters goes into the identity, or a
+filter change would keep a frame that shows the old part.
 """
 from __future__ import annotations
 
