@@ -42,14 +42,14 @@ async def default_page(request: Request) -> RedirectResponse:
 
 
 async def map_layer(request: Request) -> Response:
-    """A map's context layer (``geo.render.fetched``), behind the gate like every page address; named by its
-    content, so the signed-in browser keeps it."""
+    """A map's context layer or script (``geo.render.fetched``), behind the gate like every page address;
+    named by its content, so the signed-in browser keeps it."""
     from geo.render import fetched
 
     path = fetched.layer_file(request.path_params["name"])
     if path is None:
         return Response("not found", status_code=404, headers={"Cache-Control": "no-store"})
-    return FileResponse(path, media_type="application/json", headers={"Cache-Control": fetched.CACHE_CONTROL})
+    return FileResponse(path, media_type=fetched.media_type(path.name), headers={"Cache-Control": fetched.CACHE_CONTROL})
 
 
 _navigation_only()

@@ -464,7 +464,12 @@ def model_choropleth(model):
 def _prepared_map(map_key: str, _build) -> dict:
     """The map's component arguments, rendered once per (view, data version): rendering a folium map of
     700 districts to Leaflet code costs most of a page view, so a rerun that shows the same map reuses them.
-    (What ``streamlit_folium.st_folium`` does on every call, done once; streamlit-folium is pinned.)"""
+    (What ``streamlit_folium.st_folium`` does on every call, done once; streamlit-folium is pinned.)
+
+    The script itself is written once as a file (``geo.render.fetched.published_script``) and handed to
+    the component as the last of its ``js_links``, which it loads in order before running ``script``: the
+    websocket carries the map's address, not its megabyte, and a browser that has drawn the map keeps it.
+    (When the cache folder cannot be written, the script is sent inline as before.)"""
     import streamlit_folium as sf
 
     result = _build()
@@ -477,8 +482,14 @@ def _prepared_map(map_key: str, _build) -> dict:
     for elem in _walk(fmap):
         css += [href for _, href in getattr(elem, "default_css", [])]
         js += [src for _, src in getattr(elem, "default_js", [])]
-    return {"script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fmap),
-            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
+    js = list(dict.fromkeys(js))
+    # the map's script as a file the browser fetches (and keeps) after Leaflet, not inside every message
+    # (geo.render.fetched); the component then runs only the hand-over line after it
+    from geo.render import fetched
+
+    url = fetched.published_script(leaflet)
+    return {"script": "" if url else leaflet, "script_full": leaflet, "header": header, "html": html,
+            "id": sf.get_full_id(fmap), "css_links": list(dict.fromkeys(css)), "js_links": js + ([url] if url else []),
             "default": {"last_active_drawing": None}, "zoom": fmap.options.get("zoom"),
             "restyle": result.restyle.script() if result.restyle else None,
             "identity": result.restyle.identity if result.restyle else None}
@@ -506,7 +517,7 @@ def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
 
     args = _prepared_map(map_key, build)
     hashes = args.setdefault("hash_keys", {})  # hashing 1 MB of script on every rerun costs more than drawing
-    named_by = args["identity"] or args["script"]
+    named_by = args["identity"] or args["script_full"]
     hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(named_by, key, False))
     return sf._component_func(
         script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,

@@ -117,7 +117,11 @@ class PageWatch:
     def __init__(self, page):
         self.failed: list[str] = []
         self.errors: list[str] = []
+        self.map_files: list[str] = []  # /map-layers/ files the page (its map frame) fetched
+        self.ws_frames: list[int] = []  # payload lengths of the websocket frames received
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("request", lambda r: self.map_files.append(r.url) if "/map-layers/" in r.url else None)
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda data: self.ws_frames.append(len(data))))
         page.on("response", self._response)
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(str(e)))

@@ -126,6 +126,10 @@ def test_map_renders_offline(browser, app_url, query, view, shot):
     assert drawn == expected
     assert watch.failed == []
     assert watch.errors == []
+    # the map's script is a file the browser fetches (geo.render.fetched.published_script), not a message:
+    # no websocket frame carries the map (the national map's script is about 1 MB)
+    assert [u for u in watch.map_files if u.endswith(".js")], watch.map_files
+    assert max(watch.ws_frames) < 150_000, sorted(watch.ws_frames)[-3:]
     page.close()
 
 

@@ -218,3 +218,26 @@ def test_the_context_under_a_province_is_fetched_once_not_sent_with_every_map(tm
                          {"n": Style()}, interactive=False, id_column=None)
     assert fetched_layer(("test",), layer, blocked) is layer
     assert layer_file("../manifest.json") is None and layer_file("0" * 24 + ".json") is None
+
+
+def test_the_map_script_is_a_file_the_browser_fetches(tmp_path):
+    """The web map's Leaflet code is written once as a content-named script (served at /map-layers/ behind the
+    sign-in): the component is handed its address, so the websocket never carries a megabyte of map."""
+    import streamlit_folium as sf
+
+    from geo.render.fetched import layer_file, media_type, published_script
+
+    fmap = admin_map(MapView()).fmap
+    fmap.get_root().render()
+    script = sf._get_map_string(fmap)
+    assert len(script) > 500_000  # the national map: its units, lines and tooltips
+    url = published_script(script)
+    assert url == published_script(script)  # same content, same name: written once
+    name = url.removeprefix("/map-layers/")
+    assert name.endswith(".js") and layer_file(name).read_text(encoding="utf-8") == script
+    assert media_type(name).startswith("text/javascript") and media_type("0" * 24 + ".json") == "application/json"
+    assert "var map_div = L.map(" in script  # the component's hand-over line after it names this map
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert published_script(script, blocked) is None  # the caller then sends the script itself
+    assert layer_file("0" * 24 + ".js") is None and layer_file(name[:-3] + ".py") is None

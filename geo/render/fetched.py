@@ -12,6 +12,13 @@ sends only the units.
 These layers are drawn in a pane of their own under Leaflet's overlay pane (``tdn-context``, z-index
 350), so they stay under the units whenever the file arrives. When the folder cannot be written, the
 layer is sent inside the map as before (:func:`fetched_layer` returns the inline layer).
+
+The map's own script (the Leaflet code folium writes: the units with their colours and tooltips, the
+lines, the markers; about 1 MB for the national map) goes the same way (:func:`published_script`,
+``<sha1>.js``): the web map's component is handed its address instead of its text, so Streamlit's
+websocket carries a few kilobytes per view instead of the whole map, and a browser that has drawn the
+map once takes it from its cache. Nothing in these files is a figure that the page does not already
+show to the same signed-in user; the files are served to signed-in users only.
 """
 from __future__ import annotations
 
@@ -31,7 +38,8 @@ PANE = "tdnContext"
 PANE_Z_INDEX = 350  # Leaflet: tiles 200, overlays 400
 URL_PATH = "/map-layers/"  # served by server.py (behind the sign-in gate)
 CACHE_CONTROL = "private, max-age=31536000, immutable"  # content-named: kept by the browser, never by a proxy
-_NAME = re.compile(r"^[0-9a-f]{24}\.json$")
+_NAME = re.compile(r"^[0-9a-f]{24}\.(json|js)$")
+MEDIA_TYPES = {"json": "application/json", "js": "text/javascript; charset=utf-8"}
 
 
 def folder() -> Path:
@@ -81,11 +89,27 @@ class FetchedLayer(MacroElement):
         self.feature_count = len(layer.feature_collection()["features"])
 
 
+def media_type(name: str) -> str:
+    """The ``Content-Type`` of a file named by :func:`publish` or :func:`published_script`."""
+    return MEDIA_TYPES[name.rsplit(".", 1)[-1]]
+
+
 def publish(data: dict, where: Path) -> str | None:
     """Write ``data`` as ``<where>/<sha1 of its text>.json`` (once; atomic, so several processes may race)
     and return the file's name, or None when the folder cannot be written."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    name = hashlib.sha1(text).hexdigest()[:24] + ".json"
+    return _publish_bytes(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), "json",
+                          where)
+
+
+def published_script(script: str, where: Path | None = None) -> str | None:
+    """The address (``/map-layers/<sha1>.js``) of a map's script, written once into :func:`folder` (or
+    ``where``), or None when the folder cannot be written (the caller then sends the script itself)."""
+    name = _publish_bytes(script.encode("utf-8"), "js", folder() if where is None else where)
+    return None if name is None else URL_PATH + name
+
+
+def _publish_bytes(text: bytes, suffix: str, where: Path) -> str | None:
+    name = hashlib.sha1(text).hexdigest()[:24] + "." + suffix
     path = where / name
     if path.is_file():
         return name
