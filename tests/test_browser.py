@@ -136,6 +136,8 @@ def test_map_renders_offline(browser, app_url, query, view, shot):
 def test_national_page_text_and_border_table(browser, app_url):
     page, watch = open_page(browser, app_url + "/ban-do")
     wait_for_features(page, features_sent(MapView()))
+    # the map no longer waits for the rest of the page (its script is fetched, not sent): wait for the table
+    expect(page.locator("body")).to_contain_text("Huyện biên giới (102)", timeout=30_000)
     body = page.locator("body").inner_text()
     assert "Bản đồ hành chính & biên giới" in body
     assert "Huyện biên giới (102)" in body
