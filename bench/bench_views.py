@@ -584,9 +584,9 @@ HEADER = """Targets set by the issue (figures below are printed, not checked):
   first view -> map drawn <= 1 s after the frontend has loaded (column ws-open→map)
 Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
   ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
-  during the view (KB = 1000 B); fetched KB = map layers the map fetched over HTTP during the view
-  (/map-layers/: the context under the units, fetched once per browser and then kept; uncompressed
-  bytes; a browser that kept the file may report it too: an upper bound); server CPU = streamlit process utime+stime during the view (navigations
+  during the view (KB = 1000 B); fetched KB = map files the map fetched over HTTP during the view
+  (/map-layers/: the map's script and the context under the units, fetched once per browser and then
+  kept; uncompressed bytes; a browser that kept the file may report it too: an upper bound); server CPU = streamlit process utime+stime during the view (navigations
   include serving the frontend files to a fresh browser context; "CPU to ws-open" is the part spent
   before the page opened its websocket, i.e. mostly serving those files)."""
 
