@@ -516,6 +516,10 @@ def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
     import streamlit_folium as sf
 
     args = _prepared_map(map_key, build)
+    if args["script"] == "":  # the script is a file: kept while the map is in use (geo.render.fetched.keep)
+        from geo.render import fetched
+
+        args["kept"] = fetched.keep(args["js_links"][-1], args["script_full"], args.get("kept", 0.0))
     hashes = args.setdefault("hash_keys", {})  # hashing 1 MB of script on every rerun costs more than drawing
     named_by = args["identity"] or args["script_full"]
     hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(named_by, key, False))

@@ -241,3 +241,29 @@ def test_the_map_script_is_a_file_the_browser_fetches(tmp_path):
     blocked.write_text("not a folder")
     assert published_script(script, blocked) is None  # the caller then sends the script itself
     assert layer_file("0" * 24 + ".js") is None and layer_file(name[:-3] + ".py") is None
+
+
+def test_map_files_no_map_uses_are_pruned_and_a_map_in_use_keeps_its_file(tmp_path):
+    """Scripts change with every filter and import: a file unused for a week is deleted, a used one is kept
+    (touched), and a map whose file went is given it back before the browser asks for it."""
+    import os
+    import time
+
+    from geo.render.fetched import KEEP_DAYS, keep, layer_file, prune, published_script
+
+    old_url = published_script("var map_div = 1;", tmp_path)
+    used_url = published_script("var map_div = 2;", tmp_path)
+    week_ago = time.time() - KEEP_DAYS * 86400 - 60
+    for url in (old_url, used_url):
+        os.utime(tmp_path / url.removeprefix("/map-layers/"), (week_ago, week_ago))
+    kept = keep(used_url, "var map_div = 2;", 0.0, tmp_path)  # shown again: touched
+    assert keep(used_url, "var map_div = 2;", kept, tmp_path) == kept  # at most once an hour
+    (tmp_path / "unrelated.txt").write_text("not ours")
+    os.utime(tmp_path / "unrelated.txt", (week_ago, week_ago))
+    assert prune(tmp_path) == 1
+    assert not (tmp_path / old_url.removeprefix("/map-layers/")).exists()
+    assert (tmp_path / used_url.removeprefix("/map-layers/")).exists() and (tmp_path / "unrelated.txt").exists()
+    (tmp_path / used_url.removeprefix("/map-layers/")).unlink()  # pruned by another process meanwhile
+    keep(used_url, "var map_div = 2;", 0.0, tmp_path)
+    assert (tmp_path / used_url.removeprefix("/map-layers/")).read_text() == "var map_div = 2;"
+    assert layer_file(used_url.removeprefix("/map-layers/")) is None  # tmp_path is not the served folder

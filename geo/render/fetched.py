@@ -19,6 +19,11 @@ lines, the markers; about 1 MB for the national map) goes the same way (:func:`p
 websocket carries a few kilobytes per view instead of the whole map, and a browser that has drawn the
 map once takes it from its cache. Nothing in these files is a figure that the page does not already
 show to the same signed-in user; the files are served to signed-in users only.
+
+A map's script changes with its filters and with every import, so files pile up: a file that no map has
+used for :data:`KEEP_DAYS` days is deleted (:func:`prune`, at most once an hour per process, when a file is
+written). A map in use keeps its file: the glue calls :func:`keep` on every view, which touches the file at
+most once an hour and writes it again if it is gone.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from branca.element import MacroElement
@@ -38,6 +44,7 @@ PANE = "tdnContext"
 PANE_Z_INDEX = 350  # Leaflet: tiles 200, overlays 400
 URL_PATH = "/map-layers/"  # served by server.py (behind the sign-in gate)
 CACHE_CONTROL = "private, max-age=31536000, immutable"  # content-named: kept by the browser, never by a proxy
+KEEP_DAYS = 7  # a file no map used for this long is deleted (prune)
 _NAME = re.compile(r"^[0-9a-f]{24}\.(json|js)$")
 MEDIA_TYPES = {"json": "application/json", "js": "text/javascript; charset=utf-8"}
 
@@ -108,10 +115,58 @@ def published_script(script: str, where: Path | None = None) -> str | None:
     return None if name is None else URL_PATH + name
 
 
+def keep(url: str, script: str, last_kept: float = 0.0, where: Path | None = None) -> float:
+    """Keep the script file at ``url`` (from :func:`published_script` of ``script``) for a map still in use:
+    touch it (so :func:`prune` leaves it), or write it again if it was deleted, when ``last_kept`` (the time
+    this returned last, seconds since the epoch) is over an hour ago; returns the time to pass next."""
+    now = time.time()
+    if now - last_kept < 3600:
+        return last_kept
+    where = folder() if where is None else where
+    path = where / url.removeprefix(URL_PATH)
+    try:
+        os.utime(path)
+    except OSError:
+        _publish_bytes(script.encode("utf-8"), "js", where)
+    return now
+
+
+_LAST_PRUNE: dict[str, float] = {}
+
+
+def prune(where: Path | None = None, keep_days: float = KEEP_DAYS, now: float | None = None) -> int:
+    """Delete the files in ``where`` (default :func:`folder`) that no map used for ``keep_days`` days (by
+    modification time, which :func:`keep` and a new write refresh); returns how many were deleted."""
+    where = folder() if where is None else where
+    limit = (time.time() if now is None else now) - keep_days * 86400
+    gone = 0
+    try:
+        entries = list(os.scandir(where))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (_NAME.match(entry.name) or entry.name.endswith(".part")):
+            continue
+        try:
+            if entry.stat().st_mtime < limit:
+                os.unlink(entry.path)
+                gone += 1
+        except OSError:  # another process pruned it first
+            continue
+    return gone
+
+
 def _publish_bytes(text: bytes, suffix: str, where: Path) -> str | None:
     name = hashlib.sha1(text).hexdigest()[:24] + "." + suffix
     path = where / name
+    if time.time() - _LAST_PRUNE.get(str(where), 0.0) > 3600:
+        _LAST_PRUNE[str(where)] = time.time()
+        prune(where)
     if path.is_file():
+        try:
+            os.utime(path)  # used again: prune keeps it
+        except OSError:
+            pass
         return name
     try:
         where.mkdir(parents=True, exist_ok=True)
