@@ -259,10 +259,14 @@ def test_map_files_no_map_uses_are_pruned_and_a_map_in_use_keeps_its_file(tmp_pa
     kept = keep(used_url, "var map_div = 2;", 0.0, tmp_path)  # shown again: touched
     assert keep(used_url, "var map_div = 2;", kept, tmp_path) == kept  # at most once an hour
     (tmp_path / "unrelated.txt").write_text("not ours")
-    os.utime(tmp_path / "unrelated.txt", (week_ago, week_ago))
+    context = tmp_path / ("0" * 24 + ".json")  # a context layer: named by the scripts, never pruned
+    context.write_text("{}")
+    for path in (tmp_path / "unrelated.txt", context):
+        os.utime(path, (week_ago, week_ago))
     assert prune(tmp_path) == 1
     assert not (tmp_path / old_url.removeprefix("/map-layers/")).exists()
     assert (tmp_path / used_url.removeprefix("/map-layers/")).exists() and (tmp_path / "unrelated.txt").exists()
+    assert context.exists()
     (tmp_path / used_url.removeprefix("/map-layers/")).unlink()  # pruned by another process meanwhile
     keep(used_url, "var map_div = 2;", 0.0, tmp_path)
     assert (tmp_path / used_url.removeprefix("/map-layers/")).read_text() == "var map_div = 2;"

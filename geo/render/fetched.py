@@ -20,8 +20,8 @@ websocket carries a few kilobytes per view instead of the whole map, and a brows
 map once takes it from its cache. Nothing in these files is a figure that the page does not already
 show to the same signed-in user; the files are served to signed-in users only.
 
-A map's script changes with its filters and with every import, so files pile up: a file that no map has
-used for :data:`KEEP_DAYS` days is deleted (:func:`prune`, at most once an hour per process, when a file is
+A map's script changes with its filters and with every import, so scripts pile up: a script that no map
+has used for :data:`KEEP_DAYS` days is deleted (:func:`prune`, at most once an hour per process, when a file is
 written). A map in use keeps its file: the glue calls :func:`keep` on every view, which touches the file at
 most once an hour and writes it again if it is gone.
 """
@@ -135,8 +135,10 @@ _LAST_PRUNE: dict[str, float] = {}
 
 
 def prune(where: Path | None = None, keep_days: float = KEEP_DAYS, now: float | None = None) -> int:
-    """Delete the files in ``where`` (default :func:`folder`) that no map used for ``keep_days`` days (by
-    modification time, which :func:`keep` and a new write refresh); returns how many were deleted."""
+    """Delete the map scripts in ``where`` (default :func:`folder`) that no map used for ``keep_days`` days
+    (by modification time, which :func:`keep` and a new write refresh); returns how many were deleted. The
+    context layers stay: there are few of them (one per view and boundary version) and cached scripts name
+    them."""
     where = folder() if where is None else where
     limit = (time.time() if now is None else now) - keep_days * 86400
     gone = 0
@@ -145,7 +147,7 @@ def prune(where: Path | None = None, keep_days: float = KEEP_DAYS, now: float | 
     except OSError:
         return 0
     for entry in entries:
-        if not (_NAME.match(entry.name) or entry.name.endswith(".part")):
+        if not ((_NAME.match(entry.name) and entry.name.endswith(".js")) or entry.name.endswith(".part")):
             continue
         try:
             if entry.stat().st_mtime < limit:
