@@ -179,6 +179,31 @@ def test_fetched_map_layers_are_behind_the_sign_in_and_kept_privately(browser, a
     # layer files only: a path out of the folder is refused (by Streamlit's path check), another name is unknown
     assert page.request.get(app_url + "/map-layers/..%2Fmanifest.json").status in (400, 404)
     assert page.request.get(app_url + "/map-layers/" + "0" * 24 + ".json").status == 404
+    # the map's script (geo.render.fetched.published_script) is served the same way, as a script
+    import streamlit_folium as sf
+
+    from geo.render.fetched import published_script
+
+    fmap.get_root().render()
+    script_url = published_script(sf._get_map_string(fmap))
+    with httpx.Client(base_url=app_url, timeout=30) as client:
+        assert client.get(script_url, headers={"Accept": "*/*"}).status_code == 401
+    script = page.request.get(app_url + script_url)
+    assert script.status == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["cache-control"] == "private, max-age=31536000, immutable"
+    # the map component's content-hashed bundle is kept too (server.KeepHashedComponentFiles); its page is not
+    import pathlib
+
+    bundle = next((pathlib.Path(sf.__file__).parent / "frontend" / "build" / "static" / "js").glob("main.*.js"))
+    page.goto(app_url + "/ban-do")  # a map page declares the component in this server
+    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
+    base = app_url + "/component/streamlit_folium.st_folium/"
+    kept = page.request.get(base + "static/js/" + bundle.name)
+    assert kept.status == 200 and kept.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert page.request.get(base + "index.html").headers["cache-control"] == "no-cache"
+    with httpx.Client(base_url=app_url, timeout=30) as client:
+        assert client.get("/component/streamlit_folium.st_folium/static/js/" + bundle.name,
+                          headers={"Accept": "*/*"}).status_code == 401
     page.context.close()
 
 
