@@ -1,6 +1,8 @@
-"""Process settings while one big file is checked or imported (issue 17).
+"""Helpers of the importer for big files (issue 17).
 
-:func:`gc_paused`: Python's cyclic garbage collector paused while a file is checked or imported.
+- :func:`gc_paused`: Python's cyclic garbage collector paused while a file is checked or imported.
+- :func:`empty_columns_left_out`: the columns of a batch of rows worth sending to the store (on SQLite a
+  column that is NULL in every row of the batch and has no default is left out of the ``INSERT``).
 """
 from __future__ import annotations
 
@@ -34,3 +36,24 @@ def gc_paused():
 _GC_LOCK = threading.Lock()
 _GC_USERS = 0  # checks and imports under way
 _GC_WAS_ON = True
+
+
+def empty_columns_left_out(conn, table, names: list[str], cols: list, n: int) -> list[int]:
+    """Positions of the columns ``names`` (values ``cols``, a sequence of ``n`` values each) to insert: on
+    SQLite every column but those NULL in all ``n`` rows whose stored column has no default (such a column
+    left out of the ``INSERT`` is NULL just the same, and SQLite binds ``n`` fewer values). Other
+    databases: every column."""
+    every = list(range(len(names)))
+    if conn.dialect.name != "sqlite" or not n:
+        return every
+    defaults = _sqlite_defaults(conn, table)
+    return [k for k in every if names[k] in defaults or cols[k].count(None) != n]
+
+
+def _sqlite_defaults(conn, table) -> set[str]:
+    """Columns of ``table`` that have a default in the SQLite table as stored, or are not in it (never left
+    out: the ``INSERT`` then fails as it would have)."""
+    quote = conn.dialect.identifier_preparer.quote
+    rows = conn.exec_driver_sql(f"PRAGMA table_info({quote(table.name)})").fetchall()
+    stored = {r[1]: r[4] for r in rows}  # (cid, name, type, notnull, dflt_value, pk)
+    return {c.name for c in table.columns if c.name not in stored or stored[c.name] is not None}

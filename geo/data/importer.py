@@ -59,7 +59,7 @@ from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
     detect_kind,
 )
 from geo.data.columnwise import remembered_parse  # noqa: E402
-from geo.data.bulk import gc_paused  # noqa: E402
+from geo.data.bulk import empty_columns_left_out, gc_paused  # noqa: E402
 from geo.data.cells import (  # noqa: F401,E402  (moved; re-exported)
     _CellError,
     _text,
@@ -1260,7 +1260,8 @@ class _Writer:
                 iso = self._iso = _IsoText()
             for name in self.date_names:
                 cols[at[name]] = list(map(iso.__getitem__, cols[at[name]]))
-        _insert(conn, self.table, names, list(zip(*cols)))
+        keep = empty_columns_left_out(conn, self.table, names, cols, n)
+        _insert(conn, self.table, [names[k] for k in keep], list(zip(*[cols[k] for k in keep])))
         self.n += n
 
     def finish(self) -> None:
