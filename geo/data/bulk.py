@@ -47,7 +47,14 @@ def empty_columns_left_out(conn, table, names: list[str], cols: list, n: int) ->
     if conn.dialect.name != "sqlite" or not n:
         return every
     defaults = _sqlite_defaults(conn, table)
-    return [k for k in every if names[k] in defaults or cols[k].count(None) != n]
+    return [k for k in every if names[k] in defaults or not _all_none(cols[k], n)]
+
+
+def _all_none(values, n: int) -> bool:
+    """Whether the ``n`` values (a list or a tuple) are all None (anything else: no)."""
+    if values.__class__ not in (list, tuple):
+        return False
+    return values.count(None) == n
 
 
 def _sqlite_defaults(conn, table) -> set[str]:
