@@ -51,10 +51,11 @@ def empty_columns_left_out(conn, table, names: list[str], cols: list, n: int) ->
 
 
 def _all_none(values, n: int) -> bool:
-    """Whether the ``n`` values (a list or a tuple) are all None (anything else: no)."""
-    if values.__class__ not in (list, tuple):
+    """Whether the ``n`` values (a list or a tuple) are all None (anything else: no). A column whose first
+    value is set is answered at once (counting compares every value: slow for text)."""
+    if values.__class__ not in (list, tuple) or not n:
         return False
-    return values.count(None) == n
+    return values[0] is None and values.count(None) == n
 
 
 def _sqlite_defaults(conn, table) -> set[str]:
