@@ -110,15 +110,6 @@ _ID_COLUMN = {"gates": "gate_id", "hotspots": "hotspot_id", "routes": "route_id"
 _CASE_TEXT = ("form", "destination_country", "route", "border_gate", "agency", "source", "note")
 _K_OF = tuple((k, f"k_{k}") for k in S.COUNTED)
 _K_NAMES = tuple(kk for _, kk in _K_OF)
-#: the bucket columns of a period (geo.periods.period_parts), in its order
-_PERIOD_KEYS = ("p_year", "p_half", "p_quarter", "p_month")
-#: the columns a case row sets after its place columns, in the order of the values of :meth:`_Validator._row_cases`
-_CASE_KEYS = (*_PERIOD_KEYS, "case_id", "record_type", "row_key", "id_key", "id_skel", "date", "period_label",
-              "period_start", "period_end", *_CASE_TEXT, *S.COUNTED, *_K_NAMES)
-_PARTS_OF_VICTIMS = (("victims_children", "children_gt_victims", "children"),
-                     ("victims_women", "women_gt_victims", "women"),
-                     ("victims_rescued", "rescued_gt_victims", "rescued"),
-                     ("victims_supported", "supported_gt_victims", "supported"))
 
 
 #: rows whose cells are parsed column by column at a time (geo.data.columnwise)
@@ -865,15 +856,12 @@ class _Validator:
         self.err(row, "period" if "period" in self.index else "date", None, "required_value")
         return None
 
-    def _period(self, start: date, end: date) -> tuple[tuple, str]:
-        """(values of the bucket columns :data:`_PERIOD_KEYS`, label) of a period, computed once per period."""
+    def _period(self, start: date, end: date) -> tuple[dict, str]:
+        """(bucket columns, label) of a period, computed once per period."""
         memo = self.__dict__.setdefault("_period_memo", {})
         hit = memo.get((start, end))
         if hit is None:
-            parts = store.period_parts(start, end)
-            if tuple(parts) != _PERIOD_KEYS:
-                raise AssertionError(f"period columns {tuple(parts)} are not {_PERIOD_KEYS}")
-            hit = memo[(start, end)] = (tuple(parts.values()), store.period_label(start, end))
+            hit = memo[(start, end)] = (store.period_parts(start, end), store.period_label(start, end))
         return hit
 
     def _columns(self, place: _Place) -> dict:
@@ -888,32 +876,30 @@ class _Validator:
         return dict(cols[1])
 
     def _row_cases(self, v: dict, row: int, failed: set) -> dict | None:
-        get = v.get
-        if not failed and get("period") is None and get("date") is not None:  # (what _when_of says of it)
-            d = get("date")
-            when = (d, d)
-        else:
-            when = self._when_of(v, row, failed)
+        when = self._when_of(v, row, failed)
         ok = when is not None
         if when is not None and when[1] > self.today and when[0] != when[1]:
             self.err(row, "period", store.period_label(*when), "period_open", (), "warning",
                      value=store.period_label(*when), today=self.today.isoformat())
-        rtype = get("record_type") or "case"
+        rtype = v.get("record_type") or "case"
         if "record_type" not in failed:
             if rtype == "case":
-                if not get("case_id") and "case_id" not in failed:
+                if not v.get("case_id") and "case_id" not in failed:
                     self.err(row, "case_id", None, "case_needs_id")
                     ok = False
-                if get("n_cases") not in (None, 1):
-                    self.err(row, "n_cases", get("n_cases"), "case_n_cases")
+                if v.get("n_cases") not in (None, 1):
+                    self.err(row, "n_cases", v.get("n_cases"), "case_n_cases")
                     ok = False
-            elif get("n_cases") is None and "n_cases" not in failed:
+            elif v.get("n_cases") is None and "n_cases" not in failed:
                 self.err(row, "n_cases", None, "aggregate_needs_cases")
                 ok = False
-        victims = get("victims")
+        victims = v.get("victims")
         if victims is not None:
-            for key, code, name in _PARTS_OF_VICTIMS:
-                n = get(key)
+            for key, code, name in (("victims_children", "children_gt_victims", "children"),
+                                    ("victims_women", "women_gt_victims", "women"),
+                                    ("victims_rescued", "rescued_gt_victims", "rescued"),
+                                    ("victims_supported", "supported_gt_victims", "supported")):
+                n = v.get(key)
                 if n is not None and n > victims:
                     self.err(row, key, n, code, victims=victims, **{name: n})
                     ok = False
@@ -923,21 +909,30 @@ class _Validator:
         rec = self._columns(place)
         start, end = when
         period = self._period(start, end)
-        agency = get("agency")
-        case_id = get("case_id")
+        rec.update(period[0])
+        agency = v.get("agency")
+        case_id = v.get("case_id")
         id_key = v["_id_key"] = normalise_id(case_id)
         if rtype == "case":  # a case is known by its normalised ID and its agency (two agencies may report one case)
             row_key = f"case:{id_key}@{agency or ''}"
         else:
             row_key = "agg:" + "|".join(str(x or "") for x in (
                 rec["place_era"], rec["province_code"], rec["district_code"], rec["commune_code"], start, end,
-                get("form"), agency))
-        d = get("date")
-        counts = tuple(map(get, S.COUNTED))  # counted values until the province is counted again (geo.data.counting)
-        # every value of the row in one update (the keys are columns already in the record: their order stays)
-        rec.update(zip(_CASE_KEYS, (*period[0], case_id, rtype, row_key, id_key, skeleton_of_key(id_key),
-                                    d if d else (start if start == end else None), period[1], start, end,
-                                    *map(get, _CASE_TEXT), *counts, *counts)))
+                v.get("form"), agency))
+        d = v.get("date")
+        rec["case_id"] = case_id
+        rec["record_type"] = rtype
+        rec["row_key"] = row_key
+        rec["id_key"] = id_key
+        rec["id_skel"] = skeleton_of_key(id_key)
+        rec["date"] = d if d else (start if start == end else None)
+        rec["period_label"] = period[1]
+        rec["period_start"] = start
+        rec["period_end"] = end
+        rec.update(zip(_CASE_TEXT, map(v.get, _CASE_TEXT)))
+        counts = tuple(map(v.get, S.COUNTED))  # counted values until the province is counted again (geo.data.counting)
+        rec.update(zip(S.COUNTED, counts))
+        rec.update(zip(_K_NAMES, counts))
         if rtype == "case":
             rec["n_cases"] = rec["k_n_cases"] = 1
         rec["count_status"], rec["dup_of"], rec["sources"] = "counted", None, agency
