@@ -119,8 +119,6 @@ _PARSE_CHUNK = 1000
 #: a big file; case IDs and free text do not and are not remembered): geo.data.columnwise.remembered_parse
 
 
-
-
 class _Rollback(Exception):
     """Raised inside the import transaction to undo everything written (errors, or a decision needed)."""
 
