@@ -577,7 +577,7 @@ def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] =
     for i in range(0, len(provs), 200):
         stmt = select(*cols).where(S.cases.c.prov_code_2025.in_(provs[i:i + 200]))
         if exclude_import is not None:
-            stmt = stmt.where(S.cases.c.import_id != exclude_import)
+            stmt = stmt.where(_not_of_import(conn, exclude_import))
         result = conn.execute(stmt)
         frames.append(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in cols])
@@ -585,6 +585,18 @@ def group_frame(conn, groups: Iterable[tuple[str, bool]], extra: Iterable[str] =
         keep = [(p, bool(d)) in groups for p, d in zip(df["prov_code_2025"], df["is_demo"])]
         df = df[keep].reset_index(drop=True)
     return df
+
+
+def _not_of_import(conn, import_id: int):
+    """The condition "the case row is not one of import ``import_id``'s". On SQLite as "its id is not among
+    the ids of that import's rows" (the same rows: ``import_id`` is never NULL): the ids come from the
+    ``import_id`` index and the rows found through the province index are tested on their id, which that
+    index holds, instead of each being read from the table to see its ``import_id`` (an import's own rows,
+    just written, are most of what the province index finds). Other databases: ``import_id != ...``."""
+    c = S.cases.c
+    if conn.dialect.name == "sqlite":
+        return c.id.not_in(select(c.id).where(c.import_id == import_id).scalar_subquery())
+    return c.import_id != import_id
 
 
 def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None, new: pd.DataFrame | None = None,

@@ -24,13 +24,10 @@ prints the report, which names a value only where it is wrong).
 from __future__ import annotations
 
 import argparse
-import gc
 import getpass
 import hashlib
 import json
 import operator
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -62,6 +59,7 @@ from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
     detect_kind,
 )
 from geo.data.columnwise import remembered_parse  # noqa: E402
+from geo.data.bulk import empty_columns_left_out, gc_paused  # noqa: E402
 from geo.data.cells import (  # noqa: F401,E402  (moved; re-exported)
     _CellError,
     _text,
@@ -119,33 +117,6 @@ _PARSE_CHUNK = 1000
 
 #: Text values per column whose parse is remembered during one file (dates, places, vocabulary, counts repeat in
 #: a big file; case IDs and free text do not and are not remembered): geo.data.columnwise.remembered_parse
-
-
-@contextmanager
-def _gc_paused():
-    """Python's cyclic garbage collector paused while a file is checked or imported (the process's collector,
-    as it was before the first of any overlapping checks, again after the last). A big file makes hundreds of
-    thousands of short-lived records, which set off full collections that walk every object of the process
-    (the place registry alone holds millions): about a third of an import's time. The records themselves
-    hold no cycles and are freed as soon as they are written; memory still grows with a batch."""
-    global _GC_USERS, _GC_WAS_ON
-    with _GC_LOCK:
-        if _GC_USERS == 0:
-            _GC_WAS_ON = gc.isenabled()
-            gc.disable()
-        _GC_USERS += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _GC_USERS -= 1
-            if _GC_USERS == 0 and _GC_WAS_ON:
-                gc.enable()
-
-
-_GC_LOCK = threading.Lock()
-_GC_USERS = 0  # checks and imports under way
-_GC_WAS_ON = True
 
 
 class _Rollback(Exception):
@@ -1282,7 +1253,8 @@ class _Writer:
                 iso = self._iso = _IsoText()
             for name in self.date_names:
                 cols[at[name]] = list(map(iso.__getitem__, cols[at[name]]))
-        _insert(conn, self.table, names, list(zip(*cols)))
+        keep = empty_columns_left_out(conn, self.table, names, cols, n)
+        _insert(conn, self.table, [names[k] for k in keep], list(zip(*[cols[k] for k in keep])))
         self.n += n
 
     def finish(self) -> None:
@@ -1457,7 +1429,7 @@ def validate_file(path_or_bytes, filename: str | None = None, kind: str | None =
         return report
     if engine is None and check_store:
         engine = store.get_engine()
-    with _gc_paused():
+    with gc_paused():
         if not check_store:
             return _check(data, name, kind, report, None, None, reg, today, demo, scope, mode)
         with engine.connect() as conn:
@@ -1558,7 +1530,7 @@ def import_file(path_or_bytes, filename: str | None = None, kind: str | None = N
     if mode not in MODES or changed not in CHANGED:
         raise ValueError(f"mode must be one of {MODES} and changed one of {CHANGED}")
     engine = engine or store.get_engine()
-    with _gc_paused():
+    with gc_paused():
         report = _import_file(path_or_bytes, filename, kind, dry_run, user, engine, origin, reg, today, demo, scope,
                               mode, changed)
     if not dry_run and origin != "demo":
