@@ -18,16 +18,16 @@ def demo_store_at(folder: Path):
     formula-like text."""
     from sqlalchemy import update
 
-    from geo.data import demo, store
+    from geo.data import store
     from geo.data import schema as S
 
-    from tests.db_support import temp_store_url
+    from tests.db_support import demo_store_url
 
-    with temp_store_url(folder, "store") as url, pytest.MonkeyPatch.context() as patch:
+    # the demo data loaded into a new store (a copy of the one loaded once per test process)
+    with demo_store_url(folder, "store") as url, pytest.MonkeyPatch.context() as patch:
         patch.setenv("TDN_DATABASE_URL", url)
         patch.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
         engine = store.get_engine(url)
-        demo.load_demo(engine=engine)
         first = store.cases_frame({"districts": ["40417"]}, engine=engine)["id"].iloc[0]
         with engine.begin() as conn:
             conn.execute(update(S.cases).where(S.cases.c.id == int(first)).values(source=RISKY))

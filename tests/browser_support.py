@@ -65,12 +65,26 @@ TEST_USERS = {"admin-test": ("admin", ""), "viewer-test": ("viewer", ""), "analy
 
 
 def add_test_users(store_url: str, users: dict = TEST_USERS) -> None:
-    """Create the test accounts (password :data:`PASSWORD`) in the store at ``store_url``."""
-    code = ("import sys\nfrom geo.auth import accounts\n"
-            f"for name, (role, prov) in {users!r}.items():\n"
-            f"    accounts.add_user(name, role, prov, password={PASSWORD!r}, by='test')\n")
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT,
-                   env={**os.environ, "TDN_DATABASE_URL": store_url})
+    """Create the test accounts (password :data:`PASSWORD`) in the store at ``store_url`` (in this process,
+    on an engine of its own, closed afterwards: the app's processes open the store themselves)."""
+    from geo.auth import accounts
+    from geo.data import store
+
+    engine = store._make_engine(store_url)
+    try:
+        store.migrate(engine)
+        for name, (role, prov) in users.items():
+            accounts.add_user(name, role, prov, password=PASSWORD, by="test", engine=engine)
+    finally:
+        engine.dispose()
+
+
+def demo_store(folder: Path, name: str) -> str:
+    """A new SQLite store ``folder/name`` holding the demo data, as ``python -m geo demo`` loads it into a new
+    store (a copy of the demo store made once per test process: tests/db_support.py); its URL."""
+    from tests.db_support import sqlite_demo_store
+
+    return sqlite_demo_store(Path(folder) / name)
 
 
 _STATES: dict = {}

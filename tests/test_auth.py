@@ -6,6 +6,7 @@ Fast (no browser, no Streamlit): every test has its own temporary SQLite store (
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
 import subprocess
@@ -256,14 +257,33 @@ def test_a_role_change_applies_to_open_sessions(engine, alice):
 # --------------------------------------------------------------------------------------------------
 # The command line
 # --------------------------------------------------------------------------------------------------
-def users_cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", "users", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "TDN_DATABASE_URL": url}, timeout=180)
+def users_cli(url: str, *args: str, process: bool = False) -> subprocess.CompletedProcess:
+    """``python -m geo users ARGS`` on the store at ``url``: in a new process when ``process`` (the real command
+    line: interpreter start, ``geo.__main__``, the exit code), otherwise through the same dispatcher
+    (``geo.__main__.main``) in this process, its output and exit code captured alike. A new process imports
+    pandas and SQLAlchemy again (seconds each): the test runs the real command line for its first and its
+    failing step, and the steps between in-process."""
+    if process:
+        return subprocess.run([sys.executable, "-m", "geo", "users", *args], capture_output=True, text=True,
+                              cwd=ROOT, env={**os.environ, "TDN_DATABASE_URL": url}, timeout=180)
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from geo.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
+        patch.setenv("TDN_DATABASE_URL", url)
+        try:
+            code = main(["users", *args])
+        except SystemExit as exc:  # argparse's usage errors, as the process would exit
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(["python", "-m", "geo", "users", *args], code, out.getvalue(), err.getvalue())
 
 
 def test_users_command_line(engine):
     url = str(engine.url)
-    done = users_cli(url, "add", "Cuong", "--role", "data_manager", "--provinces", "Nghệ An", "--name", "Cường")
+    done = users_cli(url, "add", "Cuong", "--role", "data_manager", "--provinces", "Nghệ An", "--name", "Cường",
+                     process=True)
     assert done.returncode == 0, done.stderr
     assert "added cuong (data_manager; provinces: 40)" in done.stdout
     temp = done.stdout.split("first sign-in): ")[1].split()[0]
@@ -284,7 +304,7 @@ def test_users_command_line(engine):
     with pytest.raises(AuthError):
         accounts.authenticate("cuong", new_temp, engine=engine)
     # mistakes: a clear message and exit code 2, nothing changed
-    bad = users_cli(url, "scope", "cuong", "Atlantis")
+    bad = users_cli(url, "scope", "cuong", "Atlantis", process=True)
     assert bad.returncode == 2 and "error:" in bad.stderr
     assert users_cli(url, "add", "cuong").returncode == 2
     # every step is in the audit trail, by the operating-system user who ran the command

@@ -20,6 +20,7 @@ from .browser_support import (
     CHROMIUM_ARGS,
     PASSWORD,
     add_test_users,
+    demo_store,
     new_signed_in_page,
     running_app,
     signed_in_state,
@@ -43,13 +44,7 @@ FIGURE_WORDS = ("Nạn nhân", "Nghệ An", "Kỳ Sơn", "Số vụ", "stMetric"
 
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
-    import os
-    import subprocess
-    import sys
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('authstore') / 'auth-browser.sqlite'}"
-    subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True,
-                   env={**os.environ, "TDN_DATABASE_URL": url})
+    url = demo_store(tmp_path_factory.mktemp("authstore"), "auth-browser.sqlite")  # as `python -m geo demo` loads it
     add_test_users(url)
     return url
 

@@ -44,17 +44,16 @@ VIEWS = {
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from geo.data import demo
+    from tests.db_support import demo_store_url
     folder = tmp_path_factory.mktemp("demo_store")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TDN_DATABASE_URL", url)
-    mp.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
-    engine = store.get_engine(url)
-    demo.load_demo(engine=engine)
-    yield engine
-    store.dispose_engines()
-    mp.undo()
+    with demo_store_url(folder, "demo") as url:  # a new store with the demo data loaded (a copy)
+        mp = pytest.MonkeyPatch()
+        mp.setenv("TDN_DATABASE_URL", url)
+        mp.delenv("TDN_SUPPRESSION_THRESHOLD", raising=False)
+        engine = store.get_engine(url)
+        yield engine
+        store.dispose_engines()
+        mp.undo()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from .browser_support import (
     MAP_FRAME,
     PageWatch,
     add_test_users,
+    demo_store,
     new_signed_in_page,
     running_app,
     wait_for_features,
@@ -61,13 +62,7 @@ def wait_for_context(page, expected: int, timeout: float = 30.0) -> int:
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
     """A temporary store with the demo data loaded, so the tests never touch data/tdn.sqlite."""
-    import os
-    import subprocess
-    import sys
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'browser.sqlite'}"
-    subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True,
-                   env={**os.environ, "TDN_DATABASE_URL": url})
+    url = demo_store(tmp_path_factory.mktemp("store"), "browser.sqlite")  # as `python -m geo demo` loads it
     add_test_users(url)
     return url
 

@@ -85,9 +85,9 @@ def test_previous_period(start, end, mode, expected):
     assert C.previous_period(start, end, mode) == expected
 
 
-def test_district_change_on_demo_data(engine, reg):
-    from geo.data import demo, store
-    demo.load_demo(engine=engine, reg=reg)
+def test_district_change_on_demo_data(demo_engine, reg):
+    from geo.data import store
+    engine = demo_engine  # a new store with the demo data loaded (conftest.py)
     cur = store.aggregate_cases("district", "year", filters={"start": "2024-01-01", "end": "2024-12-31"}, engine=engine)
     start, end = C.previous_period("2024-01-01", "2024-12-31")
     prev = store.aggregate_cases("district", "year", filters={"start": start, "end": end}, engine=engine)

@@ -75,9 +75,9 @@ def test_along_route_profile(ql7):
     assert C.along_route_profile("NA-R01", counts)["cases"].notna().sum() == 3
 
 
-def test_corridors_on_demo_data(engine, reg, routes):
-    from geo.data import demo, store
-    demo.load_demo(engine=engine, reg=reg)
+def test_corridors_on_demo_data(demo_engine, reg, routes):
+    from geo.data import store
+    engine = demo_engine  # a new store with the demo data loaded (conftest.py)
     agg = store.aggregate_cases("district", "all", engine=engine)
     s = C.corridor_summary(agg, routes, km=10, covered="all")
     assert len(s) == len(routes) and s.attrs["is_demo"]

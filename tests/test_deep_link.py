@@ -3,9 +3,6 @@ sign-in redirect), and the default page's own address ``/tong-quan``, show their
 Streamlit's "Page not found" dialog (see ``server.py``)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, add_test_users, running_app
+from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, add_test_users, demo_store, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +20,7 @@ NOT_FOUND = "Page not found"
 
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'deeplink.sqlite'}"
-    subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True,
-                   env={**os.environ, "TDN_DATABASE_URL": url})
+    url = demo_store(tmp_path_factory.mktemp("store"), "deeplink.sqlite")  # as `python -m geo demo` loads it
     add_test_users(url)
     return url
 

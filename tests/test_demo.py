@@ -15,10 +15,20 @@ FOLDER = config.PROJECT_ROOT / "data" / "demo"
 
 
 @pytest.fixture()
-def demo_engine(engine, reg):
-    counts = demo.load_demo(engine=engine, reg=reg)
+def demo_engine(demo_engine):
+    """conftest's store with the demo data (a copy of what ``load_demo`` loaded into a new store, once per test
+    process), with the counts ``load_demo`` reported then."""
+    from tests.db_support import demo_counts
+
+    counts = demo_counts()
     assert counts["cases"] > 300
-    return engine
+    return demo_engine
+
+
+@pytest.fixture()
+def engine(demo_engine):
+    """The store the tests here work on (``snapshot`` reads it)."""
+    return demo_engine
 
 
 def _published_sum(df: pd.DataFrame, t) -> int:

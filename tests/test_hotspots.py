@@ -197,12 +197,12 @@ def test_geo_modules_do_not_import_streamlit():
 # --------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory):
-    from geo.data import demo, store
-    url = f"sqlite:///{tmp_path_factory.mktemp('hotspots') / 'demo.sqlite'}"
-    engine = store.get_engine(url)
-    demo.load_demo(engine=engine)
-    yield engine
-    engine.dispose()
+    from geo.data import store
+    from tests.db_support import demo_store_url
+    with demo_store_url(tmp_path_factory.mktemp('hotspots'), "demo") as url:  # the demo data loaded (a copy)
+        engine = store.get_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def test_demo_hotspots_and_named_comparison(demo_engine, districts, w):

@@ -9,16 +9,13 @@ our sign-in page → ``/signin/oidc`` → Streamlit's ``/auth/login`` → the pr
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, running_app
+from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, demo_store, free_port, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +49,17 @@ def provider():
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
     """A temporary store with the demo data, a disabled identity-provider account and a local one."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('oidc-store') / 'x.sqlite'}"
-    env = {**os.environ, "TDN_DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "geo", "demo"], check=True, capture_output=True, cwd=ROOT, env=env)
-    code = ("from geo.auth import accounts\n"
-            f"accounts.add_user({DISABLED['email']!r}, 'viewer', auth='oidc', by='test')\n"
-            f"accounts.set_disabled({DISABLED['email']!r}, True, by='test')\n"
-            f"accounts.add_user({LOCAL_NAME!r}, 'viewer', password='Kiem-thu-2026!', by='test')\n")
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT, env=env)
+    url = demo_store(tmp_path_factory.mktemp("oidc-store"), "x.sqlite")  # as `python -m geo demo` loads it
+    from geo.auth import accounts
+    from geo.data import store
+
+    engine = store._make_engine(url)  # its own engine, closed afterwards: the app's process opens the store
+    try:
+        accounts.add_user(DISABLED["email"], "viewer", auth="oidc", by="test", engine=engine)
+        accounts.set_disabled(DISABLED["email"], True, by="test", engine=engine)
+        accounts.add_user(LOCAL_NAME, "viewer", password="Kiem-thu-2026!", by="test", engine=engine)
+    finally:
+        engine.dispose()
     return url
 
 

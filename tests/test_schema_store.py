@@ -15,7 +15,8 @@ from geo.data import schema as S
 from geo.data import store  # --------------------------------------------------------------------------------------------------
 # Schema and migrations
 # --------------------------------------------------------------------------------------------------
-def test_fresh_database_is_migrated(engine):
+def test_fresh_database_is_migrated(fresh_engine):
+    engine = fresh_engine  # migrated here, from empty (``engine`` is a copy of such a store)
     names = set(inspect(engine).get_table_names())
     assert {t.name for t in S.metadata.sorted_tables} <= names
     assert store.schema_version(engine) == S.SCHEMA_VERSION == max(v for v, _, _ in store.MIGRATIONS)
