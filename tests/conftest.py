@@ -37,44 +37,38 @@ def reg():
     return load_registry()
 
 
+def _default_store(urls, monkeypatch):
+    """The store at the URL ``urls`` (a context manager) gives, as the default store, for one test."""
+    from geo.data import store
+    with urls as url:
+        monkeypatch.setenv("TDN_DATABASE_URL", url)
+        yield store.get_engine(url)
+        store.dispose_engines()
+
+
 @pytest.fixture()
 def engine(tmp_path, monkeypatch):
     """A fresh, migrated store for one test (a SQLite file ``test.sqlite``, or a new PostgreSQL database when
     ``TDN_TEST_PG_URL`` is set: tests/db_support.py); also the default store (``TDN_DATABASE_URL``). It is a
     copy of a store migrated once per test process (the schema and its migration rows, nothing else):
     ``fresh_engine`` is one migrated here."""
-    from geo.data import store
     from tests.db_support import copy_of
-    with copy_of("migrated", tmp_path, "test") as url:
-        monkeypatch.setenv("TDN_DATABASE_URL", url)
-        eng = store.get_engine(url)
-        yield eng
-        store.dispose_engines()
+    yield from _default_store(copy_of("migrated", tmp_path, "test"), monkeypatch)
 
 
 @pytest.fixture()
 def fresh_engine(tmp_path, monkeypatch):
     """A new, empty store migrated by ``store.get_engine`` in this test (not a copy); the default store."""
-    from geo.data import store
     from tests.db_support import temp_store_url
-    with temp_store_url(tmp_path, "test") as url:
-        monkeypatch.setenv("TDN_DATABASE_URL", url)
-        eng = store.get_engine(url)
-        yield eng
-        store.dispose_engines()
+    yield from _default_store(temp_store_url(tmp_path, "test"), monkeypatch)
 
 
 @pytest.fixture()
 def demo_engine(tmp_path, monkeypatch):
     """A fresh store holding the demo data, as ``geo.data.demo.load_demo`` leaves a new store (a copy of the
     demo store made once per test process: tests/db_support.py); also the default store."""
-    from geo.data import store
     from tests.db_support import demo_store_url
-    with demo_store_url(tmp_path, "demo") as url:
-        monkeypatch.setenv("TDN_DATABASE_URL", url)
-        eng = store.get_engine(url)
-        yield eng
-        store.dispose_engines()
+    yield from _default_store(demo_store_url(tmp_path, "demo"), monkeypatch)
 
 
 @pytest.fixture()
