@@ -46,7 +46,10 @@ def empty_columns_left_out(conn, table, names: list[str], cols: list, n: int) ->
     every = list(range(len(names)))
     if conn.dialect.name != "sqlite" or not n:
         return every
-    defaults = _sqlite_defaults(conn, table)
+    key = ("tdn_sqlite_defaults", table.name)  # read once per database connection, not once per batch
+    defaults = conn.info.get(key)
+    if defaults is None:
+        defaults = conn.info[key] = _sqlite_defaults(conn, table)
     return [k for k in every if names[k] in defaults or not _all_none(cols[k], n)]
 
 
