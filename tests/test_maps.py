@@ -178,6 +178,20 @@ def test_map_with_reference_layers_is_offline():
     assert (STATIC_DIR / "vendor/jquery/jquery.min.js").is_file()
 
 
+def test_a_map_loads_only_the_scripts_its_elements_use(national_html):
+    """jQuery is for popups and awesome-markers for folium.Icon markers: a choropleth loads neither (each
+    script is one more round trip before the map frame draws); a map with gate popups keeps jQuery, and
+    the popups still open (their content is built with $())."""
+    plain = LINK.findall(national_html)
+    assert any(u.endswith("leaflet/leaflet.js") for u in plain)
+    assert not [u for u in plain if "jquery" in u or "awesome-markers" in u or "fontawesome" in u], plain
+    html = _html(MapView(province="40", reference=("gates", "routes", "hotspots")))
+    links = LINK.findall(html)
+    assert "$(" in html and any(u.endswith("jquery/jquery.min.js") for u in links)
+    assert not [u for u in links if "awesome-markers" in u or "fontawesome" in u], links
+    assert any(url.endswith("jquery-3.7.1.min.js") for _, url in folium.Map.default_js)  # class lists untouched
+
+
 def test_a_choropleth_can_name_its_grey_class():
     from geo.stats import prevention
     from geo.render.maps import Choropleth

@@ -336,6 +336,27 @@ def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = 
     return fmap
 
 
+#: scripts (and styles) folium's Map lists for every map, needed only by some elements: jQuery for
+#: popups (folium's Popup builds its content with ``$()``), awesome-markers for ``folium.Icon`` markers
+_ONLY_FOR = {"jquery": (folium.Popup,), "awesome_markers": (folium.Icon,), "awesome_markers_css": (folium.Icon,),
+             "awesome_markers_font_css": (folium.Icon,)}
+
+
+def drop_unused_assets(fmap: folium.Map) -> folium.Map:
+    """Leave out of the map's own links the scripts and styles that no element of this map uses.
+
+    The map frame loads its scripts one after the other before it draws, so each unneeded one costs a round
+    trip on every view (a choropleth has no popup and no awesome marker). Per map, like ``localize_assets``."""
+    kinds = {type(e) for e in _walk(fmap)}
+    unused = {name for name, needed_by in _ONLY_FOR.items() if not any(issubclass(k, needed_by) for k in kinds)}
+    if unused:
+        for attr in ("default_js", "default_css"):
+            links = getattr(fmap, attr, None)
+            if links:
+                setattr(fmap, attr, [(name, url) for name, url in links if name not in unused])
+    return fmap
+
+
 def finish_map(fmap: folium.Map, static_url: str = DEFAULT_STATIC_URL) -> folium.Map:
-    """Last step before rendering: local assets only."""
-    return localize_assets(fmap, static_url)
+    """Last step before rendering: local assets only, and only those the map's elements use."""
+    return drop_unused_assets(localize_assets(fmap, static_url))
