@@ -285,3 +285,24 @@ def test_map_files_no_map_uses_are_pruned_and_a_map_in_use_keeps_its_file(tmp_pa
     keep(used_url, "var map_div = 2;", 0.0, tmp_path)
     assert (tmp_path / used_url.removeprefix("/map-layers/")).read_text() == "var map_div = 2;"
     assert layer_file(used_url.removeprefix("/map-layers/")) is None  # tmp_path is not the served folder
+
+
+def test_an_english_map_names_the_province_in_english():
+    """English views say "Lào Cai province" (diacritics kept), not the Vietnamese unit word "Tỉnh"."""
+    from geo.views.mapspec import province_name, short_province
+
+    assert province_name("pre2025", "10", "en") == "Lào Cai province"
+    assert province_name("pre2025", "31", "en") == "Hải Phòng city"
+    assert province_name("pre2025", "10") == "Tỉnh Lào Cai"
+    assert short_province(province_name("pre2025", "10", "en")) == short_province("Tỉnh Lào Cai") == "Lào Cai"
+    english = admin_map(MapView(province="10", lang="en"))
+    assert "Lào Cai province" in english.title and "Tỉnh" not in english.title
+
+
+def test_a_gate_popup_opens_clear_of_the_map_title():
+    """The title panel sits at the top left: a gate's popup opened near the top pans the map below it."""
+    from geo.render.reference_layers import POPUP_CLEAR_TOP_LEFT
+
+    html = _html(MapView(province="40", reference=("gates",)))
+    x, y = POPUP_CLEAR_TOP_LEFT
+    assert re.search(rf'"autoPanPaddingTopLeft":\s*\[\s*{x},\s*{y}\s*\]', html)

@@ -35,6 +35,7 @@ __all__ = [
     "prefix_is_certain",
     "clean_spaces",
     "PREFIX_LEVELS",
+    "english_province",
 ]
 
 # Canonical prefix -> administrative levels where it is a unit type.
@@ -307,3 +308,13 @@ def accent_key(s: str) -> str:
 def compact_key(s: str) -> str:
     """:func:`name_key` without spaces ("Đắk Lắk" / "Daklak" -> "daklak")."""
     return name_key(s).replace(" ", "")
+
+
+def english_province(name: str) -> str:
+    """A province's Vietnamese full name as an English text writes it, diacritics kept:
+    "Tỉnh Lào Cai" -> "Lào Cai province", "Thành phố Hải Phòng" -> "Hải Phòng city"."""
+    if name.startswith("Tỉnh "):
+        return name[len("Tỉnh "):] + " province"
+    if name.startswith("Thành phố "):
+        return name[len("Thành phố "):] + " city"
+    return name

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.admin import attribution
 from geo.admin.borders import BORDERS
+from geo.admin.text import english_province
 from geo.admin.cache import load_layer
 from geo.i18n import t
 from geo.stats.classify import CategoryClasses  # noqa: F401  (re-exported)
@@ -358,6 +359,7 @@ def admin_map(view: MapView, static_url: str = DEFAULT_STATIC_URL, choropleth: C
         province_frame = clip_to_bounds(load_layer(_province_layer_name(era), level), clip)
         if view.province is not None:
             province_name = units["prov_name"].iloc[0]
+            province_name = english_province(province_name) if lang == "en" else province_name
         else:
             province_name = (t("all_borders", lang) if view.border in (None, "all")
                              else BORDERS[view.border].label(lang))

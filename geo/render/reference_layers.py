@@ -46,6 +46,9 @@ def _sources_html(text) -> str:
     return "<br>".join(f"• {html_text(p)}" for p in parts[:6]) + ("<br>…" if len(parts) > 6 else "")
 
 
+POPUP_CLEAR_TOP_LEFT = (10, 100)  # px: the map's title panel (geo.render.webmap.panel_html, top left)
+
+
 def _popup(title: str, rows: list[tuple[str, str]], source, caveat: str) -> folium.Popup:
     """Popup from already-escaped row values; title/caveat/source escaped here."""
     body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>{html_text(k)}</th>"
@@ -55,7 +58,8 @@ def _popup(title: str, rows: list[tuple[str, str]], source, caveat: str) -> foli
     if caveat:
         content += f"<div style='margin-top:4px;color:#8d4b00'>⚠ {html_text(caveat)}</div>"
     content += f"<div style='margin-top:4px;color:#555'>{_sources_html(source)}</div></div>"
-    return folium.Popup(content, max_width=380)
+    # opened near the top, Leaflet pans the map so the popup clears the title panel (top left) too
+    return folium.Popup(content, max_width=380, auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT)
 
 
 def _gate_colour(row) -> tuple[str, str]:

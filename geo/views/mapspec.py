@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.admin.borders import BORDERS
 from geo.admin.cache import load_layer
+from geo.admin.text import english_province
 from geo.i18n import t
 from geo.stats.classify import Classification
 
@@ -103,7 +104,13 @@ def _province_layer_name(era: str) -> str:
 
 
 def short_province(name: str) -> str:
-    return name.replace("Thành phố ", "").replace("Tỉnh ", "")
+    """The name without its unit word: "Tỉnh Lào Cai", "Lào Cai province" -> "Lào Cai"."""
+    name = name.replace("Thành phố ", "").replace("Tỉnh ", "")
+    for suffix in (" province", " city"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
 
 
 
@@ -113,7 +120,7 @@ def province_name(era: str, code: str | None, lang: str = "vi") -> str:
     name = _province_names(era).get(code)
     if name is None:
         raise KeyError(f"no province {code!r} in era {era}")
-    return name
+    return english_province(name) if lang == "en" else name
 
 
 @lru_cache(maxsize=4)
