@@ -557,15 +557,18 @@ def draw_model_map(model, view, key: str, height: int = 700, title: str | None =
 
 
 def place_words(f) -> str:
-    """'Tỉnh Nghệ An', 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
+    """'Tỉnh Nghệ An' ('Nghệ An province' in English), 'Huyện Kỳ Sơn (Tỉnh Nghệ An)' or 'Toàn quốc'."""
     from geo.render.maps import province_options
 
     lg = lang()
     if f.district:
         return _district_names("").get(f.district, f.district)
     if f.province:
+        from geo.admin.text import english_province
+
         names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
-        return names.get(f.province, f.province)
+        name = names.get(f.province, f.province)
+        return english_province(name) if lg == "en" else name
     return t("whole_country", lg)
 
 
