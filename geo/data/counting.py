@@ -93,19 +93,28 @@ class Counted:
 # --------------------------------------------------------------------------------------------------
 # The rule
 # --------------------------------------------------------------------------------------------------
-def compute(frame: pd.DataFrame, decisions: dict | None = None) -> Counted:
+def compute(frame: pd.DataFrame, decisions: dict | None = None, firsts: dict | None = None) -> Counted:
     """Apply the counting rule to ``frame`` (columns :data:`FRAME_COLUMNS`; ``id`` positive for stored rows,
     negative for rows of a file not yet stored: ``-row number``). ``decisions``: :func:`pair_key` → decision.
 
     Most rows of a big province meet no other row: a case whose ID, ID skeleton, and (date, victims) are its
     own and that lies inside no aggregate of its agency counts as reported. Those rows are found with a few
-    vectorised checks and get their values at once; the rule runs row by row on the others only."""
+    vectorised checks and get their values at once; the rule runs row by row on the others only.
+
+    Groups ((2025 province, demo flag) pairs) never meet: the overlaps are listed group by group, in the order
+    of each group's first row that may meet another. ``firsts`` (a dict): filled with that position in
+    ``frame`` of each such group (``(province or "", demo)`` → position)."""
     df = frame.reset_index(drop=True)
     n = len(df)
     out = _as_reported(df)
     overlaps: list[dict] = []
     if n:
         sub = np.flatnonzero(_may_meet(df))
+        if firsts is not None and len(sub):
+            provs = df["prov_code_2025"].to_numpy(dtype=object)[sub].tolist()
+            demos = df["is_demo"].to_numpy(dtype=object)[sub].tolist()
+            for p, d, pos in zip(provs, demos, sub.tolist()):  # (the group keys of _compute_rows)
+                firsts.setdefault((p if isinstance(p, str) else "", False if d is None or d != d else bool(d)), pos)
         if len(sub):
             detailed = _compute_rows(df.iloc[sub].reset_index(drop=True), decisions or {})
             for c in RESULT_COLUMNS:
@@ -613,33 +622,7 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None,
     if new is not None and len(new):
         df = pd.concat([df, new[list(df.columns)]], ignore_index=True) if len(df) else new[list(df.columns)]
     result = compute(df, load_decisions(conn)) if len(df) else Counted(pd.DataFrame(columns=RESULT_COLUMNS))
-    changed_imports: set[int] = set()
-    if len(df):
-        new = result.values
-        diff = np.zeros(len(df), dtype=bool)
-        for c in RESULT_COLUMNS:  # what changed (missing on both sides is no change)
-            if c.startswith("k_"):
-                a = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy(dtype=float)
-                b = pd.to_numeric(new[c], errors="coerce").astype(float).fillna(-1).to_numpy(dtype=float)
-            else:
-                a = df[c].astype(object).where(df[c].notna(), "\0").to_numpy(dtype=object)
-                b = new[c].astype(object).where(new[c].notna(), "\0").to_numpy(dtype=object)
-            diff |= a != b
-        if diff.any():
-            params = []
-            for pos in np.flatnonzero(diff):
-                row = {"b_key": df["row_key"].iat[pos]}
-                for c in RESULT_COLUMNS:
-                    v = new[c].iat[pos]
-                    row["b_" + c] = None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else (
-                        int(v) if c.startswith("k_") else v)
-                params.append(row)
-                changed_imports.add(int(df["import_id"].iat[pos]))
-            from sqlalchemy import bindparam
-            stmt = update(S.cases).where(S.cases.c.row_key == bindparam("b_key")).values(
-                **{c: bindparam("b_" + c) for c in RESULT_COLUMNS})
-            for i in range(0, len(params), 5000):
-                conn.execute(stmt, params[i:i + 5000])
+    changed_imports = _write_counted(conn, df, result.values) if len(df) else set()
     t = S.case_overlaps
     for prov, demo in groups:
         conn.execute(delete(t).where(and_(t.c.prov_code_2025 == prov, t.c.is_demo.is_(demo))))
@@ -648,6 +631,137 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None,
     rows = [_overlap_row(o) for o in result.overlaps]
     for i in range(0, len(rows), 5000):
         conn.execute(t.insert(), rows[i:i + 5000])
+    return changed_imports
+
+
+#: rows of an import counted at a time by :func:`recount_import` (whole provinces: a province's rows meet)
+CHUNK_ROWS = 60_000
+
+
+def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: int, found: list | None = None,
+                   rows_by_province: dict | None = None, chunk_rows: int | None = None) -> set[int]:
+    """:func:`recount` after an import whose rows were not kept (a big file): the same counted values,
+    overlaps (in the same order) and changed imports, but computed a few provinces at a time, the rows of
+    import ``import_id`` read back from the store, so memory grows with about :data:`CHUNK_ROWS` rows, not
+    with the file. ``groups``: the groups the import touched (rows without a 2025 province included, as
+    :func:`recount` with ``new`` counts them); ``rows_by_province``: the import's rows per 2025 province, to
+    cut the provinces into chunks of about ``chunk_rows`` rows.
+
+    :func:`compute` lists the overlaps group by group in the order of each group's first row that may meet
+    another, over the stored rows of other imports (in the order :func:`group_frame` reads them: province by
+    province) followed by the import's rows (as written): each chunk's groups get that position and the
+    overlaps of every chunk are put in that order before they are written."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    rows_by_province = rows_by_province or {}
+    groups = {(str(p) if p else None, bool(d)) for p, d in groups}
+    provs = sorted({p for p, _ in groups if p})
+    chunks: list[list] = []
+    current: list = []
+    size = 0
+    for p in provs:
+        current.append(p)
+        size += int(rows_by_province.get(p, 0))
+        if size >= chunk_rows:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    if any(p is None for p, _ in groups):
+        chunks.append([None])  # the import's rows without a 2025 province (no stored rows meet them)
+    decisions = load_decisions(conn)
+    changed_imports: set[int] = set()
+    listed: list[tuple] = []
+    stored_before = 0  # stored rows of other imports in the chunks before (group_frame reads by province)
+    for chunk in chunks:
+        if chunk == [None]:
+            stored = pd.DataFrame()
+        else:
+            inside = set(chunk)
+            stored = group_frame(conn, {g for g in groups if g[0] in inside}, exclude_import=import_id)
+        mine = _import_rows(conn, import_id, chunk)
+        if not len(mine):
+            stored_before += len(stored)
+            if not len(stored):
+                continue
+        written_order = mine.pop("_order").to_numpy() if len(mine) else np.zeros(0, dtype=np.int64)
+        if len(stored) and len(mine):
+            df = pd.concat([stored, mine[list(stored.columns)]], ignore_index=True)
+        elif len(stored):
+            df = stored
+        else:
+            df = mine.reset_index(drop=True)
+        firsts: dict = {}
+        result = compute(df, decisions, firsts)
+        changed_imports |= _write_counted(conn, df, result.values)
+        n_stored = len(stored)
+        for o in result.overlaps:
+            pos = firsts[(o["prov_code_2025"] or "", bool(o["is_demo"]))]
+            key = (0, stored_before + pos) if pos < n_stored else (1, int(written_order[pos - n_stored]))
+            listed.append((key, len(listed), o))
+        stored_before += n_stored
+        del df, stored, mine, result
+    listed.sort(key=lambda t: (t[0], t[1]))
+    overlaps = [o for _, _, o in listed]
+    t = S.case_overlaps
+    for prov, demo in groups:
+        if prov:
+            conn.execute(delete(t).where(and_(t.c.prov_code_2025 == prov, t.c.is_demo.is_(demo))))
+    if found is not None:
+        found.extend(overlaps)
+    rows = [_overlap_row(o) for o in overlaps]
+    for i in range(0, len(rows), 5000):
+        conn.execute(t.insert(), rows[i:i + 5000])
+    return changed_imports
+
+
+def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
+    """The rows of import ``import_id`` in the 2025 provinces ``provs`` (``[None]``: rows without one), as
+    written (``_order``: their store id), with the columns of :func:`group_frame` and ``id`` = -row number
+    (as :func:`recount` is given an import's new rows)."""
+    c = S.cases.c
+    cols = [c[name] for name in dict.fromkeys((*FRAME_COLUMNS, *RESULT_COLUMNS, "row_number"))]
+    if provs == [None]:
+        where = or_(c.prov_code_2025.is_(None), c.prov_code_2025 == "")
+    else:
+        where = c.prov_code_2025.in_(provs)
+    result = conn.execute(select(*cols).where(c.import_id == import_id, where))
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    if not len(df):
+        return df
+    df = df.sort_values("id", kind="stable").reset_index(drop=True)
+    df["_order"] = df["id"].astype("int64")
+    df["id"] = -pd.to_numeric(df.pop("row_number")).astype("int64")
+    return df
+
+
+def _write_counted(conn, df: pd.DataFrame, new: pd.DataFrame) -> set[int]:
+    """Write the counted values ``new`` (:data:`RESULT_COLUMNS`, index of ``df``) of the rows of ``df`` whose
+    stored values differ; returns the imports of those rows."""
+    changed_imports: set[int] = set()
+    diff = np.zeros(len(df), dtype=bool)
+    for c in RESULT_COLUMNS:  # what changed (missing on both sides is no change)
+        if c.startswith("k_"):
+            a = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy(dtype=float)
+            b = pd.to_numeric(new[c], errors="coerce").astype(float).fillna(-1).to_numpy(dtype=float)
+        else:
+            a = df[c].astype(object).where(df[c].notna(), "\0").to_numpy(dtype=object)
+            b = new[c].astype(object).where(new[c].notna(), "\0").to_numpy(dtype=object)
+        diff |= a != b
+    if diff.any():
+        params = []
+        for pos in np.flatnonzero(diff):
+            row = {"b_key": df["row_key"].iat[pos]}
+            for c in RESULT_COLUMNS:
+                v = new[c].iat[pos]
+                row["b_" + c] = None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else (
+                    int(v) if c.startswith("k_") else v)
+            params.append(row)
+            changed_imports.add(int(df["import_id"].iat[pos]))
+        from sqlalchemy import bindparam
+        stmt = update(S.cases).where(S.cases.c.row_key == bindparam("b_key")).values(
+            **{c: bindparam("b_" + c) for c in RESULT_COLUMNS})
+        for i in range(0, len(params), 5000):
+            conn.execute(stmt, params[i:i + 5000])
     return changed_imports
 
 

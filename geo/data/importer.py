@@ -28,6 +28,7 @@ import getpass
 import hashlib
 import json
 import operator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -91,6 +92,10 @@ BATCH = 5000
 PREVIEW_ROWS = 200
 #: valid rows held before an import starts writing (a smaller file with an error writes nothing at all)
 WRITE_AFTER = 10_000
+#: rows of an import whose counting columns are kept in memory for :meth:`_Writer.finish`; a bigger file is
+#: counted province by province from the rows written (:func:`geo.data.counting.recount_import`), so its
+#: memory does not grow with the file
+KEEP_FRAME_ROWS = 150_000
 #: A big import on SQLite builds the table's secondary indexes once at the end while the table holds at most
 #: this many rows before it (:meth:`_Writer._bulk_start`)
 BULK_TABLE_ROWS = 1_000_000
@@ -1157,8 +1162,11 @@ class _Writer:
         self.touched_imports: set[int] = set()
         # what the counting rule needs of the rows written, column by column (kept, not read back; the counted
         # values of a new row are its own figures until it is counted, so they are not kept twice)
-        self.frame_cols: dict[str, list] = {c: [] for c in counting_frame_columns() if c != "id"}
+        # (None once the import passes KEEP_FRAME_ROWS rows: then counted from the rows written, and only the
+        # number of rows per 2025 province is kept)
+        self.frame_cols: dict[str, list] | None = {c: [] for c in counting_frame_columns() if c != "id"}
         self.frame_cols["row_number"] = []
+        self.rows_by_province: Counter | None = None
 
     def add(self, records: list[dict], replace: list) -> None:
         if self.import_id is None:
@@ -1243,7 +1251,12 @@ class _Writer:
             cols[at["ckey"]] = store.record_keys(conn, cols[at["row_key"]])
         if self.kind == "cases":
             self.groups.update(zip(cols[at["prov_code_2025"]], flags))
-            for name, values in self.frame_cols.items():
+            if self.frame_cols is not None and self.n + n > KEEP_FRAME_ROWS:
+                self.rows_by_province = Counter(self.frame_cols["prov_code_2025"])
+                self.frame_cols = None
+            if self.rows_by_province is not None:
+                self.rows_by_province.update(cols[at["prov_code_2025"]])
+            for name, values in (self.frame_cols or {}).items():
                 values.extend(cols[at[name]] if name != "row_key" else  # a case's key is rebuilt from its ID and
                               [None if t == "case" else k  # agency when counting (less to keep)
                                for k, t in zip(cols[at["row_key"]], cols[at["record_type"]])])
@@ -1271,17 +1284,10 @@ class _Writer:
             from geo.data import counting
 
             found: list = []
-            new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
-            self.frame_cols = {}
-            new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")  # the counting's order of new rows
-            cases = new["row_key"].isna()
-            new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
-                                         + new.loc[cases, "agency"].fillna("").astype(str))
-            for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
-                new[c] = new[k]
-            new.loc[new["record_type"] == "case", "k_n_cases"] = 1
-            new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
-            changed = counting.recount(conn, self.groups, found, new=new, import_id=self.import_id)
+            if self.frame_cols is None:  # a big file: counted from the rows written, a few provinces at a time
+                changed = counting.recount_import(conn, self.groups, self.import_id, found, self.rows_by_province)
+            else:
+                changed = self._recount_kept(found)
             store.rebuild_rollup(conn, changed | self.touched_imports | {self.import_id})
             mine = self.import_id
             for o in found:
@@ -1291,6 +1297,23 @@ class _Writer:
             for status, n in conn.execute(select(c.count_status, func.count()).where(c.import_id == self.import_id)
                                           .group_by(c.count_status)).all():
                 r.count_status[status or "counted"] = int(n)
+
+    def _recount_kept(self, found: list) -> set[int]:
+        """:func:`geo.data.counting.recount` of the import's provinces, the rows written given from memory."""
+        from geo.data import counting
+
+        conn = self.conn
+        new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
+        self.frame_cols = {}
+        new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")  # the counting's order of new rows
+        cases = new["row_key"].isna()
+        new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
+                                     + new.loc[cases, "agency"].fillna("").astype(str))
+        for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
+            new[c] = new[k]
+        new.loc[new["record_type"] == "case", "k_n_cases"] = 1
+        new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
+        return counting.recount(conn, self.groups, found, new=new, import_id=self.import_id)
 
 
 class _IsoText(dict):
