@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from geo.data import schema as S
 
@@ -672,17 +672,18 @@ def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: i
     changed_imports: set[int] = set()
     listed: list[tuple] = []
     stored_before = 0  # stored rows of other imports in the chunks before (group_frame reads by province)
+    c = S.cases.c
+    others = (conn.execute(select(func.count()).select_from(S.cases)).scalar()
+              > conn.execute(select(func.count()).where(c.import_id == import_id)).scalar())
     for chunk in chunks:
-        if chunk == [None]:
+        if chunk == [None] or not others:  # (no stored rows of other imports at all: nothing to read)
             stored = pd.DataFrame()
         else:
             inside = set(chunk)
             stored = group_frame(conn, {g for g in groups if g[0] in inside}, exclude_import=import_id)
         mine = _import_rows(conn, import_id, chunk)
-        if not len(mine):
-            stored_before += len(stored)
-            if not len(stored):
-                continue
+        if not len(mine) and not len(stored):
+            continue
         written_order = mine.pop("_order").to_numpy() if len(mine) else np.zeros(0, dtype=np.int64)
         if len(stored) and len(mine):
             df = pd.concat([stored, mine[list(stored.columns)]], ignore_index=True)
@@ -716,22 +717,67 @@ def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: i
 
 def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
     """The rows of import ``import_id`` in the 2025 provinces ``provs`` (``[None]``: rows without one), as
-    written (``_order``: their store id), with the columns of :func:`group_frame` and ``id`` = -row number
-    (as :func:`recount` is given an import's new rows)."""
+    written (``_order``: their store id), framed by :func:`written_frame` as :func:`recount` is given an
+    import's new rows. On SQLite straight through the driver, the dates and flags then typed as the SQL layer
+    types them (rows of the SQL layer cost several times more)."""
     c = S.cases.c
-    cols = [c[name] for name in dict.fromkeys((*FRAME_COLUMNS, *RESULT_COLUMNS, "row_number"))]
-    if provs == [None]:
-        where = or_(c.prov_code_2025.is_(None), c.prov_code_2025 == "")
+    names = [n for n in FRAME_COLUMNS if n != "id"] + ["row_number", "id"]
+    if conn.dialect.name == "sqlite":
+        quote = conn.dialect.identifier_preparer.quote
+        prov = quote("prov_code_2025")
+        if provs == [None]:
+            where, params = f"({prov} IS NULL OR {prov} = '')", (import_id,)
+        else:
+            where, params = f"{prov} IN ({', '.join('?' * len(provs))})", (import_id, *provs)
+        rows = conn.exec_driver_sql(
+            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(S.cases.name)} "
+            f"WHERE {quote('import_id')} = ? AND {where} ORDER BY {quote('id')}", params).fetchall()
+        columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
+        del rows
+        days: dict = {}
+        for k, name in enumerate(names):
+            kind = c[name].type
+            if isinstance(kind, S.Date) and not isinstance(kind, S.DateTime):
+                columns[k] = [v if v is None else days.get(v) or days.setdefault(v, date.fromisoformat(v))
+                              for v in columns[k]]
+            elif isinstance(kind, S.Boolean):
+                columns[k] = [v if v is None else bool(v) for v in columns[k]]
     else:
-        where = c.prov_code_2025.in_(provs)
-    result = conn.execute(select(*cols).where(c.import_id == import_id, where))
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    if not len(df):
-        return df
-    df = df.sort_values("id", kind="stable").reset_index(drop=True)
-    df["_order"] = df["id"].astype("int64")
-    df["id"] = -pd.to_numeric(df.pop("row_number")).astype("int64")
-    return df
+        result = conn.execute(select(*(c[n] for n in names)).where(
+            c.import_id == import_id,
+            or_(c.prov_code_2025.is_(None), c.prov_code_2025 == "") if provs == [None] else c.prov_code_2025.in_(provs))
+            .order_by(c.id))
+        rows = result.fetchall()
+        columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
+        del rows
+    order = columns.pop()
+    out = written_frame(dict(zip(names, columns)))
+    out["_order"] = np.asarray(order, dtype=np.int64)
+    return out
+
+
+def written_frame(columns: dict) -> pd.DataFrame:
+    """The frame of an import's rows just written that :func:`recount` is given (``new``), from their
+    :data:`FRAME_COLUMNS` (without ``id``) and ``row_number``, column by column: ``id`` = -row number (the
+    counting's order of new rows), the row key of a case rebuilt from its ID and agency where it is None,
+    and the counted values as written (its own figures, a case counts 1; counted; its agency as source)."""
+    new = pd.DataFrame({c: _objects_of(values) for c, values in columns.items()})
+    new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")
+    cases = new["row_key"].isna()
+    new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
+                                 + new.loc[cases, "agency"].fillna("").astype(str))
+    for k, c in zip(K, COUNTS):
+        new[k] = new[c]
+    new.loc[new["record_type"] == "case", "k_n_cases"] = 1
+    new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
+    return new
+
+
+def _objects_of(values: list) -> np.ndarray:
+    """A list of cell values as one object array (no type guessed)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _write_counted(conn, df: pd.DataFrame, new: pd.DataFrame) -> set[int]:

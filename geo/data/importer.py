@@ -1302,18 +1302,9 @@ class _Writer:
         """:func:`geo.data.counting.recount` of the import's provinces, the rows written given from memory."""
         from geo.data import counting
 
-        conn = self.conn
-        new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
+        new = counting.written_frame(self.frame_cols)
         self.frame_cols = {}
-        new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")  # the counting's order of new rows
-        cases = new["row_key"].isna()
-        new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
-                                     + new.loc[cases, "agency"].fillna("").astype(str))
-        for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
-            new[c] = new[k]
-        new.loc[new["record_type"] == "case", "k_n_cases"] = 1
-        new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
-        return counting.recount(conn, self.groups, found, new=new, import_id=self.import_id)
+        return counting.recount(self.conn, self.groups, found, new=new, import_id=self.import_id)
 
 
 class _IsoText(dict):
@@ -1382,15 +1373,6 @@ def counting_frame_columns() -> tuple[str, ...]:
     from geo.data import counting
 
     return counting.FRAME_COLUMNS
-
-
-def _column(values: list):
-    """A list of cell values as one array (object for text and dates, nullable integers for counts)."""
-    import numpy as np
-
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 def _jsonable(v):
