@@ -52,6 +52,7 @@ from geo.data.import_report import (  # noqa: F401,E402  (moved; re-exported)
 from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
     _Table,
     _FileProblem,
+    _FileBytes,
     _read_csv,
     _load_bytes,
     _read_table,
@@ -1402,7 +1403,16 @@ def _name_of(path_or_bytes, filename: str | None) -> str:
     return str(getattr(path_or_bytes, "name", None) or "upload")
 
 
-def _checksum(data: bytes) -> str:
+def _checksum(data) -> str:
+    """SHA-256 of the file: bytes, or a file read a megabyte at a time (:class:`geo.data.reading._FileBytes`,
+    computed once)."""
+    if isinstance(data, _FileBytes):
+        if data.checksum is None:
+            digest = hashlib.sha256()
+            for chunk in data.chunks():
+                digest.update(chunk)
+            data.checksum = digest.hexdigest()
+        return data.checksum
     return hashlib.sha256(data).hexdigest()
 
 
