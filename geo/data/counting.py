@@ -715,6 +715,12 @@ def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: i
     return changed_imports
 
 
+#: columns whose values repeat within a province (:func:`_import_rows` keeps one copy of each value)
+_REPEATED = frozenset(("record_type", "agency", "form", "place_era", "place_level", "province_code", "district_code5",
+                       "commune_code", "commune_code_2025", "prov_code_2025", "prov_code_pre2025", "period_start",
+                       "period_end"))
+
+
 def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
     """The rows of import ``import_id`` in the 2025 provinces ``provs`` (``[None]``: rows without one), as
     written (``_order``: their store id), framed by :func:`written_frame` as :func:`recount` is given an
@@ -729,11 +735,19 @@ def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
             where, params = f"({prov} IS NULL OR {prov} = '')", (import_id,)
         else:
             where, params = f"{prov} IN ({', '.join('?' * len(provs))})", (import_id, *provs)
-        rows = conn.exec_driver_sql(
+        result = conn.exec_driver_sql(
             f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(S.cases.name)} "
-            f"WHERE {quote('import_id')} = ? AND {where} ORDER BY {quote('id')}", params).fetchall()
-        columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
-        del rows
+            f"WHERE {quote('import_id')} = ? AND {where} ORDER BY {quote('id')}", params)
+        # a block of rows at a time, the texts a province repeats (places, agency, dates, ...) kept once
+        columns: list[list] = [[] for _ in names]
+        shared = [{} if n in _REPEATED else None for n in names]
+        while True:
+            block = result.fetchmany(10_000)
+            if not block:
+                break
+            for values, column, memo in zip(zip(*block), columns, shared):
+                column.extend(values if memo is None else map(memo.setdefault, values, values))
+            del block
         days: dict = {}
         for k, name in enumerate(names):
             kind = c[name].type
