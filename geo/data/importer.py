@@ -157,7 +157,10 @@ class _Validator:
         self.headers: dict[str, str] = {}  # column key -> header text in the file
         self.index: dict[str, int] = {}
         self.seen_keys: dict[str, int] = {}  # row_key -> first row (every kind)
-        self.seen_ids: dict[str, Any] = {}  # normalised case ID -> (row, agency, ID as written), or a list of them
+        # normalised case ID -> (row, agency, ID as written), a list of them, or packed in one integer (_pack_id)
+        self.seen_ids: dict[str, Any] = {}
+        self.agency_codes: dict = {}  # agency -> its number in a packed entry of seen_ids
+        self.agencies: list = []
         self.seen_skels: dict[str, str] = {}  # ID skeleton -> the first normalised ID with it
         self.agg_ids: dict[str, int] = {}  # an aggregate's ID -> row
         self.reserved: set = set()
@@ -679,9 +682,10 @@ class _Validator:
         # normalised ID -> (row, agency, ID as written), a list of them once two agencies used the same ID
         earlier = self.seen_ids.get(key)
         if earlier is None:
-            self.seen_ids[key] = (row, agency, raw)
+            self.seen_ids[key] = self._pack_id(row, agency, raw, key)
         else:
-            for row0, agency0, raw0 in (earlier if isinstance(earlier, list) else [earlier]):
+            earlier = self._id_entries(key, earlier)
+            for row0, agency0, raw0 in earlier:
                 if agency0 == agency or agency0 is None or agency is None:
                     if raw0 == raw:
                         self.err(row, "case_id", raw, "duplicate_in_file", key=raw, other=row0)
@@ -689,16 +693,37 @@ class _Validator:
                         self.err(row, "case_id", raw, "duplicate_id_variant", key=raw, other_key=raw0,
                                  where=(f"dòng {row0}", f"row {row0}"))
                     break
-            self.seen_ids[key] = (earlier if isinstance(earlier, list) else [earlier]) + [(row, agency, raw)]
+            self.seen_ids[key] = earlier + [(row, agency, raw)]
         skel = rec["id_skel"] if rec is not None else skeleton_of_key(key)  # (one string per row, shared)
         first = self.seen_skels.get(skel)  # skeleton -> the first normalised ID with it
         if first is None:
             self.seen_skels[skel] = key
         elif first != key:
-            seen = self.seen_ids[first]
-            row0, _, raw0 = seen[0] if isinstance(seen, list) else seen
+            row0, _, raw0 = self._id_entries(first, self.seen_ids[first])[0]
             self.err(row, "case_id", raw, "near_duplicate_id", (), "warning", key=raw, other_key=raw0,
                      where=(f"dòng {row0}", f"row {row0}"))
+
+    def _pack_id(self, row: int, agency, raw: str, key: str):
+        """An entry of :attr:`seen_ids` in one integer when the ID as written is its normalised form or that
+        in capitals (most IDs) and the file has few agencies: the row, the agency's number and which form
+        (a big file keeps one small object per ID instead of a tuple, the row number and the ID's text).
+        Otherwise the tuple (row, agency, ID as written)."""
+        code = self.agency_codes.get(agency)
+        if code is None and len(self.agencies) < 128:
+            code = self.agency_codes[agency] = len(self.agencies)
+            self.agencies.append(agency)
+        if code is not None and row.__class__ is int and row >= 0:
+            if raw == key:
+                return row << 8 | code << 1
+            if raw == key.upper():
+                return row << 8 | code << 1 | 1
+        return (row, agency, raw)
+
+    def _id_entries(self, key: str, entry) -> list:
+        """The (row, agency, ID as written) of an entry of :attr:`seen_ids`, in the order seen."""
+        if isinstance(entry, int):
+            return [(entry >> 8, self.agencies[entry >> 1 & 127], key.upper() if entry & 1 else key)]
+        return entry if isinstance(entry, list) else [entry]
 
     def _key_column(self) -> str:
         return {"cases": "case_id", "prevention_models": "model_id", "key_areas": "commune", "targets": "indicator",
