@@ -635,7 +635,7 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None,
 
 
 #: rows of an import counted at a time by :func:`recount_import` (whole provinces: a province's rows meet)
-CHUNK_ROWS = 60_000
+CHUNK_ROWS = 30_000
 
 
 def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: int, found: list | None = None,
@@ -731,13 +731,16 @@ def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
     if conn.dialect.name == "sqlite":
         quote = conn.dialect.identifier_preparer.quote
         prov = quote("prov_code_2025")
+        # (a chunk of provinces through the province index, "+" keeping SQLite off the import's index: a chunk
+        # reads its provinces' rows, as group_frame does, not every row of the import again)
         if provs == [None]:
-            where, params = f"({prov} IS NULL OR {prov} = '')", (import_id,)
+            where, params = f"{quote('import_id')} = ? AND ({prov} IS NULL OR {prov} = '')", (import_id,)
         else:
-            where, params = f"{prov} IN ({', '.join('?' * len(provs))})", (import_id, *provs)
+            where = f"+{quote('import_id')} = ? AND {prov} IN ({', '.join('?' * len(provs))})"
+            params = (import_id, *provs)
         result = conn.exec_driver_sql(
-            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(S.cases.name)} "
-            f"WHERE {quote('import_id')} = ? AND {where} ORDER BY {quote('id')}", params)
+            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(S.cases.name)} WHERE {where} "
+            f"ORDER BY {quote('id')}", params)
         # a block of rows at a time, the texts a province repeats (places, agency, dates, ...) kept once
         columns: list[list] = [[] for _ in names]
         shared = [{} if n in _REPEATED else None for n in names]
