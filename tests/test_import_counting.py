@@ -328,3 +328,21 @@ def test_a_big_import_is_counted_province_by_province_with_the_same_result(engin
     assert len(frames) == 3 and all(len(provinces) == 1 for provinces in frames)
     assert counted() == expected
     assert (big.overlap_counts, big.count_status) == (kept.overlap_counts, kept.count_status)
+
+
+def test_ids_remembered_packed_give_the_same_messages(engine, reg, monkeypatch):
+    """A big file remembers each ID it has seen as one integer (row, agency, written form) when it can: the
+    duplicate, variant and near-duplicate messages are those of the IDs remembered as they were written."""
+    rows = "".join(f"{case_id},10/02/2023,Nghệ An,,1,,{agency}\n" for n in range(3) for case_id, agency in (
+        (f"Ab-{n}", "công an"), (f"AB-{n}", "biên phòng"), (f"ab-{n}", ""), (f"Ab-{n}.", "công an"),
+        (f"AB\u2011{n}", "LĐTBXH"), (f"Ab{n}", "công an"), (f"AB-{n}", "biên phòng"), (f"x-{n}", ""),
+        (f"X-{n}", "công an"), (f"x{n}", "LĐTBXH"), (f"CD-{n}", "công an"), (f"cd-{n}", "công an")))
+
+    def messages():
+        report = importer.validate_file((CASE + rows).encode(), "ids.csv", engine=engine, reg=reg)
+        return [(e.row, e.code, e.reason_en) for e in report.errors + report.warnings]
+
+    as_written = messages()
+    assert {code for _, code, _ in as_written} == {"duplicate_in_file", "duplicate_id_variant", "near_duplicate_id"}
+    monkeypatch.setattr(importer, "PACK_IDS_AFTER", 0)
+    assert messages() == as_written

@@ -97,6 +97,8 @@ WRITE_AFTER = 10_000
 #: counted province by province from the rows written (:func:`geo.data.counting.recount_import`), so its
 #: memory does not grow with the file
 KEEP_FRAME_ROWS = 150_000
+#: IDs of a file remembered as tuples before the next ones are packed in one integer each (_Validator._pack_id)
+PACK_IDS_AFTER = 100_000
 #: A big import on SQLite builds the table's secondary indexes once at the end while the table holds at most
 #: this many rows before it (:meth:`_Writer._bulk_start`)
 BULK_TABLE_ROWS = 1_000_000
@@ -682,7 +684,8 @@ class _Validator:
         # normalised ID -> (row, agency, ID as written), a list of them once two agencies used the same ID
         earlier = self.seen_ids.get(key)
         if earlier is None:
-            self.seen_ids[key] = self._pack_id(row, agency, raw, key)
+            self.seen_ids[key] = (row, agency, raw) if len(self.seen_ids) < PACK_IDS_AFTER else \
+                self._pack_id(row, agency, raw, key)
         else:
             earlier = self._id_entries(key, earlier)
             for row0, agency0, raw0 in earlier:
