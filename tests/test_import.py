@@ -528,3 +528,32 @@ def test_file_like_upload_can_be_validated_then_imported(engine, reg):
     assert importer.validate_file(upload, engine=engine, reg=reg).status == "valid"
     report = importer.import_file(upload, engine=engine, reg=reg, user="page")
     assert report.status == "imported" and report.file_name == "upload.csv" and report.n_rows == 3
+
+
+def test_a_csv_given_by_its_path_is_read_from_the_file_not_held(engine, reg, tmp_path):
+    """A CSV file given by its path is hashed and parsed from the file a megabyte at a time (memory grows with a
+    batch, not with the file): the same checksum, the same report and the same rows as its bytes."""
+    import hashlib
+
+    from geo.data import reading
+
+    head = "Mã vụ việc,Ngày,Tỉnh/Thành phố,Số nạn nhân,Cơ quan báo cáo\n"
+    text = head + "".join(f"P-{i},10/02/2023,Nghệ An,{1 + i % 3},công an\n" for i in range(30_000))
+    data = ("\ufeff" + text + "P-9x,31/02/2023,Nghệ An,1,công an\n").encode("utf-8")  # > 1 MB, one bad date at the end
+    path = tmp_path / "cases.csv"
+    path.write_bytes(data)
+    loaded, name = reading._load_bytes(path, None)
+    assert isinstance(loaded, reading._FileBytes) and (len(loaded), name) == (len(data), "cases.csv")
+    assert importer._checksum(loaded) == hashlib.sha256(data).hexdigest()
+    assert list(reading._read_table(loaded, name)) == list(reading._read_table(data, name))
+    from_path = importer.validate_file(path, engine=engine, reg=reg)
+    from_bytes = importer.validate_file(data, "cases.csv", engine=engine, reg=reg)
+    assert from_path.checksum == from_bytes.checksum and from_path.size_bytes == len(data)
+    assert [(e.row, e.code) for e in from_path.errors] == [(e.row, e.code) for e in from_bytes.errors] == [
+        (30_002, "bad_date")]
+    # a byte that is not UTF-8 past the first megabyte is found at its place
+    path.write_bytes(data[:-40] + b"\xe9" + data[-39:])
+    report = importer.validate_file(path, engine=engine, reg=reg)
+    assert [e.code for e in report.errors] == ["not_utf8"]
+    assert report.errors[0].reason_en == importer.validate_file(path.read_bytes(), "cases.csv", engine=engine,
+                                                                reg=reg).errors[0].reason_en

@@ -291,3 +291,58 @@ def test_a_reused_id_is_reported_beside_the_row_s_other_errors(engine, reg):
     again = importer.import_file("Mã cửa khẩu,Tên cửa khẩu,Vĩ độ,Kinh độ\nU-G1,B,95,\n".encode(), "g.csv",
                                  engine=engine, reg=reg)
     assert sorted(e.code for e in again.errors) == ["coord_range", "coords_incomplete", "duplicate_in_store"]
+
+
+def test_a_big_import_is_counted_province_by_province_with_the_same_result(engine, reg, monkeypatch):
+    """A file of more than ``KEEP_FRAME_ROWS`` rows keeps none of its rows for the counting: it is counted a few
+    provinces at a time from the rows written (memory grows with a chunk of provinces, not with the file), with
+    the same counted values, the same overlaps in the same order and the same report."""
+    imp(engine, reg, H1, "h1.csv")
+    imp(engine, reg, POLICE, "police.csv")
+    text = BORDER + ("HT-1,10/02/2023,Hà Tĩnh,,1,,công an\n"
+                     "HT-1,10/02/2023,Hà Tĩnh,,1,,biên phòng\n"
+                     "TH-1,11/03/2023,Thanh Hóa,,2,,công an\n"
+                     "TH1,12/03/2023,Thanh Hóa,,2,,công an\n"
+                     "RV-9,20/02/2023,Nghệ An,,2,,LĐTBXH\n")
+
+    def counted():
+        c, o = S.cases.c, S.case_overlaps.c
+        with engine.connect() as conn:
+            rows = conn.execute(select(c.row_key, *[c[k] for k in S.K_COLUMNS], c.count_status, c.dup_of, c.sources)
+                                .order_by(c.row_key)).all()
+            overlaps = conn.execute(select(o.kind, o.key_a, o.key_b, o.status, o.detail, o.prov_code_2025)
+                                    .order_by(o.id)).all()
+        return [tuple(r) for r in rows], [tuple(r) for r in overlaps]
+
+    kept = imp(engine, reg, text, "both.csv")
+    expected = counted()
+    assert len(expected[1]) >= 5
+    assert importer.undo_import(kept.import_id, engine=engine).ok
+    monkeypatch.setattr(importer, "KEEP_FRAME_ROWS", 0)
+    monkeypatch.setattr(counting, "CHUNK_ROWS", 1)  # every province a chunk of its own
+    frames = []
+    compute = counting.compute
+    monkeypatch.setattr(counting, "compute", lambda frame, *a, **kw: frames.append(
+        set(frame["prov_code_2025"])) or compute(frame, *a, **kw))
+    big = imp(engine, reg, text, "both.csv")
+    assert len(frames) == 3 and all(len(provinces) == 1 for provinces in frames)
+    assert counted() == expected
+    assert (big.overlap_counts, big.count_status) == (kept.overlap_counts, kept.count_status)
+
+
+def test_ids_remembered_packed_give_the_same_messages(engine, reg, monkeypatch):
+    """A big file remembers each ID it has seen as one integer (row, agency, written form) when it can: the
+    duplicate, variant and near-duplicate messages are those of the IDs remembered as they were written."""
+    rows = "".join(f"{case_id},10/02/2023,Nghệ An,,1,,{agency}\n" for n in range(3) for case_id, agency in (
+        (f"Ab-{n}", "công an"), (f"AB-{n}", "biên phòng"), (f"ab-{n}", ""), (f"Ab-{n}.", "công an"),
+        (f"AB\u2011{n}", "LĐTBXH"), (f"Ab{n}", "công an"), (f"AB-{n}", "biên phòng"), (f"x-{n}", ""),
+        (f"X-{n}", "công an"), (f"x{n}", "LĐTBXH"), (f"CD-{n}", "công an"), (f"cd-{n}", "công an")))
+
+    def messages():
+        report = importer.validate_file((CASE + rows).encode(), "ids.csv", engine=engine, reg=reg)
+        return [(e.row, e.code, e.reason_en) for e in report.errors + report.warnings]
+
+    as_written = messages()
+    assert {code for _, code, _ in as_written} == {"duplicate_in_file", "duplicate_id_variant", "near_duplicate_id"}
+    monkeypatch.setattr(importer, "PACK_IDS_AFTER", 0)
+    assert messages() == as_written

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from geo.data import schema as S
 
@@ -93,19 +93,28 @@ class Counted:
 # --------------------------------------------------------------------------------------------------
 # The rule
 # --------------------------------------------------------------------------------------------------
-def compute(frame: pd.DataFrame, decisions: dict | None = None) -> Counted:
+def compute(frame: pd.DataFrame, decisions: dict | None = None, firsts: dict | None = None) -> Counted:
     """Apply the counting rule to ``frame`` (columns :data:`FRAME_COLUMNS`; ``id`` positive for stored rows,
     negative for rows of a file not yet stored: ``-row number``). ``decisions``: :func:`pair_key` → decision.
 
     Most rows of a big province meet no other row: a case whose ID, ID skeleton, and (date, victims) are its
     own and that lies inside no aggregate of its agency counts as reported. Those rows are found with a few
-    vectorised checks and get their values at once; the rule runs row by row on the others only."""
+    vectorised checks and get their values at once; the rule runs row by row on the others only.
+
+    Groups ((2025 province, demo flag) pairs) never meet: the overlaps are listed group by group, in the order
+    of each group's first row that may meet another. ``firsts`` (a dict): filled with that position in
+    ``frame`` of each such group (``(province or "", demo)`` → position)."""
     df = frame.reset_index(drop=True)
     n = len(df)
     out = _as_reported(df)
     overlaps: list[dict] = []
     if n:
         sub = np.flatnonzero(_may_meet(df))
+        if firsts is not None and len(sub):
+            provs = df["prov_code_2025"].to_numpy(dtype=object)[sub].tolist()
+            demos = df["is_demo"].to_numpy(dtype=object)[sub].tolist()
+            for p, d, pos in zip(provs, demos, sub.tolist()):  # (the group keys of _compute_rows)
+                firsts.setdefault((p if isinstance(p, str) else "", False if d is None or d != d else bool(d)), pos)
         if len(sub):
             detailed = _compute_rows(df.iloc[sub].reset_index(drop=True), decisions or {})
             for c in RESULT_COLUMNS:
@@ -613,33 +622,7 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None,
     if new is not None and len(new):
         df = pd.concat([df, new[list(df.columns)]], ignore_index=True) if len(df) else new[list(df.columns)]
     result = compute(df, load_decisions(conn)) if len(df) else Counted(pd.DataFrame(columns=RESULT_COLUMNS))
-    changed_imports: set[int] = set()
-    if len(df):
-        new = result.values
-        diff = np.zeros(len(df), dtype=bool)
-        for c in RESULT_COLUMNS:  # what changed (missing on both sides is no change)
-            if c.startswith("k_"):
-                a = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy(dtype=float)
-                b = pd.to_numeric(new[c], errors="coerce").astype(float).fillna(-1).to_numpy(dtype=float)
-            else:
-                a = df[c].astype(object).where(df[c].notna(), "\0").to_numpy(dtype=object)
-                b = new[c].astype(object).where(new[c].notna(), "\0").to_numpy(dtype=object)
-            diff |= a != b
-        if diff.any():
-            params = []
-            for pos in np.flatnonzero(diff):
-                row = {"b_key": df["row_key"].iat[pos]}
-                for c in RESULT_COLUMNS:
-                    v = new[c].iat[pos]
-                    row["b_" + c] = None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else (
-                        int(v) if c.startswith("k_") else v)
-                params.append(row)
-                changed_imports.add(int(df["import_id"].iat[pos]))
-            from sqlalchemy import bindparam
-            stmt = update(S.cases).where(S.cases.c.row_key == bindparam("b_key")).values(
-                **{c: bindparam("b_" + c) for c in RESULT_COLUMNS})
-            for i in range(0, len(params), 5000):
-                conn.execute(stmt, params[i:i + 5000])
+    changed_imports = _write_counted(conn, df, result.values) if len(df) else set()
     t = S.case_overlaps
     for prov, demo in groups:
         conn.execute(delete(t).where(and_(t.c.prov_code_2025 == prov, t.c.is_demo.is_(demo))))
@@ -648,6 +631,200 @@ def recount(conn, groups: Iterable[tuple[str, bool]], found: list | None = None,
     rows = [_overlap_row(o) for o in result.overlaps]
     for i in range(0, len(rows), 5000):
         conn.execute(t.insert(), rows[i:i + 5000])
+    return changed_imports
+
+
+#: rows of an import counted at a time by :func:`recount_import` (whole provinces: a province's rows meet)
+CHUNK_ROWS = 30_000
+
+
+def recount_import(conn, groups: Iterable[tuple[str | None, bool]], import_id: int, found: list | None = None,
+                   rows_by_province: dict | None = None, chunk_rows: int | None = None) -> set[int]:
+    """:func:`recount` after an import whose rows were not kept (a big file): the same counted values,
+    overlaps (in the same order) and changed imports, but computed a few provinces at a time, the rows of
+    import ``import_id`` read back from the store, so memory grows with about :data:`CHUNK_ROWS` rows, not
+    with the file. ``groups``: the groups the import touched (rows without a 2025 province included, as
+    :func:`recount` with ``new`` counts them); ``rows_by_province``: the import's rows per 2025 province, to
+    cut the provinces into chunks of about ``chunk_rows`` rows.
+
+    :func:`compute` lists the overlaps group by group in the order of each group's first row that may meet
+    another, over the stored rows of other imports (in the order :func:`group_frame` reads them: province by
+    province) followed by the import's rows (as written): each chunk's groups get that position and the
+    overlaps of every chunk are put in that order before they are written."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    rows_by_province = rows_by_province or {}
+    groups = {(str(p) if p else None, bool(d)) for p, d in groups}
+    provs = sorted({p for p, _ in groups if p})
+    chunks: list[list] = []
+    current: list = []
+    size = 0
+    for p in provs:
+        current.append(p)
+        size += int(rows_by_province.get(p, 0))
+        if size >= chunk_rows:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    if any(p is None for p, _ in groups):
+        chunks.append([None])  # the import's rows without a 2025 province (no stored rows meet them)
+    decisions = load_decisions(conn)
+    changed_imports: set[int] = set()
+    listed: list[tuple] = []
+    stored_before = 0  # stored rows of other imports in the chunks before (group_frame reads by province)
+    c = S.cases.c
+    others = (conn.execute(select(func.count()).select_from(S.cases)).scalar()
+              > conn.execute(select(func.count()).where(c.import_id == import_id)).scalar())
+    for chunk in chunks:
+        if chunk == [None] or not others:  # (no stored rows of other imports at all: nothing to read)
+            stored = pd.DataFrame()
+        else:
+            inside = set(chunk)
+            stored = group_frame(conn, {g for g in groups if g[0] in inside}, exclude_import=import_id)
+        mine = _import_rows(conn, import_id, chunk)
+        if not len(mine) and not len(stored):
+            continue
+        written_order = mine.pop("_order").to_numpy() if len(mine) else np.zeros(0, dtype=np.int64)
+        if len(stored) and len(mine):
+            df = pd.concat([stored, mine[list(stored.columns)]], ignore_index=True)
+        elif len(stored):
+            df = stored
+        else:
+            df = mine.reset_index(drop=True)
+        firsts: dict = {}
+        result = compute(df, decisions, firsts)
+        changed_imports |= _write_counted(conn, df, result.values)
+        n_stored = len(stored)
+        for o in result.overlaps:
+            pos = firsts[(o["prov_code_2025"] or "", bool(o["is_demo"]))]
+            key = (0, stored_before + pos) if pos < n_stored else (1, int(written_order[pos - n_stored]))
+            listed.append((key, len(listed), o))
+        stored_before += n_stored
+        del df, stored, mine, result
+    listed.sort(key=lambda t: (t[0], t[1]))
+    overlaps = [o for _, _, o in listed]
+    t = S.case_overlaps
+    for prov, demo in groups:
+        if prov:
+            conn.execute(delete(t).where(and_(t.c.prov_code_2025 == prov, t.c.is_demo.is_(demo))))
+    if found is not None:
+        found.extend(overlaps)
+    rows = [_overlap_row(o) for o in overlaps]
+    for i in range(0, len(rows), 5000):
+        conn.execute(t.insert(), rows[i:i + 5000])
+    return changed_imports
+
+
+#: columns whose values repeat within a province (:func:`_import_rows` keeps one copy of each value)
+_REPEATED = frozenset(("record_type", "agency", "form", "place_era", "place_level", "province_code", "district_code5",
+                       "commune_code", "commune_code_2025", "prov_code_2025", "prov_code_pre2025", "period_start",
+                       "period_end"))
+
+
+def _import_rows(conn, import_id: int, provs: list) -> pd.DataFrame:
+    """The rows of import ``import_id`` in the 2025 provinces ``provs`` (``[None]``: rows without one), as
+    written (``_order``: their store id), framed by :func:`written_frame` as :func:`recount` is given an
+    import's new rows. On SQLite straight through the driver, the dates and flags then typed as the SQL layer
+    types them (rows of the SQL layer cost several times more)."""
+    c = S.cases.c
+    names = [n for n in FRAME_COLUMNS if n != "id"] + ["row_number", "id"]
+    if conn.dialect.name == "sqlite":
+        quote = conn.dialect.identifier_preparer.quote
+        prov = quote("prov_code_2025")
+        # (a chunk of provinces through the province index, "+" keeping SQLite off the import's index: a chunk
+        # reads its provinces' rows, as group_frame does, not every row of the import again)
+        if provs == [None]:
+            where, params = f"{quote('import_id')} = ? AND ({prov} IS NULL OR {prov} = '')", (import_id,)
+        else:
+            where = f"+{quote('import_id')} = ? AND {prov} IN ({', '.join('?' * len(provs))})"
+            params = (import_id, *provs)
+        result = conn.exec_driver_sql(
+            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(S.cases.name)} WHERE {where} "
+            f"ORDER BY {quote('id')}", params)
+        # a block of rows at a time, the texts a province repeats (places, agency, dates, ...) kept once
+        columns: list[list] = [[] for _ in names]
+        shared = [{} if n in _REPEATED else None for n in names]
+        while True:
+            block = result.fetchmany(10_000)
+            if not block:
+                break
+            for values, column, memo in zip(zip(*block), columns, shared):
+                column.extend(values if memo is None else map(memo.setdefault, values, values))
+            del block
+        days: dict = {}
+        for k, name in enumerate(names):
+            kind = c[name].type
+            if isinstance(kind, S.Date) and not isinstance(kind, S.DateTime):
+                columns[k] = [v if v is None else days.get(v) or days.setdefault(v, date.fromisoformat(v))
+                              for v in columns[k]]
+            elif isinstance(kind, S.Boolean):
+                columns[k] = [v if v is None else bool(v) for v in columns[k]]
+    else:
+        result = conn.execute(select(*(c[n] for n in names)).where(
+            c.import_id == import_id,
+            or_(c.prov_code_2025.is_(None), c.prov_code_2025 == "") if provs == [None] else c.prov_code_2025.in_(provs))
+            .order_by(c.id))
+        rows = result.fetchall()
+        columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
+        del rows
+    order = columns.pop()
+    out = written_frame(dict(zip(names, columns)))
+    out["_order"] = np.asarray(order, dtype=np.int64)
+    return out
+
+
+def written_frame(columns: dict) -> pd.DataFrame:
+    """The frame of an import's rows just written that :func:`recount` is given (``new``), from their
+    :data:`FRAME_COLUMNS` (without ``id``) and ``row_number``, column by column: ``id`` = -row number (the
+    counting's order of new rows), the row key of a case rebuilt from its ID and agency where it is None,
+    and the counted values as written (its own figures, a case counts 1; counted; its agency as source)."""
+    new = pd.DataFrame({c: _objects_of(values) for c, values in columns.items()})
+    new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")
+    cases = new["row_key"].isna()
+    new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
+                                 + new.loc[cases, "agency"].fillna("").astype(str))
+    for k, c in zip(K, COUNTS):
+        new[k] = new[c]
+    new.loc[new["record_type"] == "case", "k_n_cases"] = 1
+    new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
+    return new
+
+
+def _objects_of(values: list) -> np.ndarray:
+    """A list of cell values as one object array (no type guessed)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _write_counted(conn, df: pd.DataFrame, new: pd.DataFrame) -> set[int]:
+    """Write the counted values ``new`` (:data:`RESULT_COLUMNS`, index of ``df``) of the rows of ``df`` whose
+    stored values differ; returns the imports of those rows."""
+    changed_imports: set[int] = set()
+    diff = np.zeros(len(df), dtype=bool)
+    for c in RESULT_COLUMNS:  # what changed (missing on both sides is no change)
+        if c.startswith("k_"):
+            a = pd.to_numeric(df[c], errors="coerce").fillna(-1).to_numpy(dtype=float)
+            b = pd.to_numeric(new[c], errors="coerce").astype(float).fillna(-1).to_numpy(dtype=float)
+        else:
+            a = df[c].astype(object).where(df[c].notna(), "\0").to_numpy(dtype=object)
+            b = new[c].astype(object).where(new[c].notna(), "\0").to_numpy(dtype=object)
+        diff |= a != b
+    if diff.any():
+        params = []
+        for pos in np.flatnonzero(diff):
+            row = {"b_key": df["row_key"].iat[pos]}
+            for c in RESULT_COLUMNS:
+                v = new[c].iat[pos]
+                row["b_" + c] = None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else (
+                    int(v) if c.startswith("k_") else v)
+            params.append(row)
+            changed_imports.add(int(df["import_id"].iat[pos]))
+        from sqlalchemy import bindparam
+        stmt = update(S.cases).where(S.cases.c.row_key == bindparam("b_key")).values(
+            **{c: bindparam("b_" + c) for c in RESULT_COLUMNS})
+        for i in range(0, len(params), 5000):
+            conn.execute(stmt, params[i:i + 5000])
     return changed_imports
 
 

@@ -28,6 +28,7 @@ import getpass
 import hashlib
 import json
 import operator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -51,6 +52,7 @@ from geo.data.import_report import (  # noqa: F401,E402  (moved; re-exported)
 from geo.data.reading import (  # noqa: F401,E402  (moved; re-exported)
     _Table,
     _FileProblem,
+    _FileBytes,
     _read_csv,
     _load_bytes,
     _read_table,
@@ -91,6 +93,12 @@ BATCH = 5000
 PREVIEW_ROWS = 200
 #: valid rows held before an import starts writing (a smaller file with an error writes nothing at all)
 WRITE_AFTER = 10_000
+#: rows of an import whose counting columns are kept in memory for :meth:`_Writer.finish`; a bigger file is
+#: counted province by province from the rows written (:func:`geo.data.counting.recount_import`), so its
+#: memory does not grow with the file
+KEEP_FRAME_ROWS = 150_000
+#: IDs of a file remembered as tuples before the next ones are packed in one integer each (_Validator._pack_id)
+PACK_IDS_AFTER = 100_000
 #: A big import on SQLite builds the table's secondary indexes once at the end while the table holds at most
 #: this many rows before it (:meth:`_Writer._bulk_start`)
 BULK_TABLE_ROWS = 1_000_000
@@ -151,7 +159,10 @@ class _Validator:
         self.headers: dict[str, str] = {}  # column key -> header text in the file
         self.index: dict[str, int] = {}
         self.seen_keys: dict[str, int] = {}  # row_key -> first row (every kind)
-        self.seen_ids: dict[str, Any] = {}  # normalised case ID -> (row, agency, ID as written), or a list of them
+        # normalised case ID -> (row, agency, ID as written), a list of them, or packed in one integer (_pack_id)
+        self.seen_ids: dict[str, Any] = {}
+        self.agency_codes: dict = {}  # agency -> its number in a packed entry of seen_ids
+        self.agencies: list = []
         self.seen_skels: dict[str, str] = {}  # ID skeleton -> the first normalised ID with it
         self.agg_ids: dict[str, int] = {}  # an aggregate's ID -> row
         self.reserved: set = set()
@@ -673,9 +684,11 @@ class _Validator:
         # normalised ID -> (row, agency, ID as written), a list of them once two agencies used the same ID
         earlier = self.seen_ids.get(key)
         if earlier is None:
-            self.seen_ids[key] = (row, agency, raw)
+            self.seen_ids[key] = (row, agency, raw) if len(self.seen_ids) < PACK_IDS_AFTER else \
+                self._pack_id(row, agency, raw, key)
         else:
-            for row0, agency0, raw0 in (earlier if isinstance(earlier, list) else [earlier]):
+            earlier = self._id_entries(key, earlier)
+            for row0, agency0, raw0 in earlier:
                 if agency0 == agency or agency0 is None or agency is None:
                     if raw0 == raw:
                         self.err(row, "case_id", raw, "duplicate_in_file", key=raw, other=row0)
@@ -683,16 +696,37 @@ class _Validator:
                         self.err(row, "case_id", raw, "duplicate_id_variant", key=raw, other_key=raw0,
                                  where=(f"dòng {row0}", f"row {row0}"))
                     break
-            self.seen_ids[key] = (earlier if isinstance(earlier, list) else [earlier]) + [(row, agency, raw)]
+            self.seen_ids[key] = earlier + [(row, agency, raw)]
         skel = rec["id_skel"] if rec is not None else skeleton_of_key(key)  # (one string per row, shared)
         first = self.seen_skels.get(skel)  # skeleton -> the first normalised ID with it
         if first is None:
             self.seen_skels[skel] = key
         elif first != key:
-            seen = self.seen_ids[first]
-            row0, _, raw0 = seen[0] if isinstance(seen, list) else seen
+            row0, _, raw0 = self._id_entries(first, self.seen_ids[first])[0]
             self.err(row, "case_id", raw, "near_duplicate_id", (), "warning", key=raw, other_key=raw0,
                      where=(f"dòng {row0}", f"row {row0}"))
+
+    def _pack_id(self, row: int, agency, raw: str, key: str):
+        """An entry of :attr:`seen_ids` in one integer when the ID as written is its normalised form or that
+        in capitals (most IDs) and the file has few agencies: the row, the agency's number and which form
+        (a big file keeps one small object per ID instead of a tuple, the row number and the ID's text).
+        Otherwise the tuple (row, agency, ID as written)."""
+        code = self.agency_codes.get(agency)
+        if code is None and len(self.agencies) < 128:
+            code = self.agency_codes[agency] = len(self.agencies)
+            self.agencies.append(agency)
+        if code is not None and row.__class__ is int and row >= 0:
+            if raw == key:
+                return row << 8 | code << 1
+            if raw == key.upper():
+                return row << 8 | code << 1 | 1
+        return (row, agency, raw)
+
+    def _id_entries(self, key: str, entry) -> list:
+        """The (row, agency, ID as written) of an entry of :attr:`seen_ids`, in the order seen."""
+        if isinstance(entry, int):
+            return [(entry >> 8, self.agencies[entry >> 1 & 127], key.upper() if entry & 1 else key)]
+        return entry if isinstance(entry, list) else [entry]
 
     def _key_column(self) -> str:
         return {"cases": "case_id", "prevention_models": "model_id", "key_areas": "commune", "targets": "indicator",
@@ -1157,8 +1191,11 @@ class _Writer:
         self.touched_imports: set[int] = set()
         # what the counting rule needs of the rows written, column by column (kept, not read back; the counted
         # values of a new row are its own figures until it is counted, so they are not kept twice)
-        self.frame_cols: dict[str, list] = {c: [] for c in counting_frame_columns() if c != "id"}
+        # (None once the import passes KEEP_FRAME_ROWS rows: then counted from the rows written, and only the
+        # number of rows per 2025 province is kept)
+        self.frame_cols: dict[str, list] | None = {c: [] for c in counting_frame_columns() if c != "id"}
         self.frame_cols["row_number"] = []
+        self.rows_by_province: Counter | None = None
 
     def add(self, records: list[dict], replace: list) -> None:
         if self.import_id is None:
@@ -1243,7 +1280,12 @@ class _Writer:
             cols[at["ckey"]] = store.record_keys(conn, cols[at["row_key"]])
         if self.kind == "cases":
             self.groups.update(zip(cols[at["prov_code_2025"]], flags))
-            for name, values in self.frame_cols.items():
+            if self.frame_cols is not None and self.n + n > KEEP_FRAME_ROWS:
+                self.rows_by_province = Counter(self.frame_cols["prov_code_2025"])
+                self.frame_cols = None
+            if self.rows_by_province is not None:
+                self.rows_by_province.update(cols[at["prov_code_2025"]])
+            for name, values in (self.frame_cols or {}).items():
                 values.extend(cols[at[name]] if name != "row_key" else  # a case's key is rebuilt from its ID and
                               [None if t == "case" else k  # agency when counting (less to keep)
                                for k, t in zip(cols[at["row_key"]], cols[at["record_type"]])])
@@ -1271,17 +1313,10 @@ class _Writer:
             from geo.data import counting
 
             found: list = []
-            new = pd.DataFrame({c: _column(values) for c, values in self.frame_cols.items()})
-            self.frame_cols = {}
-            new["id"] = -pd.to_numeric(new.pop("row_number")).astype("int64")  # the counting's order of new rows
-            cases = new["row_key"].isna()
-            new.loc[cases, "row_key"] = ("case:" + new.loc[cases, "id_key"].astype(str) + "@"
-                                         + new.loc[cases, "agency"].fillna("").astype(str))
-            for k, c in _K_OF:  # as written: counted values = own figures (a case counts 1), status counted
-                new[c] = new[k]
-            new.loc[new["record_type"] == "case", "k_n_cases"] = 1
-            new["count_status"], new["dup_of"], new["sources"] = "counted", None, new["agency"]
-            changed = counting.recount(conn, self.groups, found, new=new, import_id=self.import_id)
+            if self.frame_cols is None:  # a big file: counted from the rows written, a few provinces at a time
+                changed = counting.recount_import(conn, self.groups, self.import_id, found, self.rows_by_province)
+            else:
+                changed = self._recount_kept(found)
             store.rebuild_rollup(conn, changed | self.touched_imports | {self.import_id})
             mine = self.import_id
             for o in found:
@@ -1291,6 +1326,14 @@ class _Writer:
             for status, n in conn.execute(select(c.count_status, func.count()).where(c.import_id == self.import_id)
                                           .group_by(c.count_status)).all():
                 r.count_status[status or "counted"] = int(n)
+
+    def _recount_kept(self, found: list) -> set[int]:
+        """:func:`geo.data.counting.recount` of the import's provinces, the rows written given from memory."""
+        from geo.data import counting
+
+        new = counting.written_frame(self.frame_cols)
+        self.frame_cols = {}
+        return counting.recount(self.conn, self.groups, found, new=new, import_id=self.import_id)
 
 
 class _IsoText(dict):
@@ -1361,15 +1404,6 @@ def counting_frame_columns() -> tuple[str, ...]:
     return counting.FRAME_COLUMNS
 
 
-def _column(values: list):
-    """A list of cell values as one array (object for text and dates, nullable integers for counts)."""
-    import numpy as np
-
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def _jsonable(v):
     if isinstance(v, (date, datetime)):
         return v.isoformat()
@@ -1397,7 +1431,16 @@ def _name_of(path_or_bytes, filename: str | None) -> str:
     return str(getattr(path_or_bytes, "name", None) or "upload")
 
 
-def _checksum(data: bytes) -> str:
+def _checksum(data) -> str:
+    """SHA-256 of the file: bytes, or a file read a megabyte at a time (:class:`geo.data.reading._FileBytes`,
+    computed once)."""
+    if isinstance(data, _FileBytes):
+        if data.checksum is None:
+            digest = hashlib.sha256()
+            for chunk in data.chunks():
+                digest.update(chunk)
+            data.checksum = digest.hexdigest()
+        return data.checksum
     return hashlib.sha256(data).hexdigest()
 
 

@@ -122,32 +122,96 @@ def _detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def _check_utf8(data: bytes, file: str) -> None:
+class _FileBytes:
+    """The bytes of a file given by its path, read when needed and never held whole: a big CSV is hashed and
+    checked a megabyte at a time and its rows parsed from the file as they are checked (memory grows with a
+    batch, not with the file). ``len()`` is the file's size."""
+
+    STEP = 1 << 20
+
+    def __init__(self, path: Path, size: int):
+        self.path = path
+        self.size = size
+        self.checksum: str | None = None  # (SHA-256, computed once)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def head(self, n: int) -> bytes:
+        with open(self.path, "rb") as fh:
+            return fh.read(n)
+
+    def chunks(self, step: int | None = None):
+        with open(self.path, "rb") as fh:
+            while True:
+                chunk = fh.read(step or self.STEP)
+                if not chunk:
+                    return
+                yield chunk
+
+    def open(self):
+        return open(self.path, "rb")
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def _chunks(data, step: int):
+    """The bytes of ``data`` (bytes or :class:`_FileBytes`) ``step`` at a time."""
+    if isinstance(data, _FileBytes):
+        yield from data.chunks(step)
+        return
+    for i in range(0, len(data), step):
+        yield data[i:i + step]
+
+
+def _head(data, n: int = 8192) -> bytes:
+    return data.head(n) if isinstance(data, _FileBytes) else data[:n]
+
+
+def _check_utf8(data, file: str) -> None:
     """Raise the file's problem when it is not UTF-8 or holds NUL characters, decoding a megabyte at a time
     (the whole text is never held: the rows are read from the bytes as they are checked)."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     step = 1 << 20
-    for i in range(0, len(data), step):
-        chunk = data[i:i + step]
-        try:
-            text = decoder.decode(chunk, final=i + step >= len(data))
-        except UnicodeDecodeError as exc:
-            raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=i + exc.start)) from exc
-        if "\x00" in text:
-            raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+    i = 0
+    held = None  # one chunk behind, to know which chunk is the last
+    for chunk in itertools.chain(_chunks(data, step), [None]):
+        if held is not None:
+            try:
+                text = decoder.decode(held, final=chunk is None)
+            except UnicodeDecodeError as exc:
+                raise _FileProblem(_issue(file, None, None, None, "not_utf8", pos=i + exc.start)) from exc
+            if "\x00" in text:
+                raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
+            i += len(held)
+        held = chunk
 
 
-def _read_csv(data: bytes, file: str) -> _Table:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": small files, decoded at once
-        text = _decode(data, file)
+def _read_csv(data, file: str) -> _Table:
+    """``data``: bytes or :class:`_FileBytes` (then the rows are read from the file)."""
+    close = None
+    if _head(data, 2).startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": small files, decoded at once
+        text = _decode(data.read() if isinstance(data, _FileBytes) else data, file)
         if "\x00" in text:
             raise _FileProblem(_issue(file, None, None, None, "binary_file", what=("tệp nhị phân", "a binary file")))
         stream = io.StringIO(text, newline="")
     else:
         _check_utf8(data, file)
-        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        raw = data.open() if isinstance(data, _FileBytes) else io.BytesIO(data)
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        close = stream.close
+    try:
+        return _csv_table(stream, file, close)
+    except BaseException:
+        if close is not None:
+            close()
+        raise
+
+
+def _csv_table(stream, file: str, close) -> _Table:
     skip = 0
     header_line = None
     for line in stream:  # blank lines and "#" comments above the header
@@ -179,7 +243,7 @@ def _read_csv(data: bytes, file: str) -> _Table:
         except csv.Error as exc:
             raise _FileProblem(_issue(file, row_no + 1, None, None, "bad_csv", detail=str(exc))) from exc
 
-    return _Table(list(headers), records())
+    return _Table(list(headers), records(), close=close)
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -245,6 +309,8 @@ def _read_xlsx(data: bytes, file: str) -> _Table:
 
 def _load_bytes(path_or_bytes, filename: str | None) -> tuple[bytes, str]:
     limit = max_file_bytes()
+    if isinstance(path_or_bytes, _FileBytes):  # (read already)
+        return path_or_bytes, filename or path_or_bytes.path.name
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(path_or_bytes)
         name = filename or "upload"
@@ -265,7 +331,10 @@ def _load_bytes(path_or_bytes, filename: str | None) -> tuple[bytes, str]:
         size = path.stat().st_size
         if size > limit:
             raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(size), limit=_mb(limit)))
-        data = path.read_bytes()
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            data = path.read_bytes()
+        else:  # read when needed, never held whole (_FileBytes)
+            return _FileBytes(path, size), name
     if len(data) > limit:
         raise _FileProblem(_issue(name, None, None, None, "too_large", size=_mb(len(data)), limit=_mb(limit)))
     return data, name
@@ -275,11 +344,14 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def _read_table(data: bytes, file: str) -> _Table:
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+def _read_table(data, file: str) -> _Table:
+    """``data``: bytes or :class:`_FileBytes`."""
+    if not any(chunk.strip(b" \t\r\n\xef\xbb\xbf") for chunk in _chunks(data, 1 << 20)):
         raise _FileProblem(_issue(file, None, None, None, "empty_file"))
     ext = Path(file).suffix.lower()
     if ext in (".xlsx", ".xlsm"):
+        if isinstance(data, _FileBytes):
+            data = data.read()
         if not data.startswith(b"PK\x03\x04"):
             what = _binary_what(data) or "không phải tệp Excel / not an Excel workbook"
             raise _FileProblem(_issue(file, None, None, None, "bad_excel", detail=what))
@@ -288,7 +360,7 @@ def _read_table(data: bytes, file: str) -> _Table:
         raise _FileProblem(_issue(file, None, None, None, "old_excel"))
     if ext not in (".csv", ".txt", ".tsv", ""):
         raise _FileProblem(_issue(file, None, None, None, "bad_extension", ext=ext))
-    what = _binary_what(data)
+    what = _binary_what(_head(data))
     if what:
         raise _FileProblem(_issue(file, None, None, None, "binary_file", what=tuple(what.split(" / "))))
     return _read_csv(data, file)
