@@ -41,9 +41,15 @@ The store and the account:
 How things are measured:
   * map drawn: the page (or, for the filter change, the rerun) is polled every ~20 ms; the count of
     Leaflet features (SVG paths, canvases, markers) in every ``iframe[title='streamlit_folium.st_folium']``
-    and a fingerprint of their fills plus the iframe's text are read. The view is done when features
-    are drawn, the map has not changed for ``--settle`` s and no websocket frame arrived for
-    ``--settle`` s; "map drawn" is the first moment of that final state (a later redraw counts).
+    and a fingerprint of their fills plus the iframe's text (``textContent``: reading it lays nothing out)
+    are read. The view is done when features are drawn, the map has not changed for ``--settle`` s and
+    no websocket frame arrived for ``--settle`` s; "map drawn" is the first moment of that final state (a
+    later redraw counts). That moment is the browser's own: a recorder in every frame (an init script: a
+    MutationObserver on the frame's document that computes the same fingerprint) notes the wall-clock
+    time of the first animation frame after the fingerprint last changed; "poller saw" is when the poll
+    first read that state (how the
+    bench measured before: later by up to one poll plus a round trip, and the old poll read
+    ``innerText``, which laid the frame out 50 times a second while it was being built).
     For the filter change the final state must differ from the map before the change.
   * frontend loaded: the moment the page opened Streamlit's websocket (its JS has booted).
   * websocket bytes: payload lengths of frames received (``framereceived``) between navigation (or
@@ -97,7 +103,7 @@ FILTER_CHANGE = "filter-change (national)"
 # iframes are served by the same origin, so the top page can read their documents.
 STATE_JS = """
 ([sel, mark]) => {
-  let n = 0, h = 2166136261, marked = 0, frames = 0;
+  let n = 0, h = 2166136261, marked = 0, frames = 0, painted = 0;
   const add = (s) => { for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } };
   for (const f of document.querySelectorAll(sel)) {
     let d = null;
@@ -105,15 +111,58 @@ STATE_JS = """
     if (!d || !d.body) continue;
     frames += 1;
     if (mark && f.contentWindow && f.contentWindow.__benchMark === mark) marked += 1;
+    const rec = f.contentWindow && f.contentWindow.__benchMap;
+    if (rec) painted = Math.max(painted, rec.painted);
     const pane = d.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-marker-pane > *');
     n += pane.length;
     for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
       add((p.getAttribute('fill') || '') + (p.getAttribute('fill-opacity') || '') + '|');
     }
-    add('#' + (d.body.innerText || '').length + (d.body.innerText || '').slice(0, 4000));
+    const text = d.body.textContent || '';  // (not innerText: that would lay the frame out on every poll)
+    add('#' + text.length + text.slice(0, 4000));
   }
-  return [n, (h >>> 0).toString(16), marked, frames];
+  return [n, (h >>> 0).toString(16), marked, frames, painted];
 }
+"""
+# Recorder in every frame of the measured pages (Playwright init script): after every change of the frame's
+# document it computes the same fingerprint as STATE_JS (features, fills, text) and, when that changed,
+# notes the wall-clock time (ms) of the next animation frame. "Map drawn" is read from it, so the moment
+# is the browser's own, not when the 20 ms poller happened to look.
+FRAME_RECORDER_JS = """
+(() => {
+  if (window === window.top) return;
+  const rec = window.__benchMap = window.__benchMap || {changes: 0, painted: 0, doc: null, key: ''};
+  const key = () => {
+    let h = 2166136261;
+    const add = (s) => { for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } };
+    const d = document;
+    if (!d.body) return '';
+    const n = d.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-marker-pane > *').length;
+    for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
+      add((p.getAttribute('fill') || '') + (p.getAttribute('fill-opacity') || '') + '|');
+    }
+    const text = d.body.textContent || '';
+    add('#' + text.length + text.slice(0, 4000));
+    return n + ':' + (h >>> 0).toString(16);
+  };
+  const changed = () => {
+    const k = key();
+    if (k === rec.key) return;
+    rec.key = k;
+    const c = ++rec.changes;
+    requestAnimationFrame(() => { if (rec.changes === c) rec.painted = Date.now(); });
+  };
+  // a frame's first document (about:blank) is replaced by the component's page in the same window:
+  // observe whichever document the window holds
+  const attach = () => {
+    if (rec.doc === document) return;
+    rec.doc = document;
+    new MutationObserver(changed).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+    changed();
+  };
+  attach();
+  setInterval(attach, 10);
+})();
 """
 MARK_JS = """
 ([sel, mark]) => {
@@ -262,7 +311,8 @@ def role_label(role: str) -> str:
 @dataclass
 class Result:
     view: str
-    drawn_s: float | None = None  # navigation / click -> map drawn
+    drawn_s: float | None = None  # navigation / click -> map drawn (the frame's recorded paint)
+    seen_s: float | None = None  # navigation / click -> the poller first saw the drawn map
     loaded_to_drawn_s: float | None = None  # websocket opened -> map drawn (navigations only)
     ws_bytes: int = 0
     ws_wire: int = 0  # the same frames as permessage-deflate sends them (estimate, see WsMeter)
@@ -334,33 +384,38 @@ def _server_compresses() -> bool:
 ROOT_FOR_CONFIG: list[Path] = []
 
 
-def map_state(page, mark: str = "") -> tuple[int, str, int, int]:
+def map_state(page, mark: str = "") -> tuple[int, str, int, int, float]:
+    """(features drawn, fingerprint, frames marked ``mark``, map frames, wall-clock s of the first
+    animation frame after the map's fingerprint last changed (0 if unknown))."""
     try:
-        n, sig, marked, frames = page.evaluate(STATE_JS, [MAP_FRAME, mark])
-        return int(n), str(sig), int(marked), int(frames)
+        n, sig, marked, frames, painted = page.evaluate(STATE_JS, [MAP_FRAME, mark])
+        return int(n), str(sig), int(marked), int(frames), float(painted) / 1000
     except Exception:  # navigation or iframe swap in progress
-        return 0, "", 0, 0
+        return 0, "", 0, 0, 0.0
 
 
 def wait_view_done(page, meter: WsMeter, t0: float, timeout: float, settle: float,
-                   before: tuple[int, str] | None = None, mark: str = "") -> tuple[float | None, int, str]:
+                   before: tuple[int, str] | None = None, mark: str = "") -> tuple[float | None, int, str, float | None]:
     """Poll until the map is drawn (and, with ``before``, differs from that state), the map has not
-    changed for ``settle`` s and the websocket has been quiet for ``settle`` s. Returns (moment the
-    final state was first seen or None on timeout, features, note)."""
+    changed for ``settle`` s and the websocket has been quiet for ``settle`` s. Returns (moment the final
+    state was drawn: the first animation frame after the map's fingerprint last changed, as the frame
+    recorded it, or None on timeout; features; note; moment the poller first saw that state)."""
     deadline = t0 + timeout
     state, since = None, t0
     while True:
-        n, sig, marked, _ = map_state(page, mark)
+        n, sig, marked, _, painted = map_state(page, mark)
         now = time.time()
         key = (n, sig, marked)
         if key != state:
             state, since = key, now
         changed = before is None or marked == 0 or (n, sig) != before
         if n > 0 and changed and now - since >= settle and now - max(meter.last_frame(), t0) >= settle:
-            return since, n, ""
+            # the browser's own moment of the final state: the first frame painted after the map's fingerprint
+            # last changed (FRAME_RECORDER_JS); the poller's first sight if the frame recorded nothing usable
+            return (painted if t0 <= painted <= now else since), n, "", since
         if now > deadline:
             note = "timeout: " + ("no features drawn" if n == 0 else "map unchanged" if not changed else "not settled")
-            return None, n, note
+            return None, n, note, None
         page.wait_for_timeout(20)  # lets Playwright dispatch websocket events meanwhile
 
 
@@ -408,8 +463,9 @@ class _PageOnly:
 
     def __init__(self, browser, state: dict):
         if not _SHARED_CONTEXT:
-            _SHARED_CONTEXT.append(browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100},
-                                                       locale="vi-VN"))
+            context = browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+            context.add_init_script(FRAME_RECORDER_JS)
+            _SHARED_CONTEXT.append(context)
         self.context = _SHARED_CONTEXT[0]
         self.pages = []
 
@@ -427,7 +483,9 @@ def _context(browser, state: dict, args):
     """A fresh browser context carrying the signed-in session ``state`` (a Playwright storage state)."""
     if getattr(args, "cached_browser", False):
         return _PageOnly(browser, state)
-    return browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    context = browser.new_context(storage_state=state, viewport={"width": 1500, "height": 1100}, locale="vi-VN")
+    context.add_init_script(FRAME_RECORDER_JS)
+    return context
 
 
 def measure_navigation(browser, state: dict, server: Server, name: str, path: str, args,
@@ -439,7 +497,7 @@ def measure_navigation(browser, state: dict, server: Server, name: str, path: st
         meter.attach(page)
         cpu0, t0 = server.cpu(), time.time()
         page.goto(server.url + ("/" if warm_root else path), wait_until="commit", timeout=args.timeout * 1000)
-        drawn_at, n, note = wait_view_done(page, meter, t0, args.timeout, args.settle)
+        drawn_at, n, note, seen_at = wait_view_done(page, meter, t0, args.timeout, args.settle)
         t1 = time.time()
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
@@ -450,6 +508,7 @@ def measure_navigation(browser, state: dict, server: Server, name: str, path: st
             res.cpu_to_ws_s = meter.cpu_at_open[0] - cpu0
         if drawn_at is not None:
             res.drawn_s = drawn_at - t0
+            res.seen_s = seen_at - t0
             if meter.opened:
                 res.loaded_to_drawn_s = drawn_at - meter.opened[0]
         return res
@@ -498,7 +557,7 @@ def measure_filter_change(browser, state: dict, server: Server, args, label: str
         meter.attach(page)
         t_nav = time.time()
         page.goto(server.url + "/tong-quan", wait_until="commit", timeout=args.timeout * 1000)
-        drawn_at, n0, note = wait_view_done(page, meter, t_nav, args.timeout, args.settle)
+        drawn_at, n0, note, _ = wait_view_done(page, meter, t_nav, args.timeout, args.settle)
         if drawn_at is None:
             return Result(FILTER_CHANGE, note="page before the change: " + note)
         dismiss_dialogs(page, args.timeout * 1000)
@@ -514,12 +573,12 @@ def measure_filter_change(browser, state: dict, server: Server, args, label: str
         if not hits:
             return Result(FILTER_CHANGE, note=f"no option for period {args.period!r}: {texts[:5]}")
         option = options.nth(min(hits)[1])
-        before_n, before_sig, _, _ = map_state(page)
+        before_n, before_sig, _, _, _ = map_state(page)
         page.evaluate(MARK_JS, [MAP_FRAME, "before"])
         cpu0, t0 = server.cpu(), time.time()
         option.click(timeout=args.timeout * 1000)
-        drawn_at, n, note = wait_view_done(page, meter, t0, args.timeout, args.settle,
-                                           before=(before_n, before_sig), mark="before")
+        drawn_at, n, note, seen_at = wait_view_done(page, meter, t0, args.timeout, args.settle,
+                                                    before=(before_n, before_sig), mark="before")
         t1 = time.time()
         cpu1 = server.cpu()
         ws_bytes, ws_frames = meter.since(t0, t1)
@@ -527,6 +586,7 @@ def measure_filter_change(browser, state: dict, server: Server, args, label: str
                      fetched=meter.fetched_since(page, t0, t1))
         if drawn_at is not None:
             res.drawn_s = drawn_at - t0
+            res.seen_s = seen_at - t0
         if f"period={args.period}" not in page.url:
             res.note = (res.note + "; " if res.note else "") + f"URL has no period={args.period}"
         return res
@@ -545,7 +605,7 @@ def _median(values):
 
 
 def print_table(title: str, rows: list[list[Result]]) -> None:
-    head = ["view", "nav→map s", "ws-open→map s", "ws KB", "wire KB", "fetched KB", "ws frames", "server CPU s",
+    head = ["view", "nav→map s", "ws-open→map s", "poller saw s", "ws KB", "wire KB", "fetched KB", "ws frames", "server CPU s",
             "CPU to ws-open", "features", "runs"]
     lines = []
     for runs in rows:
@@ -557,6 +617,7 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
             first.view,
             _fmt(_median(drawn)),
             _fmt(_median([r.loaded_to_drawn_s for r in runs])),
+            _fmt(_median([r.seen_s for r in runs])),
             _fmt(kb, 1),
             _fmt(_median([r.ws_wire / 1000 for r in runs]), 1),
             _fmt(_median([r.fetched / 1000 for r in runs]), 1),
@@ -570,10 +631,10 @@ def print_table(title: str, rows: list[list[Result]]) -> None:
         ])
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) if i in (0, 10) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    print("  ".join(h.ljust(w) if i in (0, 11) else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
     print("  ".join("-" * w for w in widths))
     for line in lines:
-        print("  ".join(c.ljust(w) if i in (0, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 11) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
     sys.stdout.flush()
 
 
@@ -582,7 +643,10 @@ HEADER = """Targets set by the issue (figures below are printed, not checked):
   websocket payload (on the wire, "wire KB"): national view and national filter change <= 300 KB; province view <= 100 KB
   national filter change -> map drawn <= 0.3 s
   first view -> map drawn <= 1 s after the frontend has loaded (column ws-open→map)
-Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe;
+Columns: nav→map = navigation (filter change: option click) -> Leaflet features drawn in the map iframe
+  (the first animation frame after the map's last DOM change, recorded in the frame itself);
+  poller saw = navigation / click -> the moment the 20 ms poller first read that final state (the way
+  this bench measured "map drawn" before; later by up to a poll and a round trip);
   ws-open→map = frontend loaded (websocket opened) -> map drawn; ws KB = websocket payload received
   during the view (KB = 1000 B); fetched KB = map files the map fetched over HTTP during the view
   (/map-layers/: the map's script and the context under the units, fetched once per browser and then
