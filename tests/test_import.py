@@ -214,6 +214,19 @@ def test_empty_file(engine, reg, seeded, snapshot, data):
     expect_error(engine, reg, snapshot, data, "empty_file", en="empty")
 
 
+@pytest.mark.parametrize("above", ["", "# ghi chú\n"])
+def test_a_malformed_header_row_is_named_not_called_empty(engine, reg, seeded, snapshot, tmp_path, above):
+    """A header row the CSV reader cannot read (a quote left open runs past the field limit) is a malformed
+    file at that row, from bytes and from a path alike; not "the file is empty"."""
+    data = (above + '"' + "x" * 140_000 + "\n" + "Mã vụ việc,Ngày,Tỉnh/Thành phố,Số nạn nhân\n").encode()
+    row = 1 + above.count("\n")
+    expect_error(engine, reg, snapshot, data, "bad_csv", row=row, en="malformed")
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    report = importer.validate_file(path, engine=engine, reg=reg)
+    assert [(e.code, e.row) for e in report.errors] == [("bad_csv", row)]
+
+
 def test_header_only(engine, reg, seeded, snapshot):
     expect_error(engine, reg, snapshot, csv_of(), "no_rows", en="no data rows")
 

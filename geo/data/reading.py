@@ -225,8 +225,10 @@ def _csv_table(stream, file: str, close) -> _Table:
     reader = csv.reader(itertools.chain([header_line], stream), delimiter=delim)
     try:
         headers = next(reader)
-    except (StopIteration, csv.Error) as exc:
+    except StopIteration as exc:
         raise _FileProblem(_issue(file, None, None, None, "empty_file")) from exc
+    except csv.Error as exc:  # the header row itself is malformed (e.g. a quote left open): say so, with its row
+        raise _FileProblem(_issue(file, skip + 1, None, None, "bad_csv", detail=str(exc))) from exc
 
     def records():
         row_no = skip + 1
