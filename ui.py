@@ -120,10 +120,13 @@ def role_label(role: str, lg: str) -> str:
 
 
 def scope_names(provinces: tuple[str, ...]) -> str:
+    """The provinces of an account's scope, named in the UI language ("Tỉnh Nghệ An" / "Nghệ An province")."""
     from geo.admin.cache import load_layer
+    from geo.admin.text import english_province
 
     names = load_layer("provinces_pre2025", "national").set_index("code")["prov_name_vi"]
-    return ", ".join(str(names.get(c, c)) for c in provinces)
+    name = english_province if lang() == "en" else str
+    return ", ".join(name(str(names.get(c, c))) for c in provinces)
 
 
 def account_panel(u) -> None:

@@ -70,8 +70,11 @@ if key.empty:
     if len(all_lists):
         from geo.render.maps import province_options
 
+        from geo.admin.text import english_province
+
         names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
         listed = sorted({names.get(c, c) for c in all_lists[scope_column].dropna()})
+        listed = [english_province(n) for n in listed] if lg == "en" else listed
         st.caption(f"{tr('provinces_available')}: {md_join(listed)}")
     ui.credits(f.era)
     st.stop()

@@ -227,3 +227,13 @@ def test_a_page_run_without_a_user_shows_no_figure(page):
     assert ta("not_signed_in", "vi") in [w.value for w in at.warning]
     assert not at.metric and not at.dataframe and not at.table
     assert not at.get("file_uploader") and not at.get("download_button")
+
+
+def test_an_english_sidebar_names_the_scope_in_english():
+    """A scoped account's sidebar says which provinces it sees in the UI language."""
+    user = make_user("viewer", provinces=("40",))
+    english = run_page("pages/tong_quan.py", {"lang": "en"}, user=user)
+    captions = " ".join(c.value for c in english.sidebar.caption)
+    assert "Nghệ An province" in captions and "Tỉnh Nghệ An" not in captions
+    vietnamese = run_page("pages/tong_quan.py", {}, user=user)
+    assert "Tỉnh Nghệ An" in " ".join(c.value for c in vietnamese.sidebar.caption)
