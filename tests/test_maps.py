@@ -306,3 +306,14 @@ def test_a_gate_popup_opens_clear_of_the_map_title():
     html = _html(MapView(province="40", reference=("gates",)))
     x, y = POPUP_CLEAR_TOP_LEFT
     assert re.search(rf'"autoPanPaddingTopLeft":\s*\[\s*{x},\s*{y}\s*\]', html)
+
+
+def test_flow_destinations_hide_when_the_view_is_zoomed_far_beyond_their_frame():
+    """A route leaving the view is labelled with its destination at the frame's edge; zoomed far out, that edge
+    lies inland, so the map hides those labels (container class ``tdn-wide``) instead of writing "Trung Quốc"
+    on Vietnamese land."""
+    html = _html(MapView(province="40", reference=("routes",)))
+    assert "tdn-label flow" in html
+    assert "classList.toggle('tdn-wide'" in html and ".tdn-wide .tdn-label.flow { visibility: hidden; }" in html
+    plain = _html(MapView(province="40"))
+    assert "tdn-wide'" not in plain

@@ -164,6 +164,10 @@ def add_reference_layers(fmap: folium.Map, kinds: tuple[str, ...], lang: str = "
                                  f'translate({_edge_shift(angle)})">{html_text(where)}</div>')
                         folium.Marker(coords[-1], icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
                                       interactive=False).add_to(fmap)
+        if placed and cut is not None:  # zoomed out far beyond the frame, its edge's labels would sit inland
+            from geo.render.webmap import flow_labels_at_the_edge
+
+            flow_labels_at_the_edge(fmap, cut)
         counts["routes"] = len(routes)
         natures = {n if n in ROUTE_COLOURS else "transport" for n in routes.get("nature", pd.Series(dtype=str))}
         for nature in [n for n in ("trafficking", "smuggling", "transport") if n in natures]:

@@ -192,6 +192,38 @@ class _FocusFirst(MacroElement):
         self._name = "FocusFirst"
 
 
+class _FlowLabelsAtTheEdge(MacroElement):
+    """A flow leaving the view ends at the edge of the view's frame with its destination ("Trung Quốc",
+    "Lào"). Zoomed out well beyond that frame, the edge lies inside the map, where the destination's name
+    would sit on Vietnamese land: the labels are hidden then (the class ``tdn-wide`` on the map's container),
+    and shown again when the view comes back to about the frame. "Well beyond": wider and taller than the
+    frame by ``slack`` (the fitted view matches the frame in one direction and may be wider in the other)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(){var m={{ this._parent.get_name() }};"
+        "var f=L.latLngBounds([[{{ this.s }},{{ this.w }}],[{{ this.n }},{{ this.e }}]]);"
+        "function check(){var v=m.getBounds();"
+        "var wide=(v.getEast()-v.getWest())>{{ this.slack }}*(f.getEast()-f.getWest())"
+        "&&(v.getNorth()-v.getSouth())>{{ this.slack }}*(f.getNorth()-f.getSouth());"
+        "m.getContainer().classList.toggle('tdn-wide',wide);}"
+        "m.whenReady(check);m.on('zoomend moveend resize',check);})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, frame: tuple[float, float, float, float], slack: float):
+        super().__init__()
+        self._name = "FlowLabelsAtTheEdge"
+        self.w, self.s, self.e, self.n = (round(float(v), 4) for v in frame)
+        self.slack = float(slack)
+
+
+def flow_labels_at_the_edge(fmap: folium.Map, frame: tuple[float, float, float, float], slack: float = 1.5) -> None:
+    """See :class:`_FlowLabelsAtTheEdge`; ``frame`` is (minx, miny, maxx, maxy) in degrees, the box the flows
+    were cut to; the labels hide once the view is ``slack`` times wider and taller than it."""
+    fmap.add_child(_FlowLabelsAtTheEdge(frame, slack))
+
+
 def lock_to_bounds(fmap: folium.Map, clip: tuple[float, float, float, float], floor: float = 4) -> None:
     """See :class:`_LockToBounds`; ``clip`` is (minx, miny, maxx, maxy) in degrees."""
     fmap.add_child(_LockToBounds(clip, floor))
@@ -284,6 +316,7 @@ BASE_CSS = f"""
 .tdn-label.province {{ color: #444; font-size: 12px; }}
 .tdn-label.country {{ color: #777; font-size: 13px; letter-spacing: 1px; text-transform: uppercase; }}
 .tdn-label.flow {{ font-size: 12px; font-weight: 700; }}
+.tdn-wide .tdn-label.flow {{ visibility: hidden; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 10px; line-height: 1.3; max-width: 60%;
   background: rgba(255,255,255,0.85); }}
 .leaflet-tooltip {{ font: 12px/1.35 {BASE_FONT}; }}
