@@ -18,10 +18,7 @@ Two fixes for shared links (deep links must open cleanly, the first one after a 
 - ``st.navigation`` serves the default page at ``/`` only, not at its own ``url_path``: ``/tong-quan``
   showed "Page not found" every time. It is redirected to ``/`` (query kept) here.
 """
-import re
-
 import streamlit as st
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -55,34 +52,7 @@ async def map_layer(request: Request) -> Response:
     return FileResponse(path, media_type=fetched.media_type(path.name), headers={"Cache-Control": fetched.CACHE_CONTROL})
 
 
-# a component's bundled file named by its content hash (streamlit-folium's ``static/js/main.521860b0.js``)
-_HASHED_COMPONENT_FILE = re.compile(r"^/component/[^/]+/static/(js|css)/[^/]+\.[0-9a-f]{8}\.(js|css)$")
-
-
-class KeepHashedComponentFiles:
-    """ASGI middleware: a component's content-hashed bundle is kept by the (signed-in) browser.
-
-    Streamlit serves component files with ``Cache-Control: public`` and no lifetime, so the browser asks
-    again for the map component's 56 KB script every time a map frame opens (each page view). Its name
-    changes with its content, so it may be kept for good; private, as everything behind the gate."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not _HASHED_COMPONENT_FILE.match(scope.get("path", "")):
-            return await self.app(scope, receive, send)
-
-        async def keep(message):
-            if message["type"] == "http.response.start" and message.get("status") == 200:
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                message = {**message, "headers": headers + [(b"cache-control", b"private, max-age=31536000, immutable")]}
-            await send(message)
-
-        return await self.app(scope, receive, keep)
-
-
 _navigation_only()
 app = st.App("app.py", routes=[*gate.routes(), Route(DEFAULT_PAGE_PATH, default_page, methods=["GET", "HEAD"]),
                                Route("/map-layers/{name}", map_layer, methods=["GET", "HEAD"])],
-             middleware=[*gate.middleware(), Middleware(KeepHashedComponentFiles)])
+             middleware=gate.middleware())

@@ -5,6 +5,7 @@ Pages stay thin: they read filters from here, call ``geo``, and draw.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import streamlit as st
 
@@ -262,12 +263,48 @@ def responsive_css() -> None:
         st.html(UPLOADER_VI_CSS)
 
 
-def show_map(fmap, key: str, height: int = 700) -> dict:
-    """Draw a prepared folium map with streamlit-folium; returns only what pages use."""
-    from streamlit_folium import st_folium
+#: the map's frame: a Streamlit component without a bundle (frontend/map_frame/index.html), which draws the
+#: folium maps prepared here with the arguments streamlit-folium's frontend takes
+MAP_FRAME_DIR = Path(__file__).resolve().parent / "frontend" / "map_frame"
+MAP_COMPONENT = "map"  # its frame's title is "ui.map" (module.name)
 
-    return st_folium(fmap, key=key, height=height, use_container_width=True,
-                     returned_objects=["last_active_drawing"], render=False) or {}
+
+def _map_frame(**args):
+    """Call the map component (declared in the script run that draws, which registers it with the server)."""
+    import streamlit.components.v1 as components
+
+    return components.declare_component(MAP_COMPONENT, path=str(MAP_FRAME_DIR))(**args)
+
+
+def _folium_args(fmap) -> dict:
+    """What the map frame needs of a folium map: its script (the map variable named ``map_div``), header,
+    panels' HTML and the Leaflet files (streamlit-folium's own rendering of a map, which is pinned)."""
+    import streamlit_folium as sf
+
+    fmap.get_root().render()
+    fmap.render()
+    css, js = [], []
+    for elem in _walk(fmap):
+        css += [href for _, href in getattr(elem, "default_css", [])]
+        js += [src for _, src in getattr(elem, "default_js", [])]
+    return {"script": sf._get_map_string(fmap), "header": sf._get_header(fmap), "html": sf._get_html(fmap),
+            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js))}
+
+
+def _draw_frame(args: dict, key: str, height: int, script: str, restyle: str | None = None) -> dict:
+    return _map_frame(script=script, header=args["header"], html=args["html"], key=key, height=height,
+                      returned_objects=["last_active_drawing"], default={"last_active_drawing": None},
+                      feature_group=restyle, layer_control="" if restyle else None,
+                      css_links=args["css_links"], js_links=args["js_links"]) or {}
+
+
+def show_map(fmap, key: str, height: int = 700) -> dict:
+    """Draw a folium map built on this run in the map frame; returns only what pages use (clicks). The
+    frame is named by the map's script, so a changed map is a new frame."""
+    import streamlit_folium as sf
+
+    args = _folium_args(fmap)
+    return _draw_frame(args, sf.generate_js_hash(args["script"], key, False), height, args["script"])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -467,33 +504,22 @@ def model_choropleth(model):
 def _prepared_map(map_key: str, _build) -> dict:
     """The map's component arguments, rendered once per (view, data version): rendering a folium map of
     700 districts to Leaflet code costs most of a page view, so a rerun that shows the same map reuses them.
-    (What ``streamlit_folium.st_folium`` does on every call, done once; streamlit-folium is pinned.)
+    (What ``streamlit_folium.st_folium`` would do on every call, done once.)
 
     The script itself is written once as a file (``geo.render.fetched.published_script``) and handed to
     the component as the last of its ``js_links``, which it loads in order before running ``script``: the
     websocket carries the map's address, not its megabyte, and a browser that has drawn the map keeps it.
     (When the cache folder cannot be written, the script is sent inline as before.)"""
-    import streamlit_folium as sf
-
     result = _build()
-    fmap = result.fmap
-    fmap.get_root().render()
-    fmap.render()
-    html, header = sf._get_html(fmap), sf._get_header(fmap)
-    leaflet = sf._get_map_string(fmap)
-    css, js = [], []
-    for elem in _walk(fmap):
-        css += [href for _, href in getattr(elem, "default_css", [])]
-        js += [src for _, src in getattr(elem, "default_js", [])]
-    js = list(dict.fromkeys(js))
+    args = _folium_args(result.fmap)
+    leaflet = args["script"]
     # the map's script as a file the browser fetches (and keeps) after Leaflet, not inside every message
-    # (geo.render.fetched); the component then runs only the hand-over line after it
+    # (geo.render.fetched); the frame then runs only the hand-over line after it
     from geo.render import fetched
 
     url = fetched.published_script(leaflet)
-    return {"script": "" if url else leaflet, "script_full": leaflet, "header": header, "html": html,
-            "id": sf.get_full_id(fmap), "css_links": list(dict.fromkeys(css)), "js_links": js + ([url] if url else []),
-            "default": {"last_active_drawing": None}, "zoom": fmap.options.get("zoom"),
+    return {**args, "script": "" if url else leaflet, "script_full": leaflet,
+            "js_links": args["js_links"] + ([url] if url else []),
             "restyle": result.restyle.script() if result.restyle else None,
             "identity": result.restyle.identity if result.restyle else None}
 
@@ -513,7 +539,7 @@ def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
 
     The component's key names the map's frame. A choropleth's frame is named by its geometry and fixed parts
     (:class:`geo.render.restyle.Restyle`), so a filter change that keeps them keeps the frame, with the
-    user's zoom and pan: streamlit-folium evaluates the changed ``feature_group`` argument in it, the call
+    user's zoom and pan: the frame evaluates the changed ``feature_group`` argument in it, the call
     that recolours the units and rewrites the title and legend. Any other map is named by its script, and a
     new script is a new frame."""
     import streamlit_folium as sf
@@ -526,12 +552,7 @@ def show_prepared_map(map_key: str, build, key: str, height: int = 700) -> dict:
     hashes = args.setdefault("hash_keys", {})  # hashing 1 MB of script on every rerun costs more than drawing
     named_by = args["identity"] or args["script_full"]
     hash_key = hashes.get(key) or hashes.setdefault(key, sf.generate_js_hash(named_by, key, False))
-    return sf._component_func(
-        script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
-        height=height, width=None, returned_objects=["last_active_drawing"], default=args["default"],
-        zoom=None, center=None, feature_group=args["restyle"], return_on_hover=False,
-        layer_control="" if args["restyle"] else None, pixelated=False,
-        css_links=args["css_links"], js_links=args["js_links"], on_change=None, wrap_longitude=False) or {}
+    return _draw_frame(args, hash_key, height, args["script"], args["restyle"])
 
 
 def draw_model_map(model, view, key: str, height: int = 700, title: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Starts one ``streamlit run server.py`` server (the app, ``app.py``, behind its sign-in gate), signs in
 once, drives it with Playwright in /usr/bin/chromium (no browser download) and prints, for each view,
-the time until the map is drawn in the streamlit-folium iframe, the bytes the browser received over
+the time until the map is drawn in the map's frame (the ``ui.map`` component), the bytes the browser received over
 Streamlit's websocket, and the server process's CPU seconds. Views:
 
     national        /tong-quan                    (default filters)
@@ -40,7 +40,7 @@ The store and the account:
 
 How things are measured:
   * map drawn: the page (or, for the filter change, the rerun) is polled every ~20 ms; the count of
-    Leaflet features (SVG paths, canvases, markers) in every ``iframe[title='streamlit_folium.st_folium']``
+    Leaflet features (SVG paths, canvases, markers) in every ``iframe[title='ui.map']``
     and a fingerprint of their fills plus the iframe's text (``textContent``: reading it lays nothing out)
     are read. The view is done when features are drawn, the map has not changed for ``--settle`` s and
     no websocket frame arrived for ``--settle`` s; "map drawn" is the first moment of that final state (a
@@ -88,7 +88,7 @@ from tests.browser_support import PASSWORD, TEST_USERS, add_test_users, signed_i
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='ui.map']"  # the map component's frame (ui.MAP_COMPONENT)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 VIEWS = [  # (name, path) -- the filter change is added separately
@@ -99,7 +99,7 @@ VIEWS = [  # (name, path) -- the filter change is added separately
 ]
 FILTER_CHANGE = "filter-change (national)"
 
-# Count of drawn features and a fingerprint of every streamlit-folium map on the page. The component
+# Count of drawn features and a fingerprint of every map frame on the page. The component
 # iframes are served by the same origin, so the top page can read their documents.
 STATE_JS = """
 ([sel, mark]) => {

@@ -15,7 +15,7 @@ ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='ui.map']"  # the map component's frame (ui.MAP_COMPONENT, frontend/map_frame)
 
 
 def free_port() -> int:

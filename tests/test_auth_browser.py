@@ -37,7 +37,7 @@ BAD_CREDENTIALS_VI = "Tên đăng nhập hoặc mật khẩu không đúng."
 APP_PATHS = ["/", "/tong-quan", "/bien-gioi?prov=40", "/diem-nong", "/phong-ngua", "/huyen?dist=40417", "/ban-do",
              "/du-lieu", "/quan-tri"]
 INTERNAL_PATHS = ["/_stcore/stream", "/_stcore/host-config", "/media/0123456789abcdef.png",
-                  "/component/streamlit_folium.st_folium/index.html", "/_stcore/upload_file/x/y"]
+                  "/component/ui.map/index.html", "/_stcore/upload_file/x/y"]
 #: words that only a page with figures would hold
 FIGURE_WORDS = ("Nạn nhân", "Nghệ An", "Kỳ Sơn", "Số vụ", "stMetric", "DỮ LIỆU MINH HỌA")
 
@@ -186,19 +186,15 @@ def test_fetched_map_layers_are_behind_the_sign_in_and_kept_privately(browser, a
     script = page.request.get(app_url + script_url)
     assert script.status == 200 and script.headers["content-type"].startswith("text/javascript")
     assert script.headers["cache-control"] == "private, max-age=31536000, immutable"
-    # the map component's content-hashed bundle is kept too (server.KeepHashedComponentFiles); its page is not
-    import pathlib
-
-    bundle = next((pathlib.Path(sf.__file__).parent / "frontend" / "build" / "static" / "js").glob("main.*.js"))
+    # the map component's page (frontend/map_frame: one file, no bundle) is asked for again (no-cache: a
+    # new version is seen at once) and is behind the gate
     page.goto(app_url + "/ban-do")  # a map page declares the component in this server
-    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60_000)
-    base = app_url + "/component/streamlit_folium.st_folium/"
-    kept = page.request.get(base + "static/js/" + bundle.name)
-    assert kept.status == 200 and kept.headers["cache-control"] == "private, max-age=31536000, immutable"
-    assert page.request.get(base + "index.html").headers["cache-control"] == "no-cache"
+    page.wait_for_selector("iframe[title='ui.map']", timeout=60_000)
+    frame_page = page.request.get(app_url + "/component/ui.map/index.html")
+    assert frame_page.status == 200 and frame_page.headers["cache-control"] == "no-cache"
+    assert "streamlit:componentReady" in frame_page.text()
     with httpx.Client(base_url=app_url, timeout=30) as client:
-        assert client.get("/component/streamlit_folium.st_folium/static/js/" + bundle.name,
-                          headers={"Accept": "*/*"}).status_code == 401
+        assert client.get("/component/ui.map/index.html", headers={"Accept": "*/*"}).status_code == 401
     page.context.close()
 
 

@@ -286,7 +286,7 @@ def test_other_pages_render_without_errors(browser, app_url, path):
     page, watch = open_page(browser, app_url + path)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
     time.sleep(4.0)  # let the page and any map finish
-    frames = page.locator("iframe[title='streamlit_folium.st_folium']")
+    frames = page.locator(MAP_FRAME)
     if frames.count():
         assert wait_for_features(page, 1) >= 1
     body = page.locator("body").inner_text()

@@ -3,9 +3,9 @@
 A filter change that keeps the map's geometry (another period, form or victim group of the same metric,
 place and layers) changes only the units' classes, their tooltip figures, the title and the legend. The
 web map (``ui.show_prepared_map``) keeps its frame for such a change and hands it a :class:`Restyle`:
-streamlit-folium evaluates its ``feature_group`` argument in the map's frame whenever it changes, so the
-argument is a call of ``window.tdnRestyle`` with the new styles, texts and panels (built here from
-escaped text). The first drawing of a map applies the same call to the same values; a map whose geometry
+the map's frame (``frontend/map_frame``, as streamlit-folium's did) evaluates its ``feature_group``
+argument whenever it changes, so the argument is a call of ``window.tdnRestyle`` with the new styles, texts
+and panels (built here from escaped text). The first drawing of a map applies the same call to the same values; a map whose geometry
 differs (province, era, metric, language, reference layers, the chosen district) is a new frame, as before.
 
 :attr:`Restyle.identity` (built in ``geo.render.maps.admin_map``) must name every part of the map that the
@@ -58,7 +58,7 @@ class Restyle:
     legend_html: str
 
     def script(self) -> str:
-        """The call streamlit-folium evaluates in the map's frame (``</`` escaped for the HTML around it)."""
+        """The call the map's frame evaluates (``</`` escaped for the HTML around it)."""
         data = {"units": self.units, "styles": self.styles, "fallback": self.fallback,
                 "title": self.title_html, "legend": self.legend_html}
         return "window.tdnRestyle(" + json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ");"

@@ -361,7 +361,11 @@ def new_map(bounds: list[list[float]], attribution_html: str, static_url: str = 
     if tile:
         folium.TileLayer(tiles=tile, attr=html.escape(config.tile_attribution()), name="tiles",
                          opacity=0.6).add_to(fmap)
-    fmap.fit_bounds(bounds, padding_top_left=(10, 56), padding_bottom_right=(10, 10))
+    fit = folium.map.FitBounds(bounds, padding_top_left=(10, 56), padding_bottom_right=(10, 10))
+    # at once, not as a zoom from zoom_start: an animated first fit drew every unit twice (at zoom_start, and
+    # again when the 250 ms zoom ended) and moved the scale bar after the map looked drawn
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     fmap.add_child(_MetricScale())
     fmap.add_child(_FocusFirst())
     fmap.get_root().header.add_child(_BASE_STYLE, name="tdn_css")
