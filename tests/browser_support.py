@@ -153,6 +153,24 @@ class PageWatch:
         self.errors.append(f"{message.text} @ {where}")
 
 
+def wait_for_context_layer(page, timeout: float = 30.0) -> int:
+    """Wait until the map's context layer (the land around the units, fetched by the frame from
+    ``/map-layers/``: ``geo.render.fetched``) is drawn, so that leaving the page aborts no fetch; returns
+    the count of its shapes."""
+    frame = page.frame_locator(MAP_FRAME)
+    deadline = time.time() + timeout
+    count = 0
+    while time.time() < deadline:
+        try:
+            count = frame.locator(".leaflet-tdnContext-pane path").count()
+        except Exception:
+            count = 0
+        if count:
+            return count
+        time.sleep(0.2)
+    return count
+
+
 def wait_for_features(page, expected: int, timeout: float = 60.0, exact: bool = False) -> int:
     """Wait until the map iframe has drawn ``expected`` vector features (exactly that many when
     ``exact``, e.g. after the map was replaced by a smaller one); returns the count drawn."""

@@ -21,6 +21,7 @@ from .browser_support import (
     demo_store,
     new_signed_in_page,
     running_app,
+    wait_for_context_layer,
     wait_for_features,
 )
 
@@ -329,7 +330,8 @@ def test_click_on_ky_son_selects_it_and_the_url_follows(browser, app_url):
     again, watch2 = open_page(browser, copied)
     expect(sidebar_combo(again, "Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
     expect(sidebar_combo(again, "Tỉnh/thành phố")).to_have_value("Tỉnh Nghệ An")
-    wait_for_features(again, features_sent(MapView(province="40")))  # finish loading before leaving
+    wait_for_features(again, features_sent(MapView(province="40")))  # finish loading before leaving,
+    assert wait_for_context_layer(again) > 0  # the fetched context too (leaving would abort its fetch)
     district_page = app_url + "/huyen?" + copied.split("?", 1)[1]
     again.goto(district_page)
     expect(sidebar_combo(again, "Huyện")).to_have_value("Huyện Kỳ Sơn", timeout=30_000)
