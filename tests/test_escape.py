@@ -206,12 +206,15 @@ PAGES = [
     ("pages/tong_quan.py", {"prov": "40", "period": "2023"}),
     ("pages/bien_gioi.py", {"border": "laos", "prov": "40", "period": "2023"}),
     ("pages/diem_nong.py", {"prov": "40", "period": "2024", "route": "U-R1"}),
+    ("pages/diem_nong.py", {"prov": "40", "period": "2024", "route": "U-R1", "section": "corridors"}),
+    ("pages/diem_nong.py", {"prov": "40", "period": "2024", "section": "named"}),
     ("pages/phong_ngua.py", {"prov": "40", "period": "2023"}),
     ("pages/ban_do.py", {"prov": "40", "ref": "gates,routes,hotspots"}),
 ]
 
 
-@pytest.mark.parametrize("page,params", PAGES, ids=[p.split("/")[1][:-3] for p, _ in PAGES])
+@pytest.mark.parametrize("page,params", PAGES, ids=[p.split("/")[1][:-3] + (f"-{q['section']}" if "section" in q else "")
+                                                     for p, q in PAGES])
 def test_no_page_renders_data_as_markdown(payload_store, page, params):
     from tests.apptest_support import run_page
 
@@ -248,7 +251,7 @@ def test_route_profile_title_from_the_facts_is_escaped(payload_store, tmp_path, 
     routes.to_csv(folder / "routes.csv", index=False)
     monkeypatch.setenv("TDN_FACTS_DIR", str(folder))
     try:
-        at = run_page("pages/diem_nong.py", {"prov": "40", "period": "2023"})
+        at = run_page("pages/diem_nong.py", {"prov": "40", "period": "2023", "section": "corridors"})
     finally:
         _clear_streamlit_caches()  # views built from this copy of the facts must not serve later tests
     titles = [text for kind, text in markdown_sources(at) if kind == "subheader" and "Cổng" in text]

@@ -332,8 +332,23 @@ def test_a_link_with_a_code_of_the_wrong_era_falls_back_to_the_whole_country():
 
 
 def test_hotspot_page_shows_the_explanation_and_the_corridors():
-    at = run("pages/diem_nong.py", period="2024", metric="cases")
+    at = run("pages/diem_nong.py", period="2024", metric="cases", section="corridors")
     assert not at.exception
     body = text(at)
     assert "Phân tích điểm nóng" in body and "Hành lang tuyến trọng điểm" in body
     assert "dân số 2009" in body or "dân số năm 2009" in body
+
+
+def test_hotspot_page_draws_only_the_open_tab_and_a_link_opens_the_same_tab():
+    """Below the map: the ranking, the route corridors and the named hotspots in tabs; only the open tab's
+    tables are drawn (the map is not kept waiting by the others), and ?section= names the open tab."""
+    at = run("pages/diem_nong.py", period="2024", metric="cases")
+    assert [tab.label for tab in at.tabs] == ["Xếp hạng", "Hành lang tuyến trọng điểm", "Điểm nóng được nêu tên"]
+    assert len(at.dataframe) == 1 and "section" not in query(at)
+    assert "Các đơn vị là điểm nóng thống kê" in text(at)
+    corridors = run("pages/diem_nong.py", period="2024", metric="cases", section="corridors")
+    assert len(corridors.dataframe) == 2 and query(corridors)["section"] == "corridors"
+    assert "Hành lang tuyến trọng điểm (10 km)" in text(corridors).replace("\\", "")
+    named = run("pages/diem_nong.py", period="2024", metric="cases", section="named", lang="en")
+    assert [tab.label for tab in named.tabs] == ["Ranking", "Key route corridors", "Named hotspots"]
+    assert len(named.dataframe) == 1 and "Named hotspots vs computed hotspots" in text(named)

@@ -36,6 +36,8 @@ PAGES = [
     ("pages/bien_gioi.py", {}),
     ("pages/bien_gioi.py", {"border": "laos", "prov": "40"}),
     ("pages/diem_nong.py", {}),
+    ("pages/diem_nong.py", {"section": "corridors"}),
+    ("pages/diem_nong.py", {"section": "named"}),
     ("pages/phong_ngua.py", {"prov": "40"}),
     ("pages/huyen.py", {"dist": "40417"}),
     ("pages/huyen.py", {"dist": "10082", "period": "2024"}),
