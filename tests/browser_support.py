@@ -153,37 +153,33 @@ class PageWatch:
         self.errors.append(f"{message.text} @ {where}")
 
 
-def wait_for_context_layer(page, timeout: float = 30.0) -> int:
-    """Wait until the map's context layer (the land around the units, fetched by the frame from
-    ``/map-layers/``: ``geo.render.fetched``) is drawn, so that leaving the page aborts no fetch; returns
-    the count of its shapes."""
+def _count_in_map(page, selector: str, done, timeout: float, interval: float) -> int:
+    """Poll the count of ``selector`` in the map's frame until ``done(count)`` or ``timeout`` s; returns
+    the last count."""
     frame = page.frame_locator(MAP_FRAME)
     deadline = time.time() + timeout
     count = 0
     while time.time() < deadline:
         try:
-            count = frame.locator(".leaflet-tdnContext-pane path").count()
+            count = frame.locator(selector).count()
         except Exception:
             count = 0
-        if count:
+        if done(count):
             return count
-        time.sleep(0.2)
+        time.sleep(interval)
     return count
+
+
+def wait_for_context_layer(page, timeout: float = 30.0) -> int:
+    """Wait until the map's context layer (the land around the units, fetched by the frame from
+    ``/map-layers/``: ``geo.render.fetched``) is drawn, so that leaving the page aborts no fetch; returns
+    the count of its shapes."""
+    return _count_in_map(page, ".leaflet-tdnContext-pane path", bool, timeout, 0.2)
 
 
 def wait_for_features(page, expected: int, timeout: float = 60.0, exact: bool = False) -> int:
     """Wait until the map iframe has drawn ``expected`` vector features (exactly that many when
     ``exact``, e.g. after the map was replaced by a smaller one); returns the count drawn."""
     page.wait_for_selector(MAP_FRAME, timeout=timeout * 1000)
-    frame = page.frame_locator(MAP_FRAME)
-    deadline = time.time() + timeout
-    count = 0
-    while time.time() < deadline:
-        try:
-            count = frame.locator(".leaflet-overlay-pane path").count()
-        except Exception:
-            count = 0
-        if count == expected or (count > expected and not exact):
-            return count
-        time.sleep(0.5)
-    return count
+    return _count_in_map(page, ".leaflet-overlay-pane path",
+                         lambda count: count == expected or (count > expected and not exact), timeout, 0.5)
