@@ -24,6 +24,7 @@ from .browser_support import (
     new_signed_in_page,
     running_app,
     signed_in_state,
+    wait_for_features,
 )
 
 pytestmark = pytest.mark.browser
@@ -278,6 +279,7 @@ def test_a_viewer_s_table_download_holds_no_small_count_and_no_formula(browser, 
     page = new_signed_in_page(browser, app_url, "viewer-test")
     page.goto(app_url + "/?period=2024")
     page.wait_for_selector("[data-testid='stDataFrame'] tbody td", state="attached", timeout=60_000)
+    assert wait_for_features(page, 1) >= 1  # the map has its height: the buttons below it have stopped moving
     time.sleep(1.0)
     try:
         with page.expect_download(timeout=20_000) as info:
