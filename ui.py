@@ -295,7 +295,7 @@ def _draw_frame(args: dict, key: str, height: int, script: str, restyle: str | N
     return _map_frame(script=script, header=args["header"], html=args["html"], key=key, height=height,
                       returned_objects=["last_active_drawing"], default={"last_active_drawing": None},
                       feature_group=restyle, layer_control="" if restyle else None,
-                      css_links=args["css_links"], js_links=args["js_links"]) or {}
+                      css_links=args["css_links"], js_links=args["js_links"], lang=lang()) or {}
 
 
 def show_map(fmap, key: str, height: int = 700) -> dict:

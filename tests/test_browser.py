@@ -449,3 +449,15 @@ def test_first_click_on_a_gate_opens_its_popup_and_the_map_stays_within_its_neig
     assert "leaflet-disabled" in (frame.locator(".leaflet-control-zoom-out").get_attribute("class") or "")
     assert watch.errors == []
     page.close()
+
+
+def test_a_map_whose_script_cannot_be_loaded_says_so_in_its_frame(browser, app_url):
+    """The map's script is a file the frame fetches (/map-layers/...js); when it cannot be loaded (here
+    refused by the browser), the frame shows a message naming the file, not an empty box."""
+    page = new_signed_in_page(browser, app_url)
+    page.route("**/map-layers/*.js", lambda route: route.abort())
+    page.goto(app_url + "/ban-do?prov=10", wait_until="domcontentloaded")
+    message = page.frame_locator(MAP_FRAME).locator(".tdn-frame-error")
+    expect(message).to_contain_text("Không tải được bản đồ: ", timeout=60_000)
+    assert message.inner_text().strip().endswith(".js")
+    page.close()
