@@ -281,8 +281,7 @@ def _folium_args(fmap) -> dict:
     panels' HTML and the Leaflet files (streamlit-folium's own rendering of a map, which is pinned)."""
     import streamlit_folium as sf
 
-    fmap.get_root().render()
-    fmap.render()
+    fmap.get_root().render()  # the figure renders the map in it (a second fmap.render() repeated every marker's icon)
     css, js = [], []
     for elem in _walk(fmap):
         css += [href for _, href in getattr(elem, "default_css", [])]

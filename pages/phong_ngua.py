@@ -68,9 +68,8 @@ if key.empty:
     if years:
         st.caption(f"{tr('years_available')}: {', '.join(map(str, years))}")
     if len(all_lists):
-        from geo.render.maps import province_options
-
         from geo.admin.text import english_province
+        from geo.render.maps import province_options
 
         names = dict(zip(province_options(f.era)["code"], province_options(f.era)["prov_name_vi"]))
         listed = sorted({names.get(c, c) for c in all_lists[scope_column].dropna()})

@@ -148,7 +148,17 @@ class _MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
-class _LockToBounds(MacroElement):
+class _BoxScript(MacroElement):
+    """A map script about a box (minx, miny, maxx, maxy) in degrees, kept as ``w``, ``s``, ``e``, ``n``
+    (rounded to 4 decimals, ~10 m) for its template."""
+
+    def __init__(self, name: str, box: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = name
+        self.w, self.s, self.e, self.n = (round(float(v), 4) for v in box)
+
+
+class _LockToBounds(_BoxScript):
     """Keep the view inside ``clip`` (the box the neighbouring countries are drawn in): no panning out of
     it, and no zooming out so far that the window shows more than it (beyond it, land would read as sea).
     The lowest zoom is recomputed when the map is resized (a phone turned, a wider window)."""
@@ -158,8 +168,8 @@ class _LockToBounds(MacroElement):
         "(function(){var m={{ this._parent.get_name() }};"
         "var b=L.latLngBounds([[{{ this.s }},{{ this.w }}],[{{ this.n }},{{ this.e }}]]);"
         "m.setMaxBounds(b);m.options.maxBoundsViscosity=1.0;"
-        # the lowest zoom is set without Leaflet's immediate clamp: the first fit may still be animating
-        # (getZoom() then returns the start zoom); it clamps only a view that is really wider than the box
+        # the lowest zoom is set without Leaflet's immediate clamp: a zoom may still be animating (getZoom()
+        # then returns the zoom it started from); it clamps only a view that is really wider than the box
         "function lock(){if(m._animatingZoom){m.once('zoomend',lock);return;}"
         "var z=Math.max(m.getBoundsZoom(b,true),{{ this.floor }});m.options.minZoom=z;m.fire('zoomlevelschange');"
         "if(m.getZoom()<z){m.setZoom(z);}}"
@@ -168,9 +178,7 @@ class _LockToBounds(MacroElement):
     )
 
     def __init__(self, clip: tuple[float, float, float, float], floor: float):
-        super().__init__()
-        self._name = "LockToBounds"
-        self.w, self.s, self.e, self.n = (round(float(v), 4) for v in clip)
+        super().__init__("LockToBounds", clip)
         self.floor = float(floor)
 
 
@@ -192,7 +200,7 @@ class _FocusFirst(MacroElement):
         self._name = "FocusFirst"
 
 
-class _FlowLabelsAtTheEdge(MacroElement):
+class _FlowLabelsAtTheEdge(_BoxScript):
     """A flow leaving the view ends at the edge of the view's frame with its destination ("Trung Quốc",
     "Lào"). Zoomed out well beyond that frame, the edge lies inside the map, where the destination's name
     would sit on Vietnamese land: the labels are hidden then (the class ``tdn-wide`` on the map's container),
@@ -212,9 +220,7 @@ class _FlowLabelsAtTheEdge(MacroElement):
     )
 
     def __init__(self, frame: tuple[float, float, float, float], slack: float):
-        super().__init__()
-        self._name = "FlowLabelsAtTheEdge"
-        self.w, self.s, self.e, self.n = (round(float(v), 4) for v in frame)
+        super().__init__("FlowLabelsAtTheEdge", frame)
         self.slack = float(slack)
 
 

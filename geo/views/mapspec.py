@@ -102,7 +102,6 @@ def _province_layer_name(era: str) -> str:
     return "provinces_pre2025" if era == "pre2025" else "provinces_2025"
 
 
-
 def short_province(name: str) -> str:
     """The name without its unit word: "Tỉnh Lào Cai", "Lào Cai province" -> "Lào Cai"."""
     name = name.replace("Thành phố ", "").replace("Tỉnh ", "")
@@ -110,8 +109,6 @@ def short_province(name: str) -> str:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
-
-
 
 
 def province_name(era: str, code: str | None, lang: str = "vi") -> str:
